@@ -1,0 +1,163 @@
+"""Cross-references between files: every id a file names must exist, once, where it belongs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import Problem
+from ..model.prefectures import PREFECTURE_DIMENSION
+from ..model.workspace import Workspace
+from .observations import Sourced
+
+if TYPE_CHECKING:
+    from .workspace import Where
+
+
+def cross_check(ws: Workspace, where: Where, observations: list[Sourced],
+                problems: list[Problem]) -> None:
+    """Add a Problem for every dangling or conflicting reference."""
+    sources = {s.id for s in ws.sources}
+    areas = {a.id for a in ws.focus_areas}
+    indicators = {i.id: i for i in ws.indicators}
+    dims = {d.id: d for d in [PREFECTURE_DIMENSION, *ws.dimensions]}
+    surveys = {s.id: s for s in ws.surveys}
+
+    def need(ok: bool, kind: str, ident: str, sub: tuple[str | int, ...], msg: str) -> None:
+        if not ok:
+            problems.append(where.problem(kind, ident, sub, msg))
+
+    if ws.statement and ws.statement.source:
+        need(ws.statement.source in sources, "main", "statement", ("source",),
+             f"unknown source {ws.statement.source!r}")
+
+    for project, parent in ws.all_projects():
+        pid = project.id
+        if parent is None:
+            need(project.focus_area is not None, "projects", pid, ("focus_area",),
+                 "a project needs a focus_area (one of: " + ", ".join(sorted(areas)) + ")")
+        elif project.focus_area not in (None, parent.focus_area):
+            problems.append(where.problem("projects", pid, ("focus_area",),
+                            f"a sub-project belongs to its parent's focus area "
+                            f"{parent.focus_area!r}, not {project.focus_area!r}"))
+        if project.focus_area is not None:
+            need(project.focus_area in areas, "projects", pid, ("focus_area",),
+                 f"unknown focus area {project.focus_area!r}; expected one of "
+                 + ", ".join(sorted(areas)))
+        for i, ind in enumerate(project.indicators):
+            need(ind in indicators, "projects", pid, ("indicators", i),
+                 f"unknown indicator {ind!r}")
+
+    for ind in ws.indicators:
+        need(ind.source in sources, "indicators", ind.id, ("source",),
+             f"unknown source {ind.source!r}")
+        for i, d in enumerate(ind.dimensions):
+            need(d in dims, "indicators", ind.id, ("dimensions", i), f"unknown dimension {d!r}")
+
+    for dim in ws.dimensions:
+        _unique(where, problems, "dimensions", dim.id, "values",
+                [v.code for v in dim.values], "value code")
+
+    for sv in ws.surveys:
+        _check_survey(sv, where, sources, problems)
+
+    for ch in ws.charts:
+        _check_chart(ch, where, indicators, dims, surveys, problems)
+
+    _check_observations(observations, indicators, dims, sources, problems)
+
+
+def _unique(where: Where, problems: list[Problem], kind: str, ident: str, key: str,
+            values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            problems.append(where.problem(kind, ident, (key, i), f"duplicate {what} {v!r}"))
+        seen.add(v)
+
+
+def _check_survey(sv, where, sources, problems) -> None:  # type: ignore[no-untyped-def]
+    if sv.source not in sources:
+        problems.append(where.problem("surveys", sv.id, ("source",), f"unknown source {sv.source!r}"))
+    _unique(where, problems, "surveys", sv.id, "questions", [q.id for q in sv.questions], "question")
+    _unique(where, problems, "surveys", sv.id, "waves", [w.id for w in sv.waves], "wave")
+    questions = {q.id: q for q in sv.questions}
+    for qi, q in enumerate(sv.questions):
+        seen: set[str] = set()
+        for oi, o in enumerate(q.options):
+            if o.id in seen:
+                problems.append(where.problem("surveys", sv.id, ("questions", qi, "options", oi),
+                                              f"duplicate option {o.id!r}"))
+            seen.add(o.id)
+    waves = {w.id for w in sv.waves}
+    done: set[tuple[str, str]] = set()
+    for ri, r in enumerate(sv.results):
+        at = ("results", ri)
+        q = questions.get(r.question)
+        if q is None:
+            problems.append(where.problem("surveys", sv.id, (*at, "question"),
+                                          f"unknown question {r.question!r}"))
+            continue
+        if r.wave not in waves:
+            problems.append(where.problem("surveys", sv.id, (*at, "wave"),
+                                          f"unknown wave {r.wave!r}; expected one of "
+                                          + ", ".join(sorted(waves))))
+        if (r.question, r.wave) in done:
+            problems.append(where.problem("surveys", sv.id, at,
+                                          f"second result for {r.question!r} in wave {r.wave!r}"))
+        done.add((r.question, r.wave))
+        options = [o.id for o in q.options]
+        for opt in r.shares:
+            if opt not in options:
+                problems.append(where.problem("surveys", sv.id, (*at, "shares", opt),
+                                              f"{opt!r} is not an option of {q.id!r}; expected "
+                                              + ", ".join(options)))
+        for opt in options:
+            if opt not in r.shares:
+                problems.append(where.problem("surveys", sv.id, (*at, "shares"),
+                                              f"no share for option {opt!r}"))
+
+
+def _check_chart(ch, where, indicators, dims, surveys, problems) -> None:  # type: ignore[no-untyped-def]
+    def bad(key: str, msg: str) -> None:
+        problems.append(where.problem("charts", ch.id, (key,), msg))
+
+    if ch.survey is not None:
+        sv = surveys.get(ch.survey)
+        if sv is None:
+            bad("survey", f"unknown survey {ch.survey!r}")
+        elif ch.question not in {q.id for q in sv.questions}:
+            bad("question", f"unknown question {ch.question!r} in survey {ch.survey!r}")
+    if ch.indicator is not None:
+        ind = indicators.get(ch.indicator)
+        if ind is None:
+            bad("indicator", f"unknown indicator {ch.indicator!r}")
+        elif ch.dimension is not None and ch.dimension not in ind.dimensions:
+            bad("dimension", f"indicator {ind.id!r} has no dimension {ch.dimension!r}")
+    if ch.dimension is not None and ch.dimension not in dims:
+        bad("dimension", f"unknown dimension {ch.dimension!r}")
+
+
+def _check_observations(observations: list[Sourced], indicators, dims, sources,  # type: ignore[no-untyped-def]
+                        problems: list[Problem]) -> None:
+    codes = {d: {v.code for v in dim.values} for d, dim in dims.items()}
+    seen: dict[tuple[str, str, tuple[tuple[str, str], ...]], Sourced] = {}
+    for s in observations:
+        o = s.obs
+        ind = indicators.get(o.indicator)
+        if ind is None:
+            problems.append(s.problem("indicator", f"unknown indicator {o.indicator!r}"))
+            continue
+        for d, code in o.dims.items():
+            if d not in ind.dimensions:
+                problems.append(s.problem(d, f"indicator {ind.id!r} has no dimension {d!r}"))
+            elif code not in codes[d]:
+                problems.append(s.problem(d, f"{code!r} is not a value of dimension {d!r}"))
+        if o.source is not None and o.source not in sources:
+            problems.append(s.problem("source", f"unknown source {o.source!r}"))
+        key = (o.indicator, o.period, tuple(sorted(o.dims.items())))
+        if key in seen:
+            first = seen[key]
+            problems.append(s.problem(None, f"duplicate observation of {o.indicator!r} at "
+                                      f"{o.period} (first at {first.file}:{first.line})"))
+        else:
+            seen[key] = s

@@ -1,0 +1,203 @@
+"""Read a workspace folder: validate everything, report every problem at once, or return it.
+
+Layout (docs/workspace.md): nenpo.yaml, sources.yaml, focus_areas.yaml, projects.yaml,
+indicators.yaml, dimensions.yaml, surveys.yaml, charts.yaml, report.yaml, observations/*.csv,
+imports/*.yaml, content/**/*.md. Only nenpo.yaml is required.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, WorkspaceError, rel
+from ..model.prefectures import PREFECTURE_DIMENSION
+from ..model.workspace import (
+    Aim, Chapter, Chart, Dimension, FocusArea, Indicator, Organisation, PriorityPlan, Project,
+    ReportInfo, Source, Statement, Survey, Workspace,
+)
+from . import mapping as mapping_mod
+from .crossref import cross_check
+from .observations import Sourced, read_csv
+from .validate import items, no_duplicates, one
+from .yamlfile import Located, Path_, read_yaml
+
+LIST_FILES = {
+    "sources": ("sources.yaml", Source),
+    "focus_areas": ("focus_areas.yaml", FocusArea),
+    "projects": ("projects.yaml", Project),
+    "indicators": ("indicators.yaml", Indicator),
+    "dimensions": ("dimensions.yaml", Dimension),
+    "surveys": ("surveys.yaml", Survey),
+    "charts": ("charts.yaml", Chart),
+}
+MAIN_KEYS = {"organisation": Organisation, "report": ReportInfo, "statement": Statement,
+             "priority_plan": PriorityPlan}
+
+
+@dataclass
+class Where:
+    """Where each object of a loaded workspace was defined: (kind, id) → (file, line)."""
+
+    places: dict[tuple[str, str], tuple[Located, Path_]] = field(default_factory=dict)
+
+    def add(self, kind: str, ident: str, src: Located, path: Path_) -> None:
+        self.places[(kind, ident)] = (src, path)
+
+    def of(self, kind: str, ident: str, *sub: str | int) -> tuple[str, int | None]:
+        """File and line of an object, or of a key inside it."""
+        if (kind, ident) not in self.places:
+            return ("", None)
+        src, path = self.places[(kind, ident)]
+        return (src.file, src.line((*path, *sub)))
+
+    def problem(self, kind: str, ident: str, sub: tuple[str | int, ...], message: str,
+                field_: str | None = None) -> Problem:
+        """A Problem located at a key inside a defined object."""
+        file, line = self.of(kind, ident, *sub)
+        return Problem(file, line, field_ if field_ is not None else _field(sub), message)
+
+
+def _field(sub: tuple[str | int, ...]) -> str | None:
+    out = ""
+    for k in sub:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out or None
+
+
+@dataclass
+class Loaded:
+    """A valid workspace, the folder it came from, and where each object was defined."""
+
+    workspace: Workspace
+    root: Path
+    where: Where
+    observations: list[Sourced]
+
+
+def read_workspace(root: Path) -> Loaded:
+    """Validate every file of the workspace at `root`; raise WorkspaceError listing all problems."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise WorkspaceError([Problem(str(root), None, None, "not a folder")])
+    if not (root / "nenpo.yaml").is_file():
+        raise WorkspaceError([Problem(rel(root / "nenpo.yaml", root), None, None,
+                                      "file not found; every workspace has a nenpo.yaml")])
+    where = Where()
+    data: dict[str, object] = {}
+
+    main = read_yaml(root / "nenpo.yaml", "nenpo.yaml", problems)
+    if main is not None:
+        if not isinstance(main.data, dict):
+            problems.append(main.problem((), "expected a mapping (organisation:, report:, …)"))
+        else:
+            for key in main.data:
+                if key not in (*MAIN_KEYS, "aims"):
+                    problems.append(main.problem((key,), "unknown section"))
+            for key, model in MAIN_KEYS.items():
+                if key in main.data:
+                    data[key] = one(model, main, (key,), problems)
+                    where.add("main", key, main, (key,))
+                elif key in ("organisation", "report"):
+                    problems.append(main.problem((), f"the section {key!r} is missing"))
+            aims = items(Aim, main, "aims", problems)
+            data["aims"] = [a for a, _ in aims]
+            no_duplicates("aim", [(a.id, main, p) for a, p in aims], problems)
+
+    for key, (filename, model) in LIST_FILES.items():
+        path = root / filename
+        src = read_yaml(path, filename, problems) if path.exists() else None
+        found = items(model, src, None, problems)
+        data[key] = [obj for obj, _ in found]
+        assert src is not None or not found
+        entries = [(obj.id, src, p) for obj, p in found]  # type: ignore[attr-defined]
+        if key == "projects":
+            entries = _project_entries(found, src)  # type: ignore[arg-type]
+        for ident, s, p in entries:
+            where.add(key, ident, s, p)  # type: ignore[arg-type]
+        no_duplicates(key.rstrip("s").replace("_", " "), entries, problems)  # type: ignore[arg-type]
+
+    chapters: list[Chapter] = []
+    report_src = read_yaml(root / "report.yaml", "report.yaml", problems) \
+        if (root / "report.yaml").exists() else None
+    for ch, p in items(Chapter, report_src, "chapters", problems):
+        chapters.append(ch)
+        assert report_src is not None
+        where.add("chapters", ch.id, report_src, p)
+        for i, page in enumerate(ch.pages):
+            where.add("pages", page.id, report_src, (*p, "pages", i))
+    data["chapters"] = chapters
+    texts = _read_texts(root, chapters, report_src, where, problems)
+    data["texts"] = texts
+
+    dimensions = {d.id: d for d in [PREFECTURE_DIMENSION, *data["dimensions"]]}  # type: ignore[list-item]
+    observations = _read_observations(root, dimensions, problems)
+
+    # Cross-check what is valid even when other parts are not: all problems in one report.
+    partial = Workspace.model_construct(**{**_defaults(),
+                                           **{k: v for k, v in data.items() if v is not None}})
+    cross_check(partial, where, observations, problems)
+    if problems or data.get("organisation") is None or data.get("report") is None:
+        raise WorkspaceError(problems)
+    ws = Workspace.model_validate({**data, "observations": []})
+    ws.observations = [s.obs for s in observations]
+    return Loaded(ws, root, where, observations)
+
+
+def _project_entries(found: list[tuple[Project, Path_]], src: Located | None):  # type: ignore[no-untyped-def]
+    out = []
+
+    def walk(p: Project, path: Path_) -> None:
+        out.append((p.id, src, path))
+        for i, c in enumerate(p.subprojects):
+            walk(c, (*path, "subprojects", i))
+
+    for p, path in found:
+        walk(p, path)
+    return out
+
+
+def _read_texts(root: Path, chapters: list[Chapter], src: Located | None, where: Where,
+                problems: list[Problem]) -> dict[str, str]:
+    """Markdown bodies named by report.yaml (and any under content/), by workspace path."""
+    texts: dict[str, str] = {}
+    named: list[tuple[str, str, str]] = []  # (path, kind, id)
+    for ch in chapters:
+        if ch.content:
+            named.append((ch.content, "chapters", ch.id))
+        named.extend((pg.content, "pages", pg.id) for pg in ch.pages if pg.content)
+    for path, kind, ident in named:
+        f = root / path
+        if not f.is_file():
+            file, line = where.of(kind, ident)
+            problems.append(Problem(file, line, "content", f"{path} not found"))
+            continue
+        texts[path] = f.read_text(encoding="utf-8")
+    for f in sorted((root / "content").rglob("*.md")) if (root / "content").is_dir() else []:
+        texts.setdefault(rel(f, root), f.read_text(encoding="utf-8"))
+    return texts
+
+
+def _read_observations(root: Path, dimensions: dict[str, Dimension],
+                       problems: list[Problem]) -> list[Sourced]:
+    out: list[Sourced] = []
+    obs_dir = root / "observations"
+    if obs_dir.is_dir():
+        for f in sorted(obs_dir.glob("*.csv")):
+            out.extend(read_csv(f, rel(f, root), problems))
+    imp_dir = root / "imports"
+    if imp_dir.is_dir():
+        for f in sorted(imp_dir.glob("*.yaml")):
+            src = read_yaml(f, rel(f, root), problems)
+            if src is None:
+                continue
+            m = one(mapping_mod.ImportMapping, src, (), problems)
+            if m is not None:
+                out.extend(mapping_mod.run(m, root, dimensions, problems))
+    return out
+
+
+def _defaults() -> dict[str, object]:
+    return {name: f.get_default(call_default_factory=True)
+            for name, f in Workspace.model_fields.items() if not f.is_required()}

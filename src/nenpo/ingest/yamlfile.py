@@ -1,0 +1,102 @@
+"""YAML that remembers where each value came from, so errors can name file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Parsed YAML plus the line of every key and list item, addressed by its path."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int | None:
+        """Line of the deepest known ancestor of `path` (pydantic locations may go deeper)."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Path_, message: str, field_: str | None = None) -> Problem:
+        """A Problem at `path` in this file."""
+        fld = field_ if field_ is not None else _dotted(path)
+        return Problem(self.file, self.line(path), fld or None, message)
+
+    def sub(self, prefix: Path_) -> Located:
+        """The part of this file under `prefix`, with paths relative to it."""
+        n = len(prefix)
+        data = self.data
+        for k in prefix:
+            data = data[k]
+        lines = {p[n:]: ln for p, ln in self.lines.items() if p[:n] == tuple(prefix)}
+        return Located(self.file, data, lines)
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for k in path:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def read_yaml(path: Path, shown_as: str, problems: list[Problem]) -> Located | None:
+    """Parse `path`; on a syntax error or duplicate key add a Problem and return None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(shown_as, None, None, "file not found"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(shown_as, None, None, f"not UTF-8 text ({exc.reason})"))
+        return None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(shown_as, None, {(): 1})
+        found: list[Problem] = []
+        lines: dict[Path_, int] = {(): node.start_mark.line + 1}
+        _walk(node, (), lines, shown_as, found)
+        if found:
+            problems.extend(found)
+            return None
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(shown_as, line, None, f"invalid YAML: {exc.problem or exc}"))
+        return None
+    finally:
+        loader.dispose()
+    return Located(shown_as, data, lines)
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
+          problems: list[Problem]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                problems.append(Problem(file, key_node.start_mark.line + 1, _dotted((*path, key)),
+                                        f"duplicate key {key!r}"))
+            seen.add(key)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), lines, file, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = item.start_mark.line + 1
+            _walk(item, (*path, i), lines, file, problems)

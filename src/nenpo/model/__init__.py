@@ -1,0 +1,1 @@
+"""Typed domain objects of a workspace and their validation."""

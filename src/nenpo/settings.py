@@ -1,0 +1,41 @@
+"""Settings: one declarative schema, each with a default and a help line; read from NENPO_* env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_example() -> Path:
+    """The bundled workspace: beside the package in a checkout, or its installed copy."""
+    checkout = PACKAGE_DIR.parents[1] / "examples" / "digital-agency-2024"
+    if checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / "examples" / "digital-agency-2024"
+
+
+class Settings(BaseSettings):
+    """Every option nenpo reads from the environment (prefix NENPO_) or a .env file."""
+
+    model_config = SettingsConfigDict(env_prefix="NENPO_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///nenpo.db",
+        description="SQLAlchemy URL of the store: a SQLite file by default, or postgresql+psycopg://…",
+    )
+    chart_font: str = Field(
+        default="Noto Sans CJK JP",
+        description="Font family for chart text; must be installed (vl-convert draws blank text "
+        "for an unknown font without an error).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
+    port: int = Field(default=8000, description="Port `nenpo serve` listens on.")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (CLI options) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
