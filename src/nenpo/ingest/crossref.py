@@ -14,10 +14,19 @@ if TYPE_CHECKING:
 
 
 def cross_check(ws: Workspace, where: Where, observations: list[Sourced],
-                problems: list[Problem]) -> None:
-    """Add a Problem for every dangling or conflicting reference."""
-    sources = {s.id for s in ws.sources}
-    areas = {a.id for a in ws.focus_areas}
+                problems: list[Problem], salvaged: dict[str, set[str]] | None = None) -> None:
+    """Add a Problem for every dangling or conflicting reference.
+
+    `salvaged` holds ids read leniently from files that did not parse, so that a syntax error
+    in focus_areas.yaml does not make every project's focus area 'unknown'.
+    """
+    _cross_check(ws, where, observations, problems, salvaged or {})
+
+
+def _cross_check(ws: Workspace, where: Where, observations: list[Sourced],
+                 problems: list[Problem], salvaged: dict[str, set[str]]) -> None:
+    sources = {s.id for s in ws.sources} | salvaged.get("sources", set())
+    areas = {a.id for a in ws.focus_areas} | salvaged.get("focus_areas", set())
     indicators = {i.id: i for i in ws.indicators}
     dims = {d.id: d for d in [PREFECTURE_DIMENSION, *ws.dimensions]}
     surveys = {s.id: s for s in ws.surveys}

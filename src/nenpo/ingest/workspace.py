@@ -7,6 +7,8 @@ imports/*.yaml, content/**/*.md. Only nenpo.yaml is required.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,9 +107,12 @@ def read_workspace(root: Path) -> Loaded:
             data["aims"] = [a for a, _ in aims]
             no_duplicates("aim", [(a.id, main, p) for a, p in aims], problems)
 
+    salvaged: dict[str, set[str]] = {}  # ids in files that did not parse, read leniently
     for key, (filename, model) in LIST_FILES.items():
         path = root / filename
         src = read_yaml(path, filename, problems) if path.exists() else None
+        if path.exists() and src is None:
+            salvaged[key] = _salvage_ids(path)
         found = items(model, src, None, problems)
         data[key] = [obj for obj, _ in found]
         assert src is not None or not found
@@ -137,7 +142,7 @@ def read_workspace(root: Path) -> Loaded:
     # Cross-check what is valid even when other parts are not: all problems in one report.
     partial = Workspace.model_construct(**{**_defaults(),
                                            **{k: v for k, v in data.items() if v is not None}})
-    cross_check(partial, where, observations, problems)
+    cross_check(partial, where, observations, problems, salvaged)
     if problems or data.get("organisation") is None or data.get("report") is None:
         raise WorkspaceError(problems)
     ws = Workspace.model_validate({**data, "observations": []})
@@ -196,6 +201,18 @@ def _read_observations(root: Path, dimensions: dict[str, Dimension],
             if m is not None:
                 out.extend(mapping_mod.run(m, root, dimensions, problems))
     return out
+
+
+_ID_LINE = re.compile(r"^\s*-?\s*id:\s*['\"]?([A-Za-z0-9_-]+)")
+
+
+def _salvage_ids(path: Path) -> set[str]:
+    """Ids of a file that is not valid YAML, line by line, so references to them still resolve."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return set()
+    return {m.group(1) for line in lines if (m := _ID_LINE.match(line))}
 
 
 def _defaults() -> dict[str, object]:

@@ -1,0 +1,133 @@
+"""The nenpo API: every command of the CLI (and later the web app and the tests) calls these.
+
+The build is one explicit pipeline — load → check → model → render → write — and each step is
+a function here with a typed input and output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError, Problem
+from .ingest.workspace import Loaded, read_workspace
+from .model.workspace import Workspace
+from .render.html import write_site
+from .report.site import Site, build_site
+from .settings import Settings, bundled_example, get_settings
+from .store import Store, open_store
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def store_for(settings: Settings | None = None) -> Store:
+    """Open (and migrate) the store the settings name."""
+    settings = settings or get_settings()
+    return open_store(settings.database_url)
+
+
+def load(workspace: Path, store: Store) -> Loaded:
+    """Validate the workspace whole, then replace the store's content in one transaction.
+
+    On any problem nothing is written and WorkspaceError lists every problem with file:line.
+    """
+    loaded = read_workspace(workspace)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()))
+    return loaded
+
+
+@dataclass
+class BuildResult:
+    """What a build made and how long each stage took."""
+
+    site: Site
+    out: Path
+    files: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+    loaded_from: str | None = None
+
+
+def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
+    """Load `workspace` if given; else the store's content; an empty store gets the example."""
+    if workspace is not None:
+        load(workspace, store)
+        origin: str | None = str(workspace)
+    elif store.is_empty():
+        example = bundled_example()
+        load(example, store)
+        origin = str(example)
+    else:
+        origin = None
+    ws = store.read()
+    if ws is None:  # pragma: no cover - load just wrote it
+        raise BuildError("the store is empty after loading")
+    return ws, origin
+
+
+def build(store: Store, out: Path, workspace: Path | None = None, lang: str = "ja",
+          settings: Settings | None = None, progress: Progress = _quiet) -> BuildResult:
+    """Build the static site into `out` from the store (loading `workspace` first if given)."""
+    settings = settings or get_settings()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    progress("load")
+    ws, origin = workspace_for_build(store, workspace)
+    if lang not in ws.report.languages:
+        raise BuildError(f"the report has no {lang!r} content; its languages are "
+                         f"{', '.join(ws.report.languages)}")
+    timings["load"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    progress("model")
+    site = build_site(ws, lang, settings.chart_font)
+    if site.problems:
+        raise_problems(site.problems)
+    timings["model"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("write")
+    out = Path(out)
+    files = replace_dir(out, lambda tmp: write_site(site, tmp))
+    timings["write"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return BuildResult(site, out, files, timings, origin)
+
+
+MARKER = ".nenpo-build"
+
+
+def replace_dir(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Write a fresh build beside `out`, then swap it in, so `out` is never half written.
+
+    A folder that exists, is not empty and was not made by nenpo is never deleted.
+    """
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BuildError(f"{out} exists and was not made by nenpo build; choose another --out "
+                         "or empty it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        (tmp / MARKER).write_text("built by nenpo\n", encoding="utf-8")
+        files = write(tmp)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return [out / f.relative_to(tmp) for f in files]
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    """Stop a build on problems found while resolving references and charts."""
+    lines = "\n".join(f"  {p}" for p in problems)
+    raise BuildError(f"{len(problems)} problem(s) in the report's content:\n{lines}")

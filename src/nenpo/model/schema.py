@@ -1,0 +1,43 @@
+"""The JSON Schema of each workspace file, generated from the models (docs/schema/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from ..ingest.mapping import ImportMapping
+from .workspace import (
+    Aim, Chapter, Chart, Dimension, FocusArea, Indicator, Organisation, PriorityPlan, Project,
+    ReportInfo, Source, Statement, Survey,
+)
+
+
+def workspace_schema() -> dict[str, Any]:
+    """One schema document with a definition per workspace file."""
+    files: dict[str, Any] = {
+        "nenpo.yaml": {
+            "type": "object",
+            "properties": {
+                "organisation": Organisation.model_json_schema(),
+                "report": ReportInfo.model_json_schema(),
+                "statement": Statement.model_json_schema(),
+                "aims": TypeAdapter(list[Aim]).json_schema(),
+                "priority_plan": PriorityPlan.model_json_schema(),
+            },
+            "required": ["organisation", "report"],
+            "additionalProperties": False,
+        },
+        "report.yaml": {"type": "object",
+                        "properties": {"chapters": TypeAdapter(list[Chapter]).json_schema()},
+                        "additionalProperties": False},
+        "imports/*.yaml": ImportMapping.model_json_schema(),
+    }
+    for name, model in (("sources.yaml", Source), ("focus_areas.yaml", FocusArea),
+                        ("projects.yaml", Project), ("indicators.yaml", Indicator),
+                        ("dimensions.yaml", Dimension), ("surveys.yaml", Survey),
+                        ("charts.yaml", Chart)):
+        files[name] = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "nenpo workspace", "description": "One schema per workspace file",
+            "properties": files}

@@ -1,0 +1,1 @@
+"""Renderers: the report model laid out as HTML (and, from the same HTML, PDF)."""

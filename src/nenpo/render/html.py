@@ -1,0 +1,83 @@
+"""The report model → static HTML files, with Jinja2 templates; no number is computed here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from ..charts import ChartOut
+from ..report.site import UI, PageOut, Site
+
+STATIC = Path(__file__).resolve().parent / "static"
+ROOT = "@@/"  # placeholder for the page's relative path to the site root, set per page
+
+_env = Environment(loader=PackageLoader("nenpo.render", "templates"),
+                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+TEXT = {
+    "ja": {"table": "データ表", "source": "出典", "csv": "CSVダウンロード", "licence": "ライセンス",
+           "illustrative": "例示値を含む", "alt": "図の説明",
+           "illustrative_note": "「例示値」と表示した値は公表されていない値を例として示したもので、"
+                                "実際の数値ではありません。",
+           "skip": "本文へ移動", "nav": "目次"},
+    "en": {"table": "Data table", "source": "Source", "csv": "Download CSV", "licence": "Licence",
+           "illustrative": "includes illustrative values", "alt": "Description",
+           "illustrative_note": "Values marked 'illustrative' are examples, not published "
+                                "figures.",
+           "skip": "Skip to content", "nav": "Contents"},
+}
+
+
+def root_of(path: str) -> str:
+    """Relative prefix from a page at `path` to the site root: '' or '../'."""
+    depth = len(PurePosixPath(path).parts) - 1
+    return "../" * depth
+
+
+def figure_html(chart: ChartOut, lang: str, page_path: str) -> str:
+    """A chart as an accessible figure: SVG, alt text, data table, source, CSV link."""
+    html = _env.get_template("figure.html").render(c=chart, t=TEXT[lang], lang=lang,
+                                                    svg=Markup(chart.svg))
+    return html
+
+
+def render_page(site: Site, page: PageOut) -> str:
+    """One page as a complete HTML document."""
+    root = root_of(page.path)
+    html = _env.get_template("page.html").render(
+        site=site, page=page, ws=site.ws, lang=site.lang, t=TEXT[site.lang], ui=UI[site.lang],
+        body=Markup(page.body), root=root)
+    return html.replace(ROOT, root)
+
+
+def csv_bytes(rows: list[list[object]]) -> bytes:
+    """CSV in UTF-8 with a BOM, so that Excel opens Japanese text correctly."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_site(site: Site, out: Path) -> list[Path]:
+    """Write every page, the charts' CSV files and the static assets under `out`."""
+    written = []
+    for page in site.pages:
+        f = out / page.path
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(render_page(site, page), encoding="utf-8")
+        written.append(f)
+    data_dir = out / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for chart in site.charts.values():
+        f = data_dir / chart.csv_name
+        f.write_bytes(csv_bytes(chart.table.csv))
+        written.append(f)
+    static = out / "static"
+    static.mkdir(exist_ok=True)
+    for asset in STATIC.iterdir():
+        shutil.copy2(asset, static / asset.name)
+    return written

@@ -1,0 +1,208 @@
+"""Open, migrate, write and read the store. One workspace per store; a load replaces it whole."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ..errors import StoreError
+from ..model.periods import Period
+from ..model.workspace import Observation, Project, Result, Survey, Workspace
+from . import schema as t
+from .migrate import upgrade
+
+DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan")
+SIMPLE = {"sources": t.source, "focus_areas": t.focus_area, "dimensions": t.dimension,
+          "charts": t.chart, "chapters": t.chapter}
+
+
+def dims_key(dims: dict[str, str]) -> str:
+    """Canonical text of a dimension set, part of an observation's key: 'a=1;b=2' or ''."""
+    return ";".join(f"{k}={dims[k]}" for k in sorted(dims))
+
+
+def parse_dims(key: str) -> dict[str, str]:
+    """Inverse of dims_key."""
+    return dict(part.split("=", 1) for part in key.split(";")) if key else {}
+
+
+def workspace_hash(ws: Workspace) -> str:
+    """SHA-256 of the workspace's canonical JSON: equal content, equal hash."""
+    text = json.dumps(ws.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Store:
+    """The store behind one report. All writes go through `replace`, in one transaction."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        try:
+            with self.engine.begin() as conn:
+                upgrade(conn)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the store at {self.url}: {exc.orig}") from exc
+
+    def is_empty(self) -> bool:
+        """True when no workspace has been loaded."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(t.document)).scalar_one() == 0
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+    def replace(self, ws: Workspace, origin: str) -> None:
+        """Replace the stored workspace with `ws`, all or nothing."""
+        try:
+            with self.engine.begin() as conn:
+                for table in t.ALL_TABLES:
+                    conn.execute(delete(table))
+                self._insert_documents(conn, ws)
+                for key, table in SIMPLE.items():
+                    rows = [{"id": o.id, "position": i, "data": o.model_dump(mode="json")}
+                            for i, o in enumerate(getattr(ws, key))]
+                    _insert(conn, table, rows)
+                _insert(conn, t.indicator, [
+                    {"id": o.id, "position": i, "source_id": o.source,
+                     "provenance": o.provenance, "data": o.model_dump(mode="json")}
+                    for i, o in enumerate(ws.indicators)])
+                _insert(conn, t.project, list(_project_rows(ws)))
+                self._insert_surveys(conn, ws.surveys)
+                _insert(conn, t.text, [{"path": p, "body": b} for p, b in ws.texts.items()])
+                _insert(conn, t.observation, [_observation_row(o) for o in ws.observations])
+                conn.execute(insert(t.load_log).values(
+                    loaded_at=datetime.now(UTC), workspace=origin,
+                    content_hash=workspace_hash(ws)))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"writing the store at {self.url} failed, nothing was changed: "
+                             f"{exc}") from exc
+
+    def _insert_documents(self, conn: Any, ws: Workspace) -> None:
+        rows = []
+        for key in DOCUMENT_KEYS:
+            value = getattr(ws, key)
+            if isinstance(value, list):
+                data: Any = [v.model_dump(mode="json") for v in value]
+            else:
+                data = value.model_dump(mode="json") if value is not None else None
+            rows.append({"key": key, "data": {"value": data}})
+        _insert(conn, t.document, rows)
+
+    def _insert_surveys(self, conn: Any, surveys: list[Survey]) -> None:
+        _insert(conn, t.survey, [
+            {"id": s.id, "position": i, "source_id": s.source,
+             "data": s.model_dump(mode="json", exclude={"results"})}
+            for i, s in enumerate(surveys)])
+        rows = []
+        for s in surveys:
+            for r in s.results:
+                for pos, (opt, share) in enumerate(r.shares.items()):
+                    rows.append({"survey_id": s.id, "question_id": r.question, "wave_id": r.wave,
+                                 "option_id": opt, "position": pos, "share": share})
+        _insert(conn, t.survey_share, rows)
+
+    def read(self) -> Workspace | None:
+        """The stored workspace, or None when the store is empty."""
+        with self.engine.connect() as conn:
+            docs = {r.key: r.data["value"] for r in conn.execute(select(t.document))}
+            if not docs:
+                return None
+            data: dict[str, Any] = {k: v for k, v in docs.items() if v is not None}
+            for key, table in SIMPLE.items():
+                data[key] = [r.data for r in conn.execute(select(table).order_by(table.c.position))]
+            data["indicators"] = [r.data for r in conn.execute(
+                select(t.indicator).order_by(t.indicator.c.position))]
+            data["projects"] = _project_tree(list(conn.execute(
+                select(t.project).order_by(t.project.c.position))))
+            data["surveys"] = self._read_surveys(conn)
+            data["texts"] = {r.path: r.body for r in conn.execute(select(t.text))}
+            data["observations"] = [
+                Observation(indicator=r.indicator_id, period=r.period, value=r.value,
+                            dims=parse_dims(r.dims), provenance=r.provenance, source=r.source_id)
+                for r in conn.execute(select(t.observation).order_by(t.observation.c.id))]
+        return Workspace.model_validate(data)
+
+    def _read_surveys(self, conn: Any) -> list[dict[str, Any]]:
+        shares: dict[tuple[str, str, str], dict[str, float]] = {}
+        for r in conn.execute(select(t.survey_share).order_by(
+                t.survey_share.c.survey_id, t.survey_share.c.question_id,
+                t.survey_share.c.wave_id, t.survey_share.c.position)):
+            shares.setdefault((r.survey_id, r.question_id, r.wave_id), {})[r.option_id] = r.share
+        out = []
+        for r in conn.execute(select(t.survey).order_by(t.survey.c.position)):
+            data = dict(r.data)
+            results = []
+            for q in data["questions"]:
+                for w in data["waves"]:
+                    if (r.id, q["id"], w["id"]) in shares:
+                        results.append(Result(question=q["id"], wave=w["id"],
+                                              shares=shares[(r.id, q["id"], w["id"])]))
+            data["results"] = [x.model_dump() for x in results]
+            out.append(data)
+        return out
+
+    def last_load(self) -> dict[str, Any] | None:
+        """When and from where the store was last loaded, with the content hash."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.load_log).order_by(t.load_log.c.id.desc()).limit(1)).first()
+        return dict(row._mapping) if row else None
+
+
+def _insert(conn: Any, table: t.Table, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(table), rows)
+
+
+def _observation_row(o: Observation) -> dict[str, Any]:
+    return {"indicator_id": o.indicator, "period": o.period, "start": Period.parse(o.period).start,
+            "dims": dims_key(o.dims), "value": o.value, "provenance": o.provenance,
+            "source_id": o.source}
+
+
+def _project_rows(ws: Workspace) -> Iterable[dict[str, Any]]:
+    for i, (p, parent) in enumerate(ws.all_projects()):
+        area = p.focus_area or (parent.focus_area if parent else None)
+        yield {"id": p.id, "position": i, "parent_id": parent.id if parent else None,
+               "focus_area_id": area, "data": p.model_dump(mode="json", exclude={"subprojects"})}
+
+
+def _project_tree(rows: list[Any]) -> list[dict[str, Any]]:
+    nodes = {r.id: {**r.data, "subprojects": []} for r in rows}
+    roots = []
+    for r in rows:
+        (nodes[r.parent_id]["subprojects"] if r.parent_id else roots).append(nodes[r.id])
+    return roots
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+def open_store(url: str, migrate: bool = True) -> Store:
+    """Open the store at `url` (SQLAlchemy URL), creating or upgrading its schema."""
+    try:
+        engine = create_engine(url)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise StoreError(f"bad database URL {url!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    store = Store(engine)
+    if migrate:
+        store.migrate()
+    return store

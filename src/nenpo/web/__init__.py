@@ -1,0 +1,1 @@
+"""Serving: the built site (and later the dashboard and the API)."""
