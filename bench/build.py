@@ -33,8 +33,13 @@ print(json.dumps({"import": t_import, **result.timings, "wall": wall, "peak_mib"
 
 def run_once() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([sys.executable, "-c", CHILD, tmp], capture_output=True, text=True,
-                             check=True, cwd=Path(__file__).resolve().parents[1])
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, tmp],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -43,15 +48,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     runs = [run_once() for _ in range(args.runs)]
-    print(f"cold full build of the bundled example, {args.runs} runs "
-          f"({runs[0]['pages']:.0f} pages, {runs[0]['charts']:.0f} charts)")
+    print(
+        f"cold full build of the bundled example, {args.runs} runs "
+        f"({runs[0]['pages']:.0f} pages, {runs[0]['charts']:.0f} charts)"
+    )
     for key in ("import", "load", "model", "write", "total", "wall", "peak_mib"):
         values = [r[key] for r in runs if key in r]
         if not values:
             continue
         unit = "MiB" if key == "peak_mib" else "s"
-        print(f"  {key:<9} median {statistics.median(values):8.2f} {unit}   "
-              f"min {min(values):.2f}   max {max(values):.2f}")
+        print(
+            f"  {key:<9} median {statistics.median(values):8.2f} {unit}   "
+            f"min {min(values):.2f}   max {max(values):.2f}"
+        )
     wall = statistics.median(r["wall"] for r in runs)
     print(f"target: wall < 10 s -> {'met' if wall < 10 else 'NOT met'} ({wall:.2f} s)")
 

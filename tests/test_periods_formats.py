@@ -10,13 +10,16 @@ from nenpo.model.periods import Period
 from nenpo.report import formats
 
 
-@pytest.mark.parametrize(("text", "precision", "start", "end"), [
-    ("2024-07-31", "day", date(2024, 7, 31), date(2024, 7, 31)),
-    ("2024-02", "month", date(2024, 2, 1), date(2024, 2, 29)),
-    ("2023", "year", date(2023, 1, 1), date(2023, 12, 31)),
-    ("FY2023", "fiscal_year", date(2023, 4, 1), date(2024, 3, 31)),
-    ("2023年度", "fiscal_year", date(2023, 4, 1), date(2024, 3, 31)),
-])
+@pytest.mark.parametrize(
+    ("text", "precision", "start", "end"),
+    [
+        ("2024-07-31", "day", date(2024, 7, 31), date(2024, 7, 31)),
+        ("2024-02", "month", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2023", "year", date(2023, 1, 1), date(2023, 12, 31)),
+        ("FY2023", "fiscal_year", date(2023, 4, 1), date(2024, 3, 31)),
+        ("2023年度", "fiscal_year", date(2023, 4, 1), date(2024, 3, 31)),
+    ],
+)
 def test_period_parse(text: str, precision: str, start: date, end: date) -> None:
     p = Period.parse(text)
     assert (p.precision, p.start, p.end) == (precision, start, end)

@@ -16,14 +16,19 @@ from . import __version__, core
 from .errors import NenpoError, WorkspaceError
 from .settings import get_settings
 
-app = typer.Typer(help="nenpo (年報): the annual report on digital programmes, built from data.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="nenpo (年報): the annual report on digital programmes, built from data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
-Workspace = Annotated[Path | None, typer.Argument(help="Workspace folder (default: the store's "
-                                                  "content, or the bundled example)")]
+Workspace = Annotated[
+    Path | None,
+    typer.Argument(help="Workspace folder (default: the store's content, or the bundled example)"),
+]
 
 
 def handles_errors(fn: F) -> F:
@@ -34,8 +39,11 @@ def handles_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except WorkspaceError as exc:
-            err.print(f"[bold red]error:[/] {len(exc.problems)} problem(s) in the workspace; "
-                      "nothing was written:", highlight=False)
+            err.print(
+                f"[bold red]error:[/] {len(exc.problems)} problem(s) in the workspace; "
+                "nothing was written:",
+                highlight=False,
+            )
             for p in exc.problems:
                 err.print(f"  {p}", highlight=False, markup=False)
             raise typer.Exit(exc.exit_code) from None
@@ -53,9 +61,12 @@ def load(workspace: Annotated[Path, typer.Argument(help="Workspace folder")]) ->
     store = core.store_for()
     loaded = core.load(workspace, store)
     ws = loaded.workspace
-    out.print(f"loaded {workspace} into {store.url}: {len(ws.indicators)} indicators, "
-              f"{len(ws.observations)} observations, {len(ws.surveys)} surveys, "
-              f"{len(ws.all_projects())} projects", highlight=False)
+    out.print(
+        f"loaded {workspace} into {store.url}: {len(ws.indicators)} indicators, "
+        f"{len(ws.observations)} observations, {len(ws.surveys)} surveys, "
+        f"{len(ws.all_projects())} projects",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -68,11 +79,19 @@ def build(
     """Build the report as a static web site (loading WORKSPACE into the store first if given)."""
     store = core.store_for()
     with err.status("building…") as status:
-        result = core.build(store, out_dir, workspace, lang,
-                            progress=lambda stage: status.update(f"building: {stage}…"))
+        result = core.build(
+            store,
+            out_dir,
+            workspace,
+            lang,
+            progress=lambda stage: status.update(f"building: {stage}…"),
+        )
     pages = len(result.site.pages)
-    out.print(f"built {pages} pages and {len(result.site.charts)} charts into "
-              f"{result.out}/ in {result.timings['total']:.2f} s", highlight=False)
+    out.print(
+        f"built {pages} pages and {len(result.site.charts)} charts into "
+        f"{result.out}/ in {result.timings['total']:.2f} s",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -86,8 +105,10 @@ def serve(
     from .web.static import serve as serve_dir
 
     settings = get_settings(host=host, port=port)
-    out.print(f"serving {directory}/ on http://{settings.host}:{settings.port}/ (Ctrl-C stops)",
-              highlight=False)
+    out.print(
+        f"serving {directory}/ on http://{settings.host}:{settings.port}/ (Ctrl-C stops)",
+        highlight=False,
+    )
     serve_dir(directory, settings.host, settings.port)
 
 

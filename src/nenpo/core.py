@@ -72,8 +72,14 @@ def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace
     return ws, origin
 
 
-def build(store: Store, out: Path, workspace: Path | None = None, lang: str = "ja",
-          settings: Settings | None = None, progress: Progress = _quiet) -> BuildResult:
+def build(
+    store: Store,
+    out: Path,
+    workspace: Path | None = None,
+    lang: str = "ja",
+    settings: Settings | None = None,
+    progress: Progress = _quiet,
+) -> BuildResult:
     """Build the static site into `out` from the store (loading `workspace` first if given)."""
     settings = settings or get_settings()
     timings: dict[str, float] = {}
@@ -81,8 +87,10 @@ def build(store: Store, out: Path, workspace: Path | None = None, lang: str = "j
     progress("load")
     ws, origin = workspace_for_build(store, workspace)
     if lang not in ws.report.languages:
-        raise BuildError(f"the report has no {lang!r} content; its languages are "
-                         f"{', '.join(ws.report.languages)}")
+        raise BuildError(
+            f"the report has no {lang!r} content; its languages are "
+            f"{', '.join(ws.report.languages)}"
+        )
     timings["load"] = time.perf_counter() - t0
     t = time.perf_counter()
     progress("model")
@@ -108,8 +116,9 @@ def replace_dir(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
     A folder that exists, is not empty and was not made by nenpo is never deleted.
     """
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise BuildError(f"{out} exists and was not made by nenpo build; choose another --out "
-                         "or empty it")
+        raise BuildError(
+            f"{out} exists and was not made by nenpo build; choose another --out or empty it"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     old = out.with_name(f".{out.name}.old-{os.getpid()}")

@@ -15,10 +15,12 @@ FONT_PACKAGE = {"Noto Sans CJK JP": "fonts-noto-cjk"}
 def installed_families() -> frozenset[str]:
     """Every font family fontconfig knows."""
     if shutil.which("fc-list") is None:
-        raise EnvironmentProblem("fc-list not found: install fontconfig (apt-get install "
-                                 "fontconfig) so nenpo can check the chart font is installed")
+        raise EnvironmentProblem(
+            "fc-list not found: install fontconfig (apt-get install "
+            "fontconfig) so nenpo can check the chart font is installed"
+        )
     out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True)
-    families = set()
+    families: set[str] = set()
     for line in out.stdout.splitlines():
         families.update(f.strip() for f in line.split(","))
     return frozenset(families)
@@ -31,4 +33,5 @@ def ensure_font(family: str) -> None:
         hint = f" (apt-get install {pkg})" if pkg else ""
         raise EnvironmentProblem(
             f"the chart font {family!r} is not installed{hint}; charts would render blank text. "
-            "Install it or set NENPO_CHART_FONT to an installed family (fc-list : family).")
+            "Install it or set NENPO_CHART_FONT to an installed family (fc-list : family)."
+        )

@@ -20,8 +20,7 @@ from ..report import formats
 from ..report.data import Data, Point
 from .svg import to_svg
 
-PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4",
-           "#5A7BF9"]
+PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4", "#5A7BF9"]
 ILLUSTRATIVE = {"ja": "例示値", "en": "illustrative"}
 WIDTH = 560
 
@@ -68,11 +67,20 @@ def _override(labels: list[str], override: list[str] | None) -> list[str]:
     return [override[i] if i < len(override) else lab for i, lab in enumerate(labels)]
 
 
-def make_chart(chart: Chart, data: Data, lang: str = "ja", font: str = "Noto Sans CJK JP",
-               ident: str | None = None) -> ChartOut:
+def make_chart(
+    chart: Chart,
+    data: Data,
+    lang: str = "ja",
+    font: str = "Noto Sans CJK JP",
+    ident: str | None = None,
+) -> ChartOut:
     """Build a chart of any kind from the workspace's data."""
-    maker = {"survey": _survey, "timeseries": _timeseries, "by_dimension": _by_dimension,
-             "composition": _composition}[chart.kind]
+    maker = {
+        "survey": _survey,
+        "timeseries": _timeseries,
+        "by_dimension": _by_dimension,
+        "composition": _composition,
+    }[chart.kind]
     out = maker(chart, data, lang)
     if ident:
         out.id = ident
@@ -97,8 +105,11 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
     wave_labels = []
     for wave, shares in data.shares(sv.id, q.id):
         p = Period.parse(wave.date)
-        wl = f"{p.label('long', lang)}（n={wave.respondents:,}）" if lang == "ja" else \
-            f"{p.label('long', lang)} (n={wave.respondents:,})"
+        wl = (
+            f"{p.label('long', lang)}（n={wave.respondents:,}）"
+            if lang == "ja"
+            else f"{p.label('long', lang)} (n={wave.respondents:,})"
+        )
         wave_labels.append(wl)
         for i, (opt, label) in enumerate(zip(q.options, labels, strict=True)):
             rows.append({"wave": wl, "option": label, "share": shares[opt.id], "order": i})
@@ -113,28 +124,45 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         order=alt.Order("order:Q"),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("option:N", title=None, sort=labels,
-                        scale=alt.Scale(domain=labels, range=colors),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")))
+        color=alt.Color(
+            "option:N",
+            title=None,
+            sort=labels,
+            scale=alt.Scale(domain=labels, range=colors),
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
+        )
+    )
     text = base.mark_text(dx=-4, align="right", baseline="middle").encode(
         text=alt.Text("share:Q", format=".1f"),
-        color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")))
-    spec = alt.layer(bars, text).properties(title=title, width=WIDTH, height=36 * len(wave_labels)
-                                            ).to_dict()
+        color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
+    )
+    spec = alt.layer(bars, text).properties(width=WIDTH, height=36 * len(wave_labels)).to_dict()
     unit = "%"
     parts = []
     for wl, trow in zip(wave_labels, table_rows, strict=True):
-        parts.append(f"{wl}：" + "、".join(f"{lab} {v}{unit}"
-                                         for lab, v in zip(labels, trow[1:], strict=True)))
+        parts.append(
+            f"{wl}："
+            + "、".join(f"{lab} {v}{unit}" for lab, v in zip(labels, trow[1:], strict=True))
+        )
     kind = "帯グラフ" if lang == "ja" else "stacked bar chart"
     alt_text = f"{title}（{kind}）。" + "。".join(parts) + "。"
     wave_col = "調査時期" if lang == "ja" else "Wave"
     return ChartOut(
-        id=chart.id, kind=chart.kind, title=title, svg="", spec=spec, alt=alt_text,
-        table=DataTable([wave_col, *(f"{lab}（%）" for lab in labels)], table_rows,
-                        [["wave", "respondents", *(o.id for o in q.options)], *csv_rows]),
+        id=chart.id,
+        kind=chart.kind,
+        title=title,
+        svg="",
+        spec=spec,
+        alt=alt_text,
+        table=DataTable(
+            [wave_col, *(f"{lab}（%）" for lab in labels)],
+            table_rows,
+            [["wave", "respondents", *(o.id for o in q.options)], *csv_rows],
+        ),
         sources=[s for s in [data.source_of(sv.source)] if s],
-        illustrative=sv.provenance == "illustrative", legend_labels=labels)
+        illustrative=sv.provenance == "illustrative",
+        legend_labels=labels,
+    )
 
 
 def _value_label(v: float, unit: str, decimals: int, lang: str) -> str:
@@ -157,57 +185,99 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     title = _title(chart, ind.name.get(lang), lang)
     labels = _override([p.period.label("dot", lang) for p in pts], chart.axis_labels)
     ill = ILLUSTRATIVE[lang]
-    rows = [{"date": p.period.start.isoformat(), "value": p.value, "label": lab,
-             "kind": ill if p.illustrative else ("実績" if lang == "ja" else "actual")}
-            for p, lab in zip(pts, labels, strict=True)]
+    rows = [
+        {
+            "date": p.period.start.isoformat(),
+            "value": p.value,
+            "label": lab,
+            "kind": ill if p.illustrative else ("実績" if lang == "ja" else "actual"),
+        }
+        for p, lab in zip(pts, labels, strict=True)
+    ]
     ticks = [_ms(p.period) for p in pts]
-    label_map = json.dumps({str(t): lab for t, lab in zip(ticks, labels, strict=True)},
-                           ensure_ascii=False)
+    label_map = json.dumps(
+        {str(t): lab for t, lab in zip(ticks, labels, strict=True)}, ensure_ascii=False
+    )
     many = len(pts) > 12
-    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"),
-              axis=alt.Axis(values=ticks, labelExpr=f"{label_map}[+datum.value]",
-                            labelAngle=-90 if many else 0, labelOverlap=False,
-                            labelFontSize=9 if many else 11, grid=False))
+    x = alt.X(
+        "date:T",
+        title=None,
+        scale=alt.Scale(type="utc"),
+        axis=alt.Axis(
+            values=ticks,
+            labelExpr=f"{label_map}[+datum.value]",
+            labelAngle=-90 if many else 0,
+            labelOverlap=False,
+            labelFontSize=9 if many else 11,
+            grid=False,
+        ),
+    )
     y = alt.Y("value:Q", title=f"{ind.name.get(lang)}（{ind.unit}）" if ind.unit else None)
     line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
-    points = alt.Chart(alt.Data(values=rows)).mark_point(size=50, filled=True).encode(
-        x=x, y=y,
-        shape=alt.Shape("kind:N", title=None, legend=alt.Legend(orient="bottom")),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[PALETTE[0], "#FE3939"])),
+    points = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_point(size=50, filled=True)
+        .encode(
+            x=x,
+            y=y,
+            shape=alt.Shape("kind:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[PALETTE[0], "#FE3939"])),
+        )
     )
-    spec = alt.layer(line, points).properties(title=title, width=WIDTH, height=240).to_dict()
+    spec = alt.layer(line, points).properties(width=WIDTH, height=240).to_dict()
     unit = ind.unit
     illustrative = any(p.illustrative for p in pts)
     kind = "折れ線グラフ" if lang == "ja" else "line chart"
     if pts:
         hi = max(pts, key=lambda p: p.value)
-        alt_text = (f"{title}（{kind}）。{labels[0]}から{labels[-1]}までの{len(pts)}時点。"
-                    f"{labels[0]}は{_value_label(pts[0].value, unit, ind.decimals, lang)}、"
-                    f"{labels[-1]}は{_value_label(pts[-1].value, unit, ind.decimals, lang)}"
-                    f"（最大は{hi.period.label('dot', lang)}の"
-                    f"{_value_label(hi.value, unit, ind.decimals, lang)}）。")
+        alt_text = (
+            f"{title}（{kind}）。{labels[0]}から{labels[-1]}までの{len(pts)}時点。"
+            f"{labels[0]}は{_value_label(pts[0].value, unit, ind.decimals, lang)}、"
+            f"{labels[-1]}は{_value_label(pts[-1].value, unit, ind.decimals, lang)}"
+            f"（最大は{hi.period.label('dot', lang)}の"
+            f"{_value_label(hi.value, unit, ind.decimals, lang)}）。"
+        )
         if lang == "en":
-            alt_text = (f"{title} ({kind}), {len(pts)} dates from {labels[0]} to {labels[-1]}: "
-                        f"{_value_label(pts[0].value, unit, ind.decimals, lang)} at {labels[0]}, "
-                        f"{_value_label(pts[-1].value, unit, ind.decimals, lang)} at {labels[-1]}.")
+            alt_text = (
+                f"{title} ({kind}), {len(pts)} dates from {labels[0]} to {labels[-1]}: "
+                f"{_value_label(pts[0].value, unit, ind.decimals, lang)} at {labels[0]}, "
+                f"{_value_label(pts[-1].value, unit, ind.decimals, lang)} at {labels[-1]}."
+            )
         if illustrative:
             alt_text += f"一部は{ill}。" if lang == "ja" else " Some values are illustrative."
     else:
         alt_text = f"{title}（データなし）。"
     date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
-    table_rows = [[lab, formats.number(p.value, ind.decimals), ill if p.illustrative else ""]
-                  for p, lab in zip(pts, labels, strict=True)]
+    table_rows = [
+        [lab, formats.number(p.value, ind.decimals), ill if p.illustrative else ""]
+        for p, lab in zip(pts, labels, strict=True)
+    ]
     return ChartOut(
-        id=chart.id, kind=chart.kind, title=title, svg="", spec=spec, alt=alt_text,
-        table=DataTable([date_col, val_col, "注記" if lang == "ja" else "Note"], table_rows,
-                        [["date", "value", "provenance"],
-                         *([p.period.key, p.value, "illustrative" if p.illustrative else "real"]
-                           for p in pts)]),
-        sources=_sources(data, pts), illustrative=illustrative, axis_labels=labels)
+        id=chart.id,
+        kind=chart.kind,
+        title=title,
+        svg="",
+        spec=spec,
+        alt=alt_text,
+        table=DataTable(
+            [date_col, val_col, "注記" if lang == "ja" else "Note"],
+            table_rows,
+            [
+                ["date", "value", "provenance"],
+                *(
+                    [p.period.key, p.value, "illustrative" if p.illustrative else "real"]
+                    for p in pts
+                ),
+            ],
+        ),
+        sources=_sources(data, pts),
+        illustrative=illustrative,
+        axis_labels=labels,
+    )
 
 
 def _at(chart: Chart) -> Period | None:
-    return None if chart.date in (None, "latest") else Period.parse(chart.date)  # type: ignore[arg-type]
+    return None if chart.date in (None, "latest") else Period.parse(chart.date)
 
 
 def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
@@ -218,65 +288,119 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     dim_name = data.dimensions[chart.dimension].name.get(lang)
     title = _title(chart, f"{dim_name}別 {ind.name.get(lang)}（{when}）", lang)
     cats = [data.dimension_label(chart.dimension, c, lang) for c, _ in rows_]
-    rows = [{"category": cat, "value": p.value} for cat, (_, p) in zip(cats, rows_, strict=True)]
-    spec = alt.Chart(alt.Data(values=rows)).mark_bar(color=PALETTE[1]).encode(
-        y=alt.Y("category:N", sort=cats, title=None),
-        x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit}）"),
-    ).properties(title=title, width=WIDTH - 80, height=max(60, 14 * len(rows))).to_dict()
+    rows: list[dict[str, Any]] = [
+        {"category": cat, "value": p.value} for cat, (_, p) in zip(cats, rows_, strict=True)
+    ]
+    spec = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(color=PALETTE[1])
+        .encode(
+            y=alt.Y("category:N", sort=cats, title=None),
+            x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit}）"),
+        )
+        .properties(width=WIDTH - 80, height=max(60, 14 * len(rows)))
+        .to_dict()
+    )
     pts = [p for _, p in rows_]
     kind = "棒グラフ" if lang == "ja" else "bar chart"
     if pts:
         hi = max(rows, key=lambda r: r["value"])
         lo = min(rows, key=lambda r: r["value"])
-        alt_text = (f"{title}（{kind}）。{len(rows)}区分。最大は{hi['category']}の"
-                    f"{_value_label(hi['value'], ind.unit, ind.decimals, lang)}、最小は"
-                    f"{lo['category']}の{_value_label(lo['value'], ind.unit, ind.decimals, lang)}。")
+        alt_text = (
+            f"{title}（{kind}）。{len(rows)}区分。最大は{hi['category']}の"
+            f"{_value_label(hi['value'], ind.unit, ind.decimals, lang)}、最小は"
+            f"{lo['category']}の{_value_label(lo['value'], ind.unit, ind.decimals, lang)}。"
+        )
     else:
         alt_text = f"{title}（データなし）。"
     table_rows = [[r["category"], formats.number(r["value"], ind.decimals)] for r in rows]
     return ChartOut(
-        id=chart.id, kind=chart.kind, title=title, svg="", spec=spec, alt=alt_text,
-        table=DataTable([dim_name, f"値（{ind.unit}）" if lang == "ja" else f"Value ({ind.unit})"],
-                        table_rows,
-                        [[chart.dimension, "label", "date", "value"],
-                         *([c, cat, p.period.key, p.value]
-                           for cat, (c, p) in zip(cats, rows_, strict=True))]),
-        sources=_sources(data, pts), illustrative=any(p.illustrative for p in pts))
+        id=chart.id,
+        kind=chart.kind,
+        title=title,
+        svg="",
+        spec=spec,
+        alt=alt_text,
+        table=DataTable(
+            [dim_name, f"値（{ind.unit}）" if lang == "ja" else f"Value ({ind.unit})"],
+            table_rows,
+            [
+                [chart.dimension, "label", "date", "value"],
+                *([c, cat, p.period.key, p.value] for cat, (c, p) in zip(cats, rows_, strict=True)),
+            ],
+        ),
+        sources=_sources(data, pts),
+        illustrative=any(p.illustrative for p in pts),
+    )
 
 
 def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     assert chart.indicator and chart.dimension
     ind = data.indicator(chart.indicator)
     rows_ = data.breakdown(ind.id, chart.dimension, _at(chart), chart.where)
-    labels = _override([data.dimension_label(chart.dimension, c, lang) for c, _ in rows_],
-                       chart.legend_labels)
+    labels = _override(
+        [data.dimension_label(chart.dimension, c, lang) for c, _ in rows_], chart.legend_labels
+    )
     when = rows_[0][1].period.label("long", lang) if rows_ else ""
     title = _title(chart, f"{ind.name.get(lang)}の構成（{when}）", lang)
     total = sum(p.value for _, p in rows_) or 1.0
-    rows = [{"category": lab, "value": p.value, "share": p.value / total * 100, "order": i,
-             "bar": when} for i, (lab, (_, p)) in enumerate(zip(labels, rows_, strict=True))]
+    rows: list[dict[str, Any]] = [
+        {"category": lab, "value": p.value, "share": p.value / total * 100, "order": i, "bar": when}
+        for i, (lab, (_, p)) in enumerate(zip(labels, rows_, strict=True))
+    ]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("bar:N", title=None, axis=None),
         x=alt.X("value:Q", stack="zero", title=f"{ind.name.get(lang)}（{ind.unit}）"),
-        order=alt.Order("order:Q"))
-    bars = base.mark_bar().encode(color=alt.Color(
-        "category:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=PALETTE),
-        legend=alt.Legend(orient="bottom", direction="horizontal")))
-    spec = bars.properties(title=title, width=WIDTH, height=48).to_dict()
+        order=alt.Order("order:Q"),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "category:N",
+            title=None,
+            sort=labels,
+            scale=alt.Scale(domain=labels, range=PALETTE),
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
+        )
+    )
+    spec = bars.properties(width=WIDTH, height=48).to_dict()
     pts = [p for _, p in rows_]
-    parts = "、".join(f"{r['category']} {_value_label(r['value'], ind.unit, ind.decimals, lang)}"
-                     f"（{formats.number(r['share'], 0)}%）" for r in rows)
+    parts = "、".join(
+        f"{r['category']} {_value_label(r['value'], ind.unit, ind.decimals, lang)}"
+        f"（{formats.number(r['share'], 0)}%）"
+        for r in rows
+    )
     kind = "積み上げ棒グラフ" if lang == "ja" else "stacked bar chart"
-    alt_text = f"{title}（{kind}）。合計{_value_label(total, ind.unit, ind.decimals, lang)}：{parts}。"
-    table_rows = [[r["category"], formats.number(r["value"], ind.decimals),
-                   formats.number(r["share"], 1)] for r in rows]
-    cols = ["区分", f"値（{ind.unit}）", "構成比（%）"] if lang == "ja" else \
-        ["Category", f"Value ({ind.unit})", "Share (%)"]
+    alt_text = (
+        f"{title}（{kind}）。合計{_value_label(total, ind.unit, ind.decimals, lang)}：{parts}。"
+    )
+    table_rows = [
+        [r["category"], formats.number(r["value"], ind.decimals), formats.number(r["share"], 1)]
+        for r in rows
+    ]
+    cols = (
+        ["区分", f"値（{ind.unit}）", "構成比（%）"]
+        if lang == "ja"
+        else ["Category", f"Value ({ind.unit})", "Share (%)"]
+    )
     return ChartOut(
-        id=chart.id, kind=chart.kind, title=title, svg="", spec=spec, alt=alt_text,
-        table=DataTable(cols, table_rows,
-                        [[chart.dimension, "label", "date", "value"],
-                         *([c, lab, p.period.key, p.value]
-                           for lab, (c, p) in zip(labels, rows_, strict=True))]),
-        sources=_sources(data, pts), illustrative=any(p.illustrative for p in pts),
-        legend_labels=labels)
+        id=chart.id,
+        kind=chart.kind,
+        title=title,
+        svg="",
+        spec=spec,
+        alt=alt_text,
+        table=DataTable(
+            cols,
+            table_rows,
+            [
+                [chart.dimension, "label", "date", "value"],
+                *(
+                    [c, lab, p.period.key, p.value]
+                    for lab, (c, p) in zip(labels, rows_, strict=True)
+                ),
+            ],
+        ),
+        sources=_sources(data, pts),
+        illustrative=any(p.illustrative for p in pts),
+        legend_labels=labels,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import vl_convert as vlc
@@ -10,6 +11,7 @@ import vl_convert as vlc
 from .fonts import ensure_font
 
 _TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def to_svg(spec: dict[str, Any], font: str) -> str:
@@ -17,6 +19,11 @@ def to_svg(spec: dict[str, Any], font: str) -> str:
     ensure_font(font)
     config = spec.setdefault("config", {})
     config["font"] = font
+    # Sizes for reading on paper and on screen (the defaults, 10–11 px, are too small for CJK).
+    config.setdefault("axis", {}).setdefault("labelFontSize", 12)
+    config["axis"].setdefault("titleFontSize", 12)
+    config.setdefault("legend", {}).setdefault("labelFontSize", 13)
+    config.setdefault("text", {}).setdefault("fontSize", 12)
     svg = vlc.vegalite_to_svg(spec)
     # The SVG is embedded in HTML next to the chart's alt text: hide it from screen readers so
     # they read the alt text and the data table once, not every tick label.
@@ -26,3 +33,30 @@ def to_svg(spec: dict[str, Any], font: str) -> str:
 def texts(svg: str) -> list[str]:
     """Every text drawn in an SVG, in document order (for tests and checks)."""
     return [t for t in _TEXT.findall(svg)]
+
+
+def _classes(el: ET.Element) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _texts_under(el: ET.Element, role: str) -> list[str]:
+    out: list[str] = []
+    for g in el.iter(f"{SVG}g"):
+        if role in _classes(g):
+            out.extend("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+    return out
+
+
+def legend_labels(svg: str) -> list[str]:
+    """The legend's labels as drawn, in order (read from the SVG, not from the spec)."""
+    root = ET.fromstring(svg)
+    return _texts_under(root, "role-legend-label")
+
+
+def axis_labels(svg: str, axis: str = "X") -> list[str]:
+    """The tick labels of the X (or Y) axis as drawn."""
+    root = ET.fromstring(svg)
+    for g in root.iter(f"{SVG}g"):
+        if "role-axis" in _classes(g) and (g.get("aria-label") or "").startswith(f"{axis}-axis"):
+            return _texts_under(g, "role-axis-label")
+    return []

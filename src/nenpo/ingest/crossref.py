@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import Problem
 from ..model.prefectures import PREFECTURE_DIMENSION
-from ..model.workspace import Workspace
+from ..model.workspace import Chart, Dimension, Indicator, Survey, Workspace
 from .observations import Sourced
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .workspace import Where
 
 
-def cross_check(ws: Workspace, where: Where, observations: list[Sourced],
-                problems: list[Problem], salvaged: dict[str, set[str]] | None = None) -> None:
+def cross_check(
+    ws: Workspace,
+    where: Where,
+    observations: list[Sourced],
+    problems: list[Problem],
+    salvaged: dict[str, set[str]] | None = None,
+) -> None:
     """Add a Problem for every dangling or conflicting reference.
 
     `salvaged` holds ids read leniently from files that did not parse, so that a syntax error
@@ -23,48 +30,91 @@ def cross_check(ws: Workspace, where: Where, observations: list[Sourced],
     _cross_check(ws, where, observations, problems, salvaged or {})
 
 
-def _cross_check(ws: Workspace, where: Where, observations: list[Sourced],
-                 problems: list[Problem], salvaged: dict[str, set[str]]) -> None:
+def _cross_check(
+    ws: Workspace,
+    where: Where,
+    observations: list[Sourced],
+    problems: list[Problem],
+    salvaged: dict[str, set[str]],
+) -> None:
     sources = {s.id for s in ws.sources} | salvaged.get("sources", set())
     areas = {a.id for a in ws.focus_areas} | salvaged.get("focus_areas", set())
-    indicators = {i.id: i for i in ws.indicators}
+    indicators = _first(ws.indicators)
     dims = {d.id: d for d in [PREFECTURE_DIMENSION, *ws.dimensions]}
-    surveys = {s.id: s for s in ws.surveys}
+    surveys = _first(ws.surveys)
 
     def need(ok: bool, kind: str, ident: str, sub: tuple[str | int, ...], msg: str) -> None:
         if not ok:
             problems.append(where.problem(kind, ident, sub, msg))
 
     if ws.statement and ws.statement.source:
-        need(ws.statement.source in sources, "main", "statement", ("source",),
-             f"unknown source {ws.statement.source!r}")
+        need(
+            ws.statement.source in sources,
+            "main",
+            "statement",
+            ("source",),
+            f"unknown source {ws.statement.source!r}",
+        )
 
     for project, parent in ws.all_projects():
         pid = project.id
         if parent is None:
-            need(project.focus_area is not None, "projects", pid, ("focus_area",),
-                 "a project needs a focus_area (one of: " + ", ".join(sorted(areas)) + ")")
+            need(
+                project.focus_area is not None,
+                "projects",
+                pid,
+                ("focus_area",),
+                "a project needs a focus_area (one of: " + ", ".join(sorted(areas)) + ")",
+            )
         elif project.focus_area not in (None, parent.focus_area):
-            problems.append(where.problem("projects", pid, ("focus_area",),
-                            f"a sub-project belongs to its parent's focus area "
-                            f"{parent.focus_area!r}, not {project.focus_area!r}"))
+            problems.append(
+                where.problem(
+                    "projects",
+                    pid,
+                    ("focus_area",),
+                    f"a sub-project belongs to its parent's focus area "
+                    f"{parent.focus_area!r}, not {project.focus_area!r}",
+                )
+            )
         if project.focus_area is not None:
-            need(project.focus_area in areas, "projects", pid, ("focus_area",),
-                 f"unknown focus area {project.focus_area!r}; expected one of "
-                 + ", ".join(sorted(areas)))
-        for i, ind in enumerate(project.indicators):
-            need(ind in indicators, "projects", pid, ("indicators", i),
-                 f"unknown indicator {ind!r}")
+            need(
+                project.focus_area in areas,
+                "projects",
+                pid,
+                ("focus_area",),
+                f"unknown focus area {project.focus_area!r}; expected one of "
+                + ", ".join(sorted(areas)),
+            )
+        for i, ind_id in enumerate(project.indicators):
+            need(
+                ind_id in indicators,
+                "projects",
+                pid,
+                ("indicators", i),
+                f"unknown indicator {ind_id!r}",
+            )
 
     for ind in ws.indicators:
-        need(ind.source in sources, "indicators", ind.id, ("source",),
-             f"unknown source {ind.source!r}")
+        need(
+            ind.source in sources,
+            "indicators",
+            ind.id,
+            ("source",),
+            f"unknown source {ind.source!r}",
+        )
         for i, d in enumerate(ind.dimensions):
             need(d in dims, "indicators", ind.id, ("dimensions", i), f"unknown dimension {d!r}")
 
     for dim in ws.dimensions:
-        _unique(where, problems, "dimensions", dim.id, "values",
-                [v.code for v in dim.values], "value code")
+        _unique(
+            where,
+            problems,
+            "dimensions",
+            dim.id,
+            "values",
+            [v.code for v in dim.values],
+            "value code",
+        )
 
     for sv in ws.surveys:
         _check_survey(sv, where, sources, problems)
@@ -75,8 +125,23 @@ def _cross_check(ws: Workspace, where: Where, observations: list[Sourced],
     _check_observations(observations, indicators, dims, sources, problems)
 
 
-def _unique(where: Where, problems: list[Problem], kind: str, ident: str, key: str,
-            values: list[str], what: str) -> None:
+def _first(objs: list[T]) -> dict[str, T]:
+    """id → object, keeping the first of duplicates (the second is reported as duplicate)."""
+    out: dict[str, T] = {}
+    for o in objs:
+        out.setdefault(o.id, o)  # type: ignore[attr-defined]
+    return out
+
+
+def _unique(
+    where: Where,
+    problems: list[Problem],
+    kind: str,
+    ident: str,
+    key: str,
+    values: list[str],
+    what: str,
+) -> None:
     seen: set[str] = set()
     for i, v in enumerate(values):
         if v in seen:
@@ -84,49 +149,83 @@ def _unique(where: Where, problems: list[Problem], kind: str, ident: str, key: s
         seen.add(v)
 
 
-def _check_survey(sv, where, sources, problems) -> None:  # type: ignore[no-untyped-def]
+def _check_survey(sv: Survey, where: Where, sources: set[str], problems: list[Problem]) -> None:
     if sv.source not in sources:
-        problems.append(where.problem("surveys", sv.id, ("source",), f"unknown source {sv.source!r}"))
-    _unique(where, problems, "surveys", sv.id, "questions", [q.id for q in sv.questions], "question")
+        problems.append(
+            where.problem("surveys", sv.id, ("source",), f"unknown source {sv.source!r}")
+        )
+    _unique(
+        where, problems, "surveys", sv.id, "questions", [q.id for q in sv.questions], "question"
+    )
     _unique(where, problems, "surveys", sv.id, "waves", [w.id for w in sv.waves], "wave")
     questions = {q.id: q for q in sv.questions}
     for qi, q in enumerate(sv.questions):
         seen: set[str] = set()
         for oi, o in enumerate(q.options):
             if o.id in seen:
-                problems.append(where.problem("surveys", sv.id, ("questions", qi, "options", oi),
-                                              f"duplicate option {o.id!r}"))
+                problems.append(
+                    where.problem(
+                        "surveys",
+                        sv.id,
+                        ("questions", qi, "options", oi),
+                        f"duplicate option {o.id!r}",
+                    )
+                )
             seen.add(o.id)
     waves = {w.id for w in sv.waves}
     done: set[tuple[str, str]] = set()
     for ri, r in enumerate(sv.results):
         at = ("results", ri)
-        q = questions.get(r.question)
-        if q is None:
-            problems.append(where.problem("surveys", sv.id, (*at, "question"),
-                                          f"unknown question {r.question!r}"))
+        rq = questions.get(r.question)
+        if rq is None:
+            problems.append(
+                where.problem(
+                    "surveys", sv.id, (*at, "question"), f"unknown question {r.question!r}"
+                )
+            )
             continue
         if r.wave not in waves:
-            problems.append(where.problem("surveys", sv.id, (*at, "wave"),
-                                          f"unknown wave {r.wave!r}; expected one of "
-                                          + ", ".join(sorted(waves))))
+            problems.append(
+                where.problem(
+                    "surveys",
+                    sv.id,
+                    (*at, "wave"),
+                    f"unknown wave {r.wave!r}; expected one of " + ", ".join(sorted(waves)),
+                )
+            )
         if (r.question, r.wave) in done:
-            problems.append(where.problem("surveys", sv.id, at,
-                                          f"second result for {r.question!r} in wave {r.wave!r}"))
+            problems.append(
+                where.problem(
+                    "surveys", sv.id, at, f"second result for {r.question!r} in wave {r.wave!r}"
+                )
+            )
         done.add((r.question, r.wave))
-        options = [o.id for o in q.options]
+        options = [o.id for o in rq.options]
         for opt in r.shares:
             if opt not in options:
-                problems.append(where.problem("surveys", sv.id, (*at, "shares", opt),
-                                              f"{opt!r} is not an option of {q.id!r}; expected "
-                                              + ", ".join(options)))
+                problems.append(
+                    where.problem(
+                        "surveys",
+                        sv.id,
+                        (*at, "shares", opt),
+                        f"{opt!r} is not an option of {rq.id!r}; expected " + ", ".join(options),
+                    )
+                )
         for opt in options:
             if opt not in r.shares:
-                problems.append(where.problem("surveys", sv.id, (*at, "shares"),
-                                              f"no share for option {opt!r}"))
+                problems.append(
+                    where.problem("surveys", sv.id, (*at, "shares"), f"no share for option {opt!r}")
+                )
 
 
-def _check_chart(ch, where, indicators, dims, surveys, problems) -> None:  # type: ignore[no-untyped-def]
+def _check_chart(
+    ch: Chart,
+    where: Where,
+    indicators: dict[str, Indicator],
+    dims: dict[str, Dimension],
+    surveys: dict[str, Survey],
+    problems: list[Problem],
+) -> None:
     def bad(key: str, msg: str) -> None:
         problems.append(where.problem("charts", ch.id, (key,), msg))
 
@@ -146,8 +245,13 @@ def _check_chart(ch, where, indicators, dims, surveys, problems) -> None:  # typ
         bad("dimension", f"unknown dimension {ch.dimension!r}")
 
 
-def _check_observations(observations: list[Sourced], indicators, dims, sources,  # type: ignore[no-untyped-def]
-                        problems: list[Problem]) -> None:
+def _check_observations(
+    observations: list[Sourced],
+    indicators: dict[str, Indicator],
+    dims: dict[str, Dimension],
+    sources: set[str],
+    problems: list[Problem],
+) -> None:
     codes = {d: {v.code for v in dim.values} for d, dim in dims.items()}
     seen: dict[tuple[str, str, tuple[tuple[str, str], ...]], Sourced] = {}
     for s in observations:
@@ -166,7 +270,12 @@ def _check_observations(observations: list[Sourced], indicators, dims, sources, 
         key = (o.indicator, o.period, tuple(sorted(o.dims.items())))
         if key in seen:
             first = seen[key]
-            problems.append(s.problem(None, f"duplicate observation of {o.indicator!r} at "
-                                      f"{o.period} (first at {first.file}:{first.line})"))
+            problems.append(
+                s.problem(
+                    None,
+                    f"duplicate observation of {o.indicator!r} at "
+                    f"{o.period} (first at {first.file}:{first.line})",
+                )
+            )
         else:
             seen[key] = s

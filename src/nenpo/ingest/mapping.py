@@ -56,8 +56,9 @@ def _lookup(dim: Dimension) -> dict[str, str]:
     return table
 
 
-def run(mapping: ImportMapping, root: Path, dimensions: dict[str, Dimension],
-        problems: list[Problem]) -> list[Sourced]:
+def run(
+    mapping: ImportMapping, root: Path, dimensions: dict[str, Dimension], problems: list[Problem]
+) -> list[Sourced]:
     """Read every file the mapping names; every bad cell becomes a Problem."""
     files = sorted({p for pattern in mapping.files for p in root.glob(pattern)})
     out: list[Sourced] = []
@@ -70,8 +71,11 @@ def run(mapping: ImportMapping, root: Path, dimensions: dict[str, Dimension],
             problems.append(Problem(shown, None, None, f"cannot read as {mapping.encoding}: {exc}"))
             continue
         reader = csv.DictReader(text.splitlines())
-        needed = [mapping.period.column, *(c.column for c in mapping.dimensions.values()),
-                  *mapping.values.values()]
+        needed = [
+            mapping.period.column,
+            *(c.column for c in mapping.dimensions.values()),
+            *mapping.values.values(),
+        ]
         absent = [c for c in needed if c not in (reader.fieldnames or [])]
         if absent:
             problems.append(Problem(shown, 1, None, f"missing column(s) {', '.join(absent)}"))
@@ -81,17 +85,31 @@ def run(mapping: ImportMapping, root: Path, dimensions: dict[str, Dimension],
     return out
 
 
-def _row(mapping: ImportMapping, row: dict[str, str], shown: str, line: int,
-         lookups: dict[str, dict[str, str]], problems: list[Problem]) -> list[Sourced]:
+def _row(
+    mapping: ImportMapping,
+    row: dict[str, str],
+    shown: str,
+    line: int,
+    lookups: dict[str, dict[str, str]],
+    problems: list[Problem],
+) -> list[Sourced]:
     raw_date = (row[mapping.period.column] or "").strip()
     try:
         d = datetime.strptime(raw_date, mapping.period.format).date()
     except ValueError:
-        problems.append(Problem(shown, line, mapping.period.column,
-                                f"{raw_date!r} is not a date in the form {mapping.period.format}"))
+        problems.append(
+            Problem(
+                shown,
+                line,
+                mapping.period.column,
+                f"{raw_date!r} is not a date in the form {mapping.period.format}",
+            )
+        )
         return []
-    period = Period(d if mapping.period.precision == "day" else d.replace(day=1),
-                    "month" if mapping.period.precision == "month" else "day")
+    period = Period(
+        d if mapping.period.precision == "day" else d.replace(day=1),
+        "month" if mapping.period.precision == "month" else "day",
+    )
     dims: dict[str, str] = {}
     for dim_id, spec in mapping.dimensions.items():
         raw = (row[spec.column] or "").strip()
@@ -101,8 +119,14 @@ def _row(mapping: ImportMapping, row: dict[str, str], shown: str, line: int,
             continue
         code = lookups.get(dim_id, {}).get(raw)
         if code is None:
-            problems.append(Problem(shown, line, spec.column,
-                                    f"{raw!r} is not a known value of dimension {dim_id!r}"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    spec.column,
+                    f"{raw!r} is not a known value of dimension {dim_id!r}",
+                )
+            )
             return []
         dims[dim_id] = code
     out = []
@@ -115,7 +139,13 @@ def _row(mapping: ImportMapping, row: dict[str, str], shown: str, line: int,
         except ValueError:
             problems.append(Problem(shown, line, column, f"{raw!r} is not a number"))
             continue
-        obs = Observation(indicator=indicator, period=period.key, value=value, dims=dims,
-                          provenance=mapping.provenance, source=mapping.source)
+        obs = Observation(
+            indicator=indicator,
+            period=period.key,
+            value=value,
+            dims=dims,
+            provenance=mapping.provenance,
+            source=mapping.source,
+        )
         out.append(Sourced(obs, shown, line))
     return out

@@ -36,21 +36,39 @@ def read_csv(path: Path, shown_as: str, problems: list[Problem]) -> list[Sourced
         problems.append(Problem(shown_as, None, None, "file not found"))
         return []
     except UnicodeDecodeError as exc:
-        problems.append(Problem(shown_as, None, None,
-                                f"not UTF-8 text ({exc.reason}); save it as UTF-8 or import "
-                                "it with a mapping"))
+        problems.append(
+            Problem(
+                shown_as,
+                None,
+                None,
+                f"not UTF-8 text ({exc.reason}); save it as UTF-8 or import it with a mapping",
+            )
+        )
         return []
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header is None:
-        problems.append(Problem(shown_as, 1, None, "empty file; expected a header row "
-                                "indicator,date,value[,dimension…]"))
+        problems.append(
+            Problem(
+                shown_as,
+                1,
+                None,
+                "empty file; expected a header row indicator,date,value[,dimension…]",
+            )
+        )
         return []
     header = [h.strip() for h in header]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        problems.append(Problem(shown_as, 1, None, f"missing column(s) {', '.join(missing)}; "
-                                "expected indicator,date,value[,dimension…]"))
+        problems.append(
+            Problem(
+                shown_as,
+                1,
+                None,
+                f"missing column(s) {', '.join(missing)}; "
+                "expected indicator,date,value[,dimension…]",
+            )
+        )
         return []
     dims = [h for h in header if h not in REQUIRED and h not in OPTIONAL]
     out: list[Sourced] = []
@@ -59,8 +77,14 @@ def read_csv(path: Path, shown_as: str, problems: list[Problem]) -> list[Sourced
         if not any(c.strip() for c in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(shown_as, line, None,
-                                    f"{len(row)} fields; expected {len(header)} as in the header"))
+            problems.append(
+                Problem(
+                    shown_as,
+                    line,
+                    None,
+                    f"{len(row)} fields; expected {len(header)} as in the header",
+                )
+            )
             continue
         rec = dict(zip(header, (c.strip() for c in row), strict=True))
         raw = {

@@ -41,8 +41,9 @@ def one(model: type[M], src: Located, path: Path_, problems: list[Problem]) -> M
         return None
 
 
-def items(model: type[M], src: Located | None, key: str | None,
-          problems: list[Problem]) -> list[tuple[M, Path_]]:
+def items(
+    model: type[M], src: Located | None, key: str | None, problems: list[Problem]
+) -> list[tuple[M, Path_]]:
     """Validate each item of the list at `key` (or the top level); return the valid ones."""
     if src is None or src.data is None:
         return []
@@ -66,14 +67,20 @@ def items(model: type[M], src: Located | None, key: str | None,
     return out
 
 
-def no_duplicates(kind: str, entries: list[tuple[str, Located, Path_]],
-                  problems: list[Problem]) -> None:
+def no_duplicates(
+    kind: str, entries: list[tuple[str, Located, Path_]], problems: list[Problem]
+) -> None:
     """Report each id defined twice, at the second definition, naming the first."""
     first: dict[str, tuple[Located, Path_]] = {}
     for ident, src, path in entries:
         if ident in first:
             f_src, f_path = first[ident]
-            problems.append(src.problem((*path, "id"), f"duplicate {kind} id {ident!r} "
-                                        f"(first defined at {f_src.file}:{f_src.line(f_path)})"))
+            problems.append(
+                src.problem(
+                    (*path, "id"),
+                    f"duplicate {kind} id {ident!r} "
+                    f"(first defined at {f_src.file}:{f_src.line(f_path)})",
+                )
+            )
         else:
             first[ident] = (src, path)

@@ -8,15 +8,27 @@ imports/*.yaml, content/**/*.md. Only nenpo.yaml is required.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import Problem, WorkspaceError, rel
 from ..model.prefectures import PREFECTURE_DIMENSION
 from ..model.workspace import (
-    Aim, Chapter, Chart, Dimension, FocusArea, Indicator, Organisation, PriorityPlan, Project,
-    ReportInfo, Source, Statement, Survey, Workspace,
+    Aim,
+    Chapter,
+    Chart,
+    Dimension,
+    FocusArea,
+    Indicator,
+    Organisation,
+    PriorityPlan,
+    Project,
+    ReportInfo,
+    Source,
+    Statement,
+    Survey,
+    Workspace,
 )
 from . import mapping as mapping_mod
 from .crossref import cross_check
@@ -24,7 +36,7 @@ from .observations import Sourced, read_csv
 from .validate import items, no_duplicates, one
 from .yamlfile import Located, Path_, read_yaml
 
-LIST_FILES = {
+LIST_FILES: dict[str, tuple[str, type[Any]]] = {
     "sources": ("sources.yaml", Source),
     "focus_areas": ("focus_areas.yaml", FocusArea),
     "projects": ("projects.yaml", Project),
@@ -33,8 +45,12 @@ LIST_FILES = {
     "surveys": ("surveys.yaml", Survey),
     "charts": ("charts.yaml", Chart),
 }
-MAIN_KEYS = {"organisation": Organisation, "report": ReportInfo, "statement": Statement,
-             "priority_plan": PriorityPlan}
+MAIN_KEYS: dict[str, type[Any]] = {
+    "organisation": Organisation,
+    "report": ReportInfo,
+    "statement": Statement,
+    "priority_plan": PriorityPlan,
+}
 
 
 @dataclass
@@ -53,8 +69,14 @@ class Where:
         src, path = self.places[(kind, ident)]
         return (src.file, src.line((*path, *sub)))
 
-    def problem(self, kind: str, ident: str, sub: tuple[str | int, ...], message: str,
-                field_: str | None = None) -> Problem:
+    def problem(
+        self,
+        kind: str,
+        ident: str,
+        sub: tuple[str | int, ...],
+        message: str,
+        field_: str | None = None,
+    ) -> Problem:
         """A Problem located at a key inside a defined object."""
         file, line = self.of(kind, ident, *sub)
         return Problem(file, line, field_ if field_ is not None else _field(sub), message)
@@ -84,10 +106,18 @@ def read_workspace(root: Path) -> Loaded:
     if not root.is_dir():
         raise WorkspaceError([Problem(str(root), None, None, "not a folder")])
     if not (root / "nenpo.yaml").is_file():
-        raise WorkspaceError([Problem(rel(root / "nenpo.yaml", root), None, None,
-                                      "file not found; every workspace has a nenpo.yaml")])
+        raise WorkspaceError(
+            [
+                Problem(
+                    rel(root / "nenpo.yaml", root),
+                    None,
+                    None,
+                    "file not found; every workspace has a nenpo.yaml",
+                )
+            ]
+        )
     where = Where()
-    data: dict[str, object] = {}
+    data: dict[str, Any] = {}
 
     main = read_yaml(root / "nenpo.yaml", "nenpo.yaml", problems)
     if main is not None:
@@ -113,19 +143,25 @@ def read_workspace(root: Path) -> Loaded:
         src = read_yaml(path, filename, problems) if path.exists() else None
         if path.exists() and src is None:
             salvaged[key] = _salvage_ids(path)
-        found = items(model, src, None, problems)
+        found: list[tuple[Any, Path_]] = items(model, src, None, problems)
         data[key] = [obj for obj, _ in found]
-        assert src is not None or not found
-        entries = [(obj.id, src, p) for obj, p in found]  # type: ignore[attr-defined]
-        if key == "projects":
-            entries = _project_entries(found, src)  # type: ignore[arg-type]
-        for ident, s, p in entries:
-            where.add(key, ident, s, p)  # type: ignore[arg-type]
-        no_duplicates(key.rstrip("s").replace("_", " "), entries, problems)  # type: ignore[arg-type]
+        if src is None:
+            continue
+        entries = (
+            _project_entries(found, src)
+            if key == "projects"
+            else [(obj.id, src, p) for obj, p in found]
+        )
+        for ident, s_, p in entries:
+            where.add(key, ident, s_, p)
+        no_duplicates(key.rstrip("s").replace("_", " "), entries, problems)
 
     chapters: list[Chapter] = []
-    report_src = read_yaml(root / "report.yaml", "report.yaml", problems) \
-        if (root / "report.yaml").exists() else None
+    report_src = (
+        read_yaml(root / "report.yaml", "report.yaml", problems)
+        if (root / "report.yaml").exists()
+        else None
+    )
     for ch, p in items(Chapter, report_src, "chapters", problems):
         chapters.append(ch)
         assert report_src is not None
@@ -136,12 +172,12 @@ def read_workspace(root: Path) -> Loaded:
     texts = _read_texts(root, chapters, report_src, where, problems)
     data["texts"] = texts
 
-    dimensions = {d.id: d for d in [PREFECTURE_DIMENSION, *data["dimensions"]]}  # type: ignore[list-item]
+    dimensions = {d.id: d for d in [PREFECTURE_DIMENSION, *data["dimensions"]]}
     observations = _read_observations(root, dimensions, problems)
 
     # Cross-check what is valid even when other parts are not: all problems in one report.
-    partial = Workspace.model_construct(**{**_defaults(),
-                                           **{k: v for k, v in data.items() if v is not None}})
+    fields: dict[str, Any] = {**_defaults(), **{k: v for k, v in data.items() if v is not None}}
+    partial = Workspace.model_construct(**fields)
     cross_check(partial, where, observations, problems, salvaged)
     if problems or data.get("organisation") is None or data.get("report") is None:
         raise WorkspaceError(problems)
@@ -150,8 +186,11 @@ def read_workspace(root: Path) -> Loaded:
     return Loaded(ws, root, where, observations)
 
 
-def _project_entries(found: list[tuple[Project, Path_]], src: Located | None):  # type: ignore[no-untyped-def]
-    out = []
+def _project_entries(
+    found: list[tuple[Any, Path_]], src: Located
+) -> list[tuple[str, Located, Path_]]:
+    """Projects and, recursively, their sub-projects: one id space."""
+    out: list[tuple[str, Located, Path_]] = []
 
     def walk(p: Project, path: Path_) -> None:
         out.append((p.id, src, path))
@@ -163,8 +202,9 @@ def _project_entries(found: list[tuple[Project, Path_]], src: Located | None):  
     return out
 
 
-def _read_texts(root: Path, chapters: list[Chapter], src: Located | None, where: Where,
-                problems: list[Problem]) -> dict[str, str]:
+def _read_texts(
+    root: Path, chapters: list[Chapter], src: Located | None, where: Where, problems: list[Problem]
+) -> dict[str, str]:
     """Markdown bodies named by report.yaml (and any under content/), by workspace path."""
     texts: dict[str, str] = {}
     named: list[tuple[str, str, str]] = []  # (path, kind, id)
@@ -175,7 +215,7 @@ def _read_texts(root: Path, chapters: list[Chapter], src: Located | None, where:
     for path, kind, ident in named:
         f = root / path
         if not f.is_file():
-            file, line = where.of(kind, ident)
+            file, line = where.of(kind, ident, "content")
             problems.append(Problem(file, line, "content", f"{path} not found"))
             continue
         texts[path] = f.read_text(encoding="utf-8")
@@ -184,8 +224,9 @@ def _read_texts(root: Path, chapters: list[Chapter], src: Located | None, where:
     return texts
 
 
-def _read_observations(root: Path, dimensions: dict[str, Dimension],
-                       problems: list[Problem]) -> list[Sourced]:
+def _read_observations(
+    root: Path, dimensions: dict[str, Dimension], problems: list[Problem]
+) -> list[Sourced]:
     out: list[Sourced] = []
     obs_dir = root / "observations"
     if obs_dir.is_dir():
@@ -216,5 +257,8 @@ def _salvage_ids(path: Path) -> set[str]:
 
 
 def _defaults() -> dict[str, object]:
-    return {name: f.get_default(call_default_factory=True)
-            for name, f in Workspace.model_fields.items() if not f.is_required()}
+    return {
+        name: f.get_default(call_default_factory=True)
+        for name, f in Workspace.model_fields.items()
+        if not f.is_required()
+    }

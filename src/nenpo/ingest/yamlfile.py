@@ -84,15 +84,22 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem]) -> Located | N
     return Located(shown_as, data, lines)
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
-          problems: list[Problem]) -> None:
+def _walk(
+    node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str, problems: list[Problem]
+) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
-                problems.append(Problem(file, key_node.start_mark.line + 1, _dotted((*path, key)),
-                                        f"duplicate key {key!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        _dotted((*path, key)),
+                        f"duplicate key {key!r}",
+                    )
+                )
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
             _walk(value_node, (*path, key), lines, file, problems)

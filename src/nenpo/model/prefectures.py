@@ -69,6 +69,8 @@ def short_name(name: str) -> str:
 PREFECTURE_DIMENSION = Dimension(
     id="prefecture",
     name=I18n(ja="都道府県", en="Prefecture"),
-    values=[DimensionValue(code=c, label=I18n(ja=ja, en=en), aliases=[short_name(ja), str(int(c))])
-            for c, ja, en in PREFECTURES],
+    values=[
+        DimensionValue(code=c, label=I18n(ja=ja, en=en), aliases=[short_name(ja), str(int(c))])
+        for c, ja, en in PREFECTURES
+    ],
 )

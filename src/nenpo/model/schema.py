@@ -8,8 +8,19 @@ from pydantic import TypeAdapter
 
 from ..ingest.mapping import ImportMapping
 from .workspace import (
-    Aim, Chapter, Chart, Dimension, FocusArea, Indicator, Organisation, PriorityPlan, Project,
-    ReportInfo, Source, Statement, Survey,
+    Aim,
+    Chapter,
+    Chart,
+    Dimension,
+    FocusArea,
+    Indicator,
+    Organisation,
+    PriorityPlan,
+    Project,
+    ReportInfo,
+    Source,
+    Statement,
+    Survey,
 )
 
 
@@ -28,16 +39,26 @@ def workspace_schema() -> dict[str, Any]:
             "required": ["organisation", "report"],
             "additionalProperties": False,
         },
-        "report.yaml": {"type": "object",
-                        "properties": {"chapters": TypeAdapter(list[Chapter]).json_schema()},
-                        "additionalProperties": False},
+        "report.yaml": {
+            "type": "object",
+            "properties": {"chapters": TypeAdapter(list[Chapter]).json_schema()},
+            "additionalProperties": False,
+        },
         "imports/*.yaml": ImportMapping.model_json_schema(),
     }
-    for name, model in (("sources.yaml", Source), ("focus_areas.yaml", FocusArea),
-                        ("projects.yaml", Project), ("indicators.yaml", Indicator),
-                        ("dimensions.yaml", Dimension), ("surveys.yaml", Survey),
-                        ("charts.yaml", Chart)):
+    for name, model in (
+        ("sources.yaml", Source),
+        ("focus_areas.yaml", FocusArea),
+        ("projects.yaml", Project),
+        ("indicators.yaml", Indicator),
+        ("dimensions.yaml", Dimension),
+        ("surveys.yaml", Survey),
+        ("charts.yaml", Chart),
+    ):
         files[name] = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "nenpo workspace", "description": "One schema per workspace file",
-            "properties": files}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "nenpo workspace",
+        "description": "One schema per workspace file",
+        "properties": files,
+    }

@@ -28,6 +28,15 @@ def _check_period(v: str) -> str:
 PeriodText = Annotated[str, AfterValidator(_check_period)]
 
 
+def _check_share(v: float) -> float:
+    if not 0 <= v <= 100:
+        raise ValueError(f"a share is a percentage from 0 to 100, not {v:g}")
+    return v
+
+
+Share = Annotated[float, AfterValidator(_check_share)]
+
+
 class Base(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -157,7 +166,7 @@ class DimensionValue(Base):
 
 
 class Dimension(Identified):
-    """A breakdown of observations (都道府県, 年齢階級, 人材区分 …) with ordered, labelled values."""
+    """A breakdown of observations (都道府県, 年齢階級 …) with ordered, labelled values."""
 
     name: I18n
     values: list[DimensionValue]
@@ -188,15 +197,7 @@ class Result(Base):
 
     question: Id
     wave: Id
-    shares: dict[Id, float]
-
-    @field_validator("shares")
-    @classmethod
-    def _range(cls, v: dict[str, float]) -> dict[str, float]:
-        for option, share in v.items():
-            if not 0 <= share <= 100:
-                raise ValueError(f"share of {option!r} is {share}; expected 0 to 100")
-        return v
+    shares: dict[Id, Share] = Field(description="option id → percent of respondents, 0–100")
 
 
 class Survey(Identified):
@@ -224,8 +225,9 @@ class Chart(Identified):
     question: Id | None = None
     indicator: Id | None = None
     dimension: Id | None = Field(default=None, description="by_dimension/composition: breakdown")
-    date: str | None = Field(default=None, description="by_dimension/composition: a date or "
-                             "'latest' (default)")
+    date: str | None = Field(
+        default=None, description="by_dimension/composition: a date or 'latest' (default)"
+    )
     where: dict[Id, str] = Field(default={}, description="Filter on other dimensions")
     legend_labels: list[str] | None = Field(default=None, description="Hand-set legend labels")
     axis_labels: list[str] | None = Field(default=None, description="Hand-set time-axis labels")
@@ -234,9 +236,12 @@ class Chart(Identified):
 
     @model_validator(mode="after")
     def _needs(self) -> Chart:
-        need = {"survey": ("survey", "question"), "timeseries": ("indicator",),
-                "by_dimension": ("indicator", "dimension"),
-                "composition": ("indicator", "dimension")}[self.kind]
+        need = {
+            "survey": ("survey", "question"),
+            "timeseries": ("indicator",),
+            "by_dimension": ("indicator", "dimension"),
+            "composition": ("indicator", "dimension"),
+        }[self.kind]
         missing = [f for f in need if getattr(self, f) is None]
         if missing:
             raise ValueError(f"a {self.kind} chart needs {', '.join(missing)}")
@@ -247,7 +252,9 @@ class Page(Identified):
     """A page of the report, its body a Markdown file under content/."""
 
     title: I18n
-    content: str | None = Field(default=None, description="Markdown file, relative to the workspace")
+    content: str | None = Field(
+        default=None, description="Markdown file, relative to the workspace"
+    )
     summary: I18n | None = None
 
 

@@ -16,20 +16,37 @@ from ..report.site import UI, PageOut, Site
 STATIC = Path(__file__).resolve().parent / "static"
 ROOT = "@@/"  # placeholder for the page's relative path to the site root, set per page
 
-_env = Environment(loader=PackageLoader("nenpo.render", "templates"),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("nenpo.render", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 TEXT = {
-    "ja": {"table": "データ表", "source": "出典", "csv": "CSVダウンロード", "licence": "ライセンス",
-           "illustrative": "例示値を含む", "alt": "図の説明",
-           "illustrative_note": "「例示値」と表示した値は公表されていない値を例として示したもので、"
-                                "実際の数値ではありません。",
-           "skip": "本文へ移動", "nav": "目次"},
-    "en": {"table": "Data table", "source": "Source", "csv": "Download CSV", "licence": "Licence",
-           "illustrative": "includes illustrative values", "alt": "Description",
-           "illustrative_note": "Values marked 'illustrative' are examples, not published "
-                                "figures.",
-           "skip": "Skip to content", "nav": "Contents"},
+    "ja": {
+        "table": "データ表",
+        "source": "出典",
+        "csv": "CSVダウンロード",
+        "licence": "ライセンス",
+        "illustrative": "例示値を含む",
+        "alt": "図の説明",
+        "illustrative_note": "「例示値」と表示した値は公表されていない値を例として示したもので、"
+        "実際の数値ではありません。",
+        "skip": "本文へ移動",
+        "nav": "目次",
+    },
+    "en": {
+        "table": "Data table",
+        "source": "Source",
+        "csv": "Download CSV",
+        "licence": "Licence",
+        "illustrative": "includes illustrative values",
+        "alt": "Description",
+        "illustrative_note": "Values marked 'illustrative' are examples, not published figures.",
+        "skip": "Skip to content",
+        "nav": "Contents",
+    },
 }
 
 
@@ -41,8 +58,9 @@ def root_of(path: str) -> str:
 
 def figure_html(chart: ChartOut, lang: str, page_path: str) -> str:
     """A chart as an accessible figure: SVG, alt text, data table, source, CSV link."""
-    html = _env.get_template("figure.html").render(c=chart, t=TEXT[lang], lang=lang,
-                                                    svg=Markup(chart.svg))
+    html = _env.get_template("figure.html").render(
+        c=chart, t=TEXT[lang], lang=lang, svg=Markup(chart.svg)
+    )
     return html
 
 
@@ -50,8 +68,15 @@ def render_page(site: Site, page: PageOut) -> str:
     """One page as a complete HTML document."""
     root = root_of(page.path)
     html = _env.get_template("page.html").render(
-        site=site, page=page, ws=site.ws, lang=site.lang, t=TEXT[site.lang], ui=UI[site.lang],
-        body=Markup(page.body), root=root)
+        site=site,
+        page=page,
+        ws=site.ws,
+        lang=site.lang,
+        t=TEXT[site.lang],
+        ui=UI[site.lang],
+        body=Markup(page.body),
+        root=root,
+    )
     return html.replace(ROOT, root)
 
 

@@ -35,7 +35,8 @@ class Data:
         self.sources: dict[str, Source] = {s.id: s for s in ws.sources}
         self.surveys: dict[str, Survey] = {s.id: s for s in ws.surveys}
         self.dimensions: dict[str, Dimension] = {
-            d.id: d for d in [PREFECTURE_DIMENSION, *ws.dimensions]}
+            d.id: d for d in [PREFECTURE_DIMENSION, *ws.dimensions]
+        }
 
     @cached_property
     def _series(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], list[Point]]:
@@ -44,7 +45,10 @@ class Data:
             ind = self.indicators[o.indicator]
             prov = o.provenance or ind.provenance
             out[(o.indicator, _dims(o.dims))].append(
-                Point(Period.parse(o.period), o.value, prov == "illustrative", o.source or ind.source))
+                Point(
+                    Period.parse(o.period), o.value, prov == "illustrative", o.source or ind.source
+                )
+            )
         for pts in out.values():
             pts.sort(key=lambda p: p.period)
         return out
@@ -59,8 +63,13 @@ class Data:
         """The indicator's observations for exactly these dimension values, oldest first."""
         return self._series.get((indicator, _dims(dims or {})), [])
 
-    def breakdown(self, indicator: str, dimension: str, period: Period | None,
-                  where: dict[str, str] | None = None) -> list[tuple[str, Point]]:
+    def breakdown(
+        self,
+        indicator: str,
+        dimension: str,
+        period: Period | None,
+        where: dict[str, str] | None = None,
+    ) -> list[tuple[str, Point]]:
         """(code, point) for each value of `dimension` at `period` (latest common if None)."""
         where = where or {}
         dim = self.dimensions[dimension]
@@ -74,15 +83,21 @@ class Data:
         if period is None and rows:
             latest = max(p.period for _, p in rows)
             rows = [(c, p) for c, p in rows if p.period == latest]
-            rows = [(c, p) for c, p in ((c, self._at(indicator, {**where, dimension: c}, latest))
-                                        for c, _ in rows) if p is not None]
+            rows = [
+                (c, p)
+                for c, p in (
+                    (c, self._at(indicator, {**where, dimension: c}, latest)) for c, _ in rows
+                )
+                if p is not None
+            ]
         return rows
 
     def _at(self, indicator: str, dims: dict[str, str], period: Period) -> Point | None:
         return next((p for p in self.series(indicator, dims) if p.period == period), None)
 
-    def value_at(self, indicator: str, period: Period | None,
-                 dims: dict[str, str] | None = None) -> Point | None:
+    def value_at(
+        self, indicator: str, period: Period | None, dims: dict[str, str] | None = None
+    ) -> Point | None:
         """The observation at `period` (the latest if None), or None."""
         pts = self.series(indicator, dims)
         if not pts:

@@ -35,6 +35,7 @@ class RenderEnv:
     file: str = ""
     line_offset: int = 0
     block_html: Callable[[str], str] | None = None
+    current_line: int | None = None
     problems: list[tuple[int | None, str]] = field(default_factory=list)
     used: list[refs.Resolved] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)
@@ -68,7 +69,10 @@ def _block_chart(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-def _render_ref(tokens: Sequence[Token], idx: int, _options: Any, env: RenderEnv) -> str:
+def _render_ref(
+    _self: Any, tokens: Sequence[Token], idx: int, _options: Any, menv: dict[str, Any]
+) -> str:
+    env: RenderEnv = menv["nenpo"]
     inner = tokens[idx].content
     line = _line_of(tokens, idx, env)
     try:
@@ -84,39 +88,56 @@ def _render_ref(tokens: Sequence[Token], idx: int, _options: Any, env: RenderEnv
         attrs += f' data-period="{escape(res.period)}"'
     if res.illustrative:
         label = ILLUSTRATIVE[env.lang]
-        return (f'<span class="ref illustrative"{attrs}>{escape(res.text)}'
-                f'<span class="badge">{label}</span></span>')
+        return (
+            f'<span class="ref illustrative"{attrs}>{escape(res.text)}'
+            f'<span class="badge">{label}</span></span>'
+        )
     return f'<span class="ref"{attrs}>{escape(res.text)}</span>'
 
 
 def _line_of(tokens: Sequence[Token], idx: int, env: RenderEnv) -> int | None:
     # Inline tokens carry no line: the enclosing block's line plus the newlines before it.
-    block = getattr(env, "_current_line", None)
+    block = env.current_line
     return None if block is None else block + tokens[idx].meta.get("newlines", 0)
 
 
-def _render_chart(tokens: Sequence[Token], idx: int, _options: Any, env: RenderEnv) -> str:
+def _render_chart(
+    _self: Any, tokens: Sequence[Token], idx: int, _options: Any, menv: dict[str, Any]
+) -> str:
+    env: RenderEnv = menv["nenpo"]
     ident = tokens[idx].content
     env.charts.append(ident)
     try:
         return env.chart_html(ident)
     except KeyError:
-        line = tokens[idx].map[0] + 1 + env.line_offset if tokens[idx].map else None
+        line = _block_line(tokens[idx], env)
         env.problems.append((line, f"unknown chart {ident!r}"))
         return f'<p class="ref-error">{escape("{{ chart " + ident + " }}")}</p>'
 
 
-def _render_include(tokens: Sequence[Token], idx: int, _options: Any, env: RenderEnv) -> str:
+def _render_include(
+    _self: Any, tokens: Sequence[Token], idx: int, _options: Any, menv: dict[str, Any]
+) -> str:
+    env: RenderEnv = menv["nenpo"]
     ident = tokens[idx].content
     try:
         if env.block_html is None:
             raise KeyError(ident)
         return env.block_html(ident)
     except KeyError:
-        line = tokens[idx].map[0] + 1 + env.line_offset if tokens[idx].map else None
-        env.problems.append((line, f"unknown include {ident!r}; expected aims, statement, "
-                             "priority_plan or focus_areas"))
+        line = _block_line(tokens[idx], env)
+        env.problems.append(
+            (
+                line,
+                f"unknown include {ident!r}; expected aims, statement, "
+                "priority_plan or focus_areas",
+            )
+        )
         return ""
+
+
+def _block_line(token: Token, env: RenderEnv) -> int | None:
+    return token.map[0] + 1 + env.line_offset if token.map else None
 
 
 def make_parser() -> MarkdownIt:
@@ -135,13 +156,14 @@ _MD = make_parser()
 
 def render(text: str, env: RenderEnv) -> str:
     """Markdown → HTML with references resolved; problems land in env.problems with lines."""
-    tokens = _MD.parse(text, env)
+    menv: dict[str, Any] = {"nenpo": env}
+    tokens = _MD.parse(text, menv)
     out = []
     # Render block by block so each inline reference knows the line it is on.
     for i, tok in enumerate(tokens):
         if tok.map:
-            env._current_line = tok.map[0] + 1 + env.line_offset  # type: ignore[attr-defined]
-        out.append(_MD.renderer.render(tokens[i : i + 1], _MD.options, env))
+            env.current_line = tok.map[0] + 1 + env.line_offset
+        out.append(_MD.renderer.render(tokens[i : i + 1], _MD.options, menv))
     return "".join(out)
 
 

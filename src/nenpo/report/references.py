@@ -58,8 +58,10 @@ def parse(inner: str) -> Reference:
     raw = "{{" + inner + "}}"
     parts = inner.split()
     if len(parts) < 2:
-        raise ReferenceError_(f"{raw}: expected {{{{ KIND TARGET [key=value …] }}}} with KIND one "
-                              f"of {', '.join(KINDS)}")
+        raise ReferenceError_(
+            f"{raw}: expected {{{{ KIND TARGET [key=value …] }}}} with KIND one "
+            f"of {', '.join(KINDS)}"
+        )
     kind, target, *rest = parts
     if kind not in KINDS:
         raise ReferenceError_(f"{raw}: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -108,28 +110,46 @@ def resolve(ref: Reference, data: Data, lang: str = "ja") -> Resolved:
     allowed = OPTIONS[ref.kind] | set(ind.dimensions)
     unknown = set(ref.options) - allowed
     if unknown:
-        raise ReferenceError_(f"{ref.raw}: unknown option(s) {', '.join(sorted(unknown))}; "
-                              f"expected {', '.join(sorted(allowed))}")
+        raise ReferenceError_(
+            f"{ref.raw}: unknown option(s) {', '.join(sorted(unknown))}; "
+            f"expected {', '.join(sorted(allowed))}"
+        )
     dims = {k: v for k, v in ref.options.items() if k in ind.dimensions}
     series = data.series(ind.id, dims)
     if not series:
-        raise ReferenceError_(f"{ref.raw}: {ind.id!r} has no observations"
-                              + (f" for {dims}" if dims else ""))
+        raise ReferenceError_(
+            f"{ref.raw}: {ind.id!r} has no observations" + (f" for {dims}" if dims else "")
+        )
     if ref.kind in ("first", "last"):
         pt = series[0] if ref.kind == "first" else series[-1]
         style = ref.options.get("format", "long")
         if style not in ("long", "dot", "wareki"):
             raise ReferenceError_(f"{ref.raw}: format must be long, dot or wareki")
-        return Resolved(formats.date_label(pt.period, style, lang), None, pt.illustrative,
-                        ind.id, pt.period.key)
+        return Resolved(
+            formats.date_label(pt.period, style, lang), None, pt.illustrative, ind.id, pt.period.key
+        )
     if ref.kind == "value":
         pt = _point(ref, data, ind.id, dims, "at")
-        return Resolved(_format_value(ref, pt.value, ind.unit, ind.decimals, lang), pt.value,
-                        pt.illustrative, ind.id, pt.period.key)
+        return Resolved(
+            _format_value(ref, pt.value, ind.unit, ind.decimals, lang),
+            pt.value,
+            pt.illustrative,
+            ind.id,
+            pt.period.key,
+        )
     a = _point(ref, data, ind.id, dims, "from")
     b = _point(ref, data, ind.id, dims, "to")
-    return _change(ref, a.value, b.value, ind.unit, ind.decimals, a.illustrative or b.illustrative,
-                   lang, ind.id, f"{a.period.key}..{b.period.key}")
+    return _change(
+        ref,
+        a.value,
+        b.value,
+        ind.unit,
+        ind.decimals,
+        a.illustrative or b.illustrative,
+        lang,
+        ind.id,
+        f"{a.period.key}..{b.period.key}",
+    )
 
 
 def _point(ref: Reference, data: Data, ind: str, dims: dict[str, str], key: str) -> Point:
@@ -139,8 +159,7 @@ def _point(ref: Reference, data: Data, ind: str, dims: dict[str, str], key: str)
     pt = data.value_at(ind, period, dims)
     if pt is None:
         dates = ", ".join(p.period.key for p in data.series(ind, dims))
-        raise ReferenceError_(f"{ref.raw}: {ind!r} has no observation at {period}; "
-                              f"it has {dates}")
+        raise ReferenceError_(f"{ref.raw}: {ind!r} has no observation at {period}; it has {dates}")
     return pt
 
 
@@ -156,8 +175,17 @@ def _format_value(ref: Reference, value: float, unit: str, decimals: int, lang: 
     return text if ref.options.get("unit") == "no" else formats.with_unit(text, unit, lang)
 
 
-def _change(ref: Reference, a: float, b: float, unit: str, decimals: int, illustrative: bool,
-            lang: str, ind: str | None, period: str) -> Resolved:
+def _change(
+    ref: Reference,
+    a: float,
+    b: float,
+    unit: str,
+    decimals: int,
+    illustrative: bool,
+    lang: str,
+    ind: str | None,
+    period: str,
+) -> Resolved:
     fmt = ref.options.get("format", "point" if unit == "%" else "number")
     dec = _decimals(ref, decimals)
     if fmt in ("pt", "point"):
@@ -191,8 +219,10 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
     if q is None:
         raise ReferenceError_(f"{ref.raw}: survey {sid!r} has no question {qid!r}")
     if oid not in {o.id for o in q.options}:
-        raise ReferenceError_(f"{ref.raw}: question {qid!r} has no option {oid!r}; expected "
-                              + ", ".join(o.id for o in q.options))
+        raise ReferenceError_(
+            f"{ref.raw}: question {qid!r} has no option {oid!r}; expected "
+            + ", ".join(o.id for o in q.options)
+        )
     unknown = set(ref.options) - OPTIONS[ref.kind]
     if unknown:
         raise ReferenceError_(f"{ref.raw}: unknown option(s) {', '.join(sorted(unknown))}")
@@ -205,8 +235,7 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
         if wave is None:
             return list(by_wave.values())[-1][oid]
         if wave not in by_wave:
-            raise ReferenceError_(f"{ref.raw}: no wave {wave!r}; expected "
-                                  + ", ".join(by_wave))
+            raise ReferenceError_(f"{ref.raw}: no wave {wave!r}; expected " + ", ".join(by_wave))
         return by_wave[wave][oid]
 
     if ref.kind == "share":
@@ -217,5 +246,14 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
     if "from" not in ref.options or "to" not in ref.options:
         raise ReferenceError_(f"{ref.raw}: a share_change needs from= and to= (wave ids)")
     a, b = share(ref.options["from"]), share(ref.options["to"])
-    return _change(ref, a, b, "%", 1, illustrative, lang, f"{sid}.{qid}.{oid}",
-                   f"{ref.options['from']}..{ref.options['to']}")
+    return _change(
+        ref,
+        a,
+        b,
+        "%",
+        1,
+        illustrative,
+        lang,
+        f"{sid}.{qid}.{oid}",
+        f"{ref.options['from']}..{ref.options['to']}",
+    )

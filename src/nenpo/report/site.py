@@ -6,27 +6,49 @@ This is the `model` stage of the pipeline (load → check → model → render �
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
 from ..charts import ChartOut, make_chart
 from ..errors import Problem
-from ..model.workspace import Chart, Chapter, FocusArea, Project, Workspace
+from ..model.text import I18n
+from ..model.workspace import Chapter, Chart, FocusArea, Project, Workspace
 from . import formats
 from .data import Data
 from .markdown import ILLUSTRATIVE, RenderEnv, render, strip_front_matter
 
 UI = {
-    "ja": {"history": "更新履歴", "no_history": "更新履歴はまだありません。", "home": "トップ",
-           "projects": "プロジェクト", "indicators": "指標", "subprojects": "サブプロジェクト",
-           "no_indicators": "このプロジェクトに紐づく公表指標はまだありません。",
-           "latest": "最新値", "target": "目標", "source": "出典", "focus_area": "注力領域",
-           "toc": "目次", "period": "対象期間"},
-    "en": {"history": "Revision history", "no_history": "No revisions yet.", "home": "Home",
-           "projects": "Projects", "indicators": "Indicators", "subprojects": "Sub-projects",
-           "no_indicators": "No published indicator is linked to this project yet.",
-           "latest": "Latest", "target": "Target", "source": "Source", "focus_area": "Focus area",
-           "toc": "Contents", "period": "Period"},
+    "ja": {
+        "history": "更新履歴",
+        "no_history": "更新履歴はまだありません。",
+        "home": "トップ",
+        "projects": "プロジェクト",
+        "indicators": "指標",
+        "subprojects": "サブプロジェクト",
+        "no_indicators": "このプロジェクトに紐づく公表指標はまだありません。",
+        "latest": "最新値",
+        "target": "目標",
+        "source": "出典",
+        "focus_area": "注力領域",
+        "toc": "目次",
+        "period": "対象期間",
+    },
+    "en": {
+        "history": "Revision history",
+        "no_history": "No revisions yet.",
+        "home": "Home",
+        "projects": "Projects",
+        "indicators": "Indicators",
+        "subprojects": "Sub-projects",
+        "no_indicators": "No published indicator is linked to this project yet.",
+        "latest": "Latest",
+        "target": "Target",
+        "source": "Source",
+        "focus_area": "Focus area",
+        "toc": "Contents",
+        "period": "Period",
+    },
 }
 
 
@@ -76,8 +98,8 @@ class _Builder:
         self.charts: dict[str, ChartOut] = {}
         self.defined: dict[str, Chart] = {c.id: c for c in ws.charts}
 
-    def t(self, text: object) -> str:
-        return text.get(self.lang) if hasattr(text, "get") else str(text)  # type: ignore[union-attr]
+    def t(self, text: I18n | str) -> str:
+        return text.get(self.lang) if isinstance(text, I18n) else text
 
     def chart(self, ident: str, chart: Chart | None = None) -> ChartOut:
         if ident not in self.charts:
@@ -99,8 +121,9 @@ class _Builder:
             page.charts.append(out)
             return figure_html(out, self.lang, page.path)
 
-        env = RenderEnv(self.data, self.lang, chart_html, path, offset,
-                        block_html=lambda kind: self.block(kind))
+        env = RenderEnv(
+            self.data, self.lang, chart_html, path, offset, block_html=lambda kind: self.block(kind)
+        )
         html = render(body, env)
         for line, msg in env.problems:
             self.problems.append(Problem(path, line, None, msg))
@@ -111,20 +134,30 @@ class _Builder:
     def block(self, kind: str) -> str:
         ws, t = self.ws, self.t
         if kind == "aims":
-            items = "".join(f"<li><strong>{escape(t(a.title))}</strong>"
-                            + (f"<p>{escape(t(a.description))}</p>" if a.description else "")
-                            + "</li>" for a in ws.aims)
+            items = "".join(
+                f"<li><strong>{escape(t(a.title))}</strong>"
+                + (f"<p>{escape(t(a.description))}</p>" if a.description else "")
+                + "</li>"
+                for a in ws.aims
+            )
             return f'<ol class="aims">{items}</ol>'
         if kind == "statement" and ws.statement:
             st = ws.statement
-            vision = "".join(f"<li><strong>{escape(t(v.title))}</strong> {escape(t(v.text))}</li>"
-                             for v in st.vision)
+            vision = "".join(
+                f"<li><strong>{escape(t(v.title))}</strong> {escape(t(v.text))}</li>"
+                for v in st.vision
+            )
             values = "".join(f"<li>{escape(t(v))}</li>" for v in st.values)
-            label = ("ミッション", "ビジョン", "バリュー") if self.lang == "ja" else \
-                ("Mission", "Vision", "Values")
-            return (f'<dl class="statement"><dt>{label[0]}</dt><dd>{escape(t(st.mission))}</dd>'
-                    f"<dt>{label[1]}</dt><dd><ul>{vision}</ul></dd>"
-                    f"<dt>{label[2]}</dt><dd><ul>{values}</ul></dd></dl>")
+            label = (
+                ("ミッション", "ビジョン", "バリュー")
+                if self.lang == "ja"
+                else ("Mission", "Vision", "Values")
+            )
+            return (
+                f'<dl class="statement"><dt>{label[0]}</dt><dd>{escape(t(st.mission))}</dd>'
+                f"<dt>{label[1]}</dt><dd><ul>{vision}</ul></dd>"
+                f"<dt>{label[2]}</dt><dd><ul>{values}</ul></dd></dl>"
+            )
         if kind == "priority_plan" and ws.priority_plan:
             pp = ws.priority_plan
             link = f' <a href="{escape(pp.url)}">{escape(t(pp.title))}</a>' if pp.url else ""
@@ -138,14 +171,16 @@ class _Builder:
         out = []
         for fa in self.ws.focus_areas:
             projects = "".join(self.project_item(p) for p in self.projects_in(fa))
-            out.append(f"<section class=\"focus-area\"><h3>{escape(self.t(fa.name))}</h3>"
-                       f"<ul>{projects}</ul></section>")
+            out.append(
+                f'<section class="focus-area"><h3>{escape(self.t(fa.name))}</h3>'
+                f"<ul>{projects}</ul></section>"
+            )
         return "".join(out)
 
     def project_item(self, p: Project) -> str:
         sub = "".join(self.project_item(c) for c in p.subprojects)
         sub = f"<ul>{sub}</ul>" if sub else ""
-        return (f'<li><a href="@@/projects/{p.id}.html">{escape(self.t(p.name))}</a>{sub}</li>')
+        return f'<li><a href="@@/projects/{p.id}.html">{escape(self.t(p.name))}</a>{sub}</li>'
 
     def projects_in(self, fa: FocusArea) -> list[Project]:
         return [p for p in self.ws.projects if p.focus_area == fa.id]
@@ -183,8 +218,11 @@ def build_site(ws: Workspace, lang: str = "ja", font: str = "Noto Sans CJK JP") 
         ch_page.links = ch_link.children
     history = Link(b.ui["history"], "history.html")
     nav.append(history)
-    pages.append(PageOut("history", history.path, history.title, "history",
-                         body=f"<p>{b.ui['no_history']}</p>"))
+    pages.append(
+        PageOut(
+            "history", history.path, history.title, "history", body=f"<p>{b.ui['no_history']}</p>"
+        )
+    )
     home.links = nav
     for p in pages:
         p.illustrative |= any(c.illustrative for c in p.charts)
@@ -199,21 +237,25 @@ def _focus_area_pages(b: _Builder, ch: Chapter, ch_link: Link) -> list[PageOut]:
         desc = f"<p>{escape(b.t(fa.description))}</p>" if fa.description else ""
         projects = "".join(b.project_item(p) for p in b.projects_in(fa))
         body = f'{desc}<h2>{b.ui["projects"]}</h2><ul class="projects">{projects}</ul>'
-        out.append(PageOut(fa.id, fa_link.path, fa_link.title, "focus_area", body=body,
-                           chapter=ch_link))
+        out.append(
+            PageOut(fa.id, fa_link.path, fa_link.title, "focus_area", body=body, chapter=ch_link)
+        )
         for p in b.projects_in(fa):
             out.extend(_project_pages(b, p, None, fa, ch_link, fa_link))
     return out
 
 
-def _project_pages(b: _Builder, p: Project, parent: Project | None, fa: FocusArea,
-                   ch_link: Link, fa_link: Link) -> list[PageOut]:
+def _project_pages(
+    b: _Builder, p: Project, parent: Project | None, fa: FocusArea, ch_link: Link, fa_link: Link
+) -> list[PageOut]:
     link = Link(b.t(p.name), f"projects/{p.id}.html")
     fa_link.children.append(link)
     page = PageOut(p.id, link.path, link.title, "project", chapter=ch_link)
     ui = b.ui
-    parts = [f'<p class="meta">{ui["focus_area"]}：<a href="@@/{fa_link.path}">'
-             f"{escape(fa_link.title)}</a>"]
+    parts = [
+        f'<p class="meta">{ui["focus_area"]}：<a href="@@/{fa_link.path}">'
+        f"{escape(fa_link.title)}</a>"
+    ]
     if parent:
         parts.append(f'／<a href="@@/projects/{parent.id}.html">{escape(b.t(parent.name))}</a>')
     parts.append("</p>")
@@ -239,7 +281,9 @@ def _project_pages(b: _Builder, p: Project, parent: Project | None, fa: FocusAre
     return out
 
 
-def _indicator_block(b: _Builder, ind_id: str, page: PageOut, figure_html) -> str:  # type: ignore[no-untyped-def]
+def _indicator_block(
+    b: _Builder, ind_id: str, page: PageOut, figure_html: Callable[[ChartOut, str, str], str]
+) -> str:
     ind = b.data.indicator(ind_id)
     lang, ui = b.lang, b.ui
     html = [f'<section class="indicator" id="indicator-{ind.id}"><h3>{escape(b.t(ind.name))}</h3>']
@@ -251,17 +295,24 @@ def _indicator_block(b: _Builder, ind_id: str, page: PageOut, figure_html) -> st
         last = series[-1]
         v = formats.with_unit(formats.number(last.value, ind.decimals), ind.unit, lang)
         badge = f'<span class="badge">{ILLUSTRATIVE[lang]}</span>' if last.illustrative else ""
-        facts.append(f"<dt>{ui['latest']}</dt><dd>{escape(v)}{badge}"
-                     f"（{last.period.label('long', lang)}）</dd>")
+        facts.append(
+            f"<dt>{ui['latest']}</dt><dd>{escape(v)}{badge}"
+            f"（{last.period.label('long', lang)}）</dd>"
+        )
     for tg in ind.targets:
         from ..model.periods import Period
 
         v = formats.with_unit(formats.number(tg.value, ind.decimals), ind.unit, lang)
-        badge = f'<span class="badge">{ILLUSTRATIVE[lang]}</span>' \
-            if tg.provenance == "illustrative" else ""
+        badge = (
+            f'<span class="badge">{ILLUSTRATIVE[lang]}</span>'
+            if tg.provenance == "illustrative"
+            else ""
+        )
         page.illustrative |= tg.provenance == "illustrative"
-        facts.append(f"<dt>{ui['target']}</dt><dd>{escape(v)}{badge}"
-                     f"（{Period.parse(tg.date).label('long', lang)}）</dd>")
+        facts.append(
+            f"<dt>{ui['target']}</dt><dd>{escape(v)}{badge}"
+            f"（{Period.parse(tg.date).label('long', lang)}）</dd>"
+        )
     if facts:
         html.append(f'<dl class="facts">{"".join(facts)}</dl>')
     if len(series) >= 2:

@@ -13,13 +13,18 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
 from ..model.periods import Period
-from ..model.workspace import Observation, Project, Result, Survey, Workspace
+from ..model.workspace import Observation, Result, Survey, Workspace
 from . import schema as t
 from .migrate import upgrade
 
 DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan")
-SIMPLE = {"sources": t.source, "focus_areas": t.focus_area, "dimensions": t.dimension,
-          "charts": t.chart, "chapters": t.chapter}
+SIMPLE = {
+    "sources": t.source,
+    "focus_areas": t.focus_area,
+    "dimensions": t.dimension,
+    "charts": t.chart,
+    "chapters": t.chapter,
+}
 
 
 def dims_key(dims: dict[str, str]) -> str:
@@ -72,23 +77,40 @@ class Store:
                     conn.execute(delete(table))
                 self._insert_documents(conn, ws)
                 for key, table in SIMPLE.items():
-                    rows = [{"id": o.id, "position": i, "data": o.model_dump(mode="json")}
-                            for i, o in enumerate(getattr(ws, key))]
+                    rows = [
+                        {"id": o.id, "position": i, "data": o.model_dump(mode="json")}
+                        for i, o in enumerate(getattr(ws, key))
+                    ]
                     _insert(conn, table, rows)
-                _insert(conn, t.indicator, [
-                    {"id": o.id, "position": i, "source_id": o.source,
-                     "provenance": o.provenance, "data": o.model_dump(mode="json")}
-                    for i, o in enumerate(ws.indicators)])
+                _insert(
+                    conn,
+                    t.indicator,
+                    [
+                        {
+                            "id": o.id,
+                            "position": i,
+                            "source_id": o.source,
+                            "provenance": o.provenance,
+                            "data": o.model_dump(mode="json"),
+                        }
+                        for i, o in enumerate(ws.indicators)
+                    ],
+                )
                 _insert(conn, t.project, list(_project_rows(ws)))
                 self._insert_surveys(conn, ws.surveys)
                 _insert(conn, t.text, [{"path": p, "body": b} for p, b in ws.texts.items()])
                 _insert(conn, t.observation, [_observation_row(o) for o in ws.observations])
-                conn.execute(insert(t.load_log).values(
-                    loaded_at=datetime.now(UTC), workspace=origin,
-                    content_hash=workspace_hash(ws)))
+                conn.execute(
+                    insert(t.load_log).values(
+                        loaded_at=datetime.now(UTC),
+                        workspace=origin,
+                        content_hash=workspace_hash(ws),
+                    )
+                )
         except SQLAlchemyError as exc:
-            raise StoreError(f"writing the store at {self.url} failed, nothing was changed: "
-                             f"{exc}") from exc
+            raise StoreError(
+                f"writing the store at {self.url} failed, nothing was changed: {exc}"
+            ) from exc
 
     def _insert_documents(self, conn: Any, ws: Workspace) -> None:
         rows = []
@@ -102,16 +124,33 @@ class Store:
         _insert(conn, t.document, rows)
 
     def _insert_surveys(self, conn: Any, surveys: list[Survey]) -> None:
-        _insert(conn, t.survey, [
-            {"id": s.id, "position": i, "source_id": s.source,
-             "data": s.model_dump(mode="json", exclude={"results"})}
-            for i, s in enumerate(surveys)])
+        _insert(
+            conn,
+            t.survey,
+            [
+                {
+                    "id": s.id,
+                    "position": i,
+                    "source_id": s.source,
+                    "data": s.model_dump(mode="json", exclude={"results"}),
+                }
+                for i, s in enumerate(surveys)
+            ],
+        )
         rows = []
         for s in surveys:
             for r in s.results:
                 for pos, (opt, share) in enumerate(r.shares.items()):
-                    rows.append({"survey_id": s.id, "question_id": r.question, "wave_id": r.wave,
-                                 "option_id": opt, "position": pos, "share": share})
+                    rows.append(
+                        {
+                            "survey_id": s.id,
+                            "question_id": r.question,
+                            "wave_id": r.wave,
+                            "option_id": opt,
+                            "position": pos,
+                            "share": share,
+                        }
+                    )
         _insert(conn, t.survey_share, rows)
 
     def read(self) -> Workspace | None:
@@ -123,23 +162,37 @@ class Store:
             data: dict[str, Any] = {k: v for k, v in docs.items() if v is not None}
             for key, table in SIMPLE.items():
                 data[key] = [r.data for r in conn.execute(select(table).order_by(table.c.position))]
-            data["indicators"] = [r.data for r in conn.execute(
-                select(t.indicator).order_by(t.indicator.c.position))]
-            data["projects"] = _project_tree(list(conn.execute(
-                select(t.project).order_by(t.project.c.position))))
+            data["indicators"] = [
+                r.data for r in conn.execute(select(t.indicator).order_by(t.indicator.c.position))
+            ]
+            data["projects"] = _project_tree(
+                list(conn.execute(select(t.project).order_by(t.project.c.position)))
+            )
             data["surveys"] = self._read_surveys(conn)
             data["texts"] = {r.path: r.body for r in conn.execute(select(t.text))}
             data["observations"] = [
-                Observation(indicator=r.indicator_id, period=r.period, value=r.value,
-                            dims=parse_dims(r.dims), provenance=r.provenance, source=r.source_id)
-                for r in conn.execute(select(t.observation).order_by(t.observation.c.id))]
+                Observation(
+                    indicator=r.indicator_id,
+                    period=r.period,
+                    value=r.value,
+                    dims=parse_dims(r.dims),
+                    provenance=r.provenance,
+                    source=r.source_id,
+                )
+                for r in conn.execute(select(t.observation).order_by(t.observation.c.id))
+            ]
         return Workspace.model_validate(data)
 
     def _read_surveys(self, conn: Any) -> list[dict[str, Any]]:
         shares: dict[tuple[str, str, str], dict[str, float]] = {}
-        for r in conn.execute(select(t.survey_share).order_by(
-                t.survey_share.c.survey_id, t.survey_share.c.question_id,
-                t.survey_share.c.wave_id, t.survey_share.c.position)):
+        for r in conn.execute(
+            select(t.survey_share).order_by(
+                t.survey_share.c.survey_id,
+                t.survey_share.c.question_id,
+                t.survey_share.c.wave_id,
+                t.survey_share.c.position,
+            )
+        ):
             shares.setdefault((r.survey_id, r.question_id, r.wave_id), {})[r.option_id] = r.share
         out = []
         for r in conn.execute(select(t.survey).order_by(t.survey.c.position)):
@@ -148,8 +201,13 @@ class Store:
             for q in data["questions"]:
                 for w in data["waves"]:
                     if (r.id, q["id"], w["id"]) in shares:
-                        results.append(Result(question=q["id"], wave=w["id"],
-                                              shares=shares[(r.id, q["id"], w["id"])]))
+                        results.append(
+                            Result(
+                                question=q["id"],
+                                wave=w["id"],
+                                shares=shares[(r.id, q["id"], w["id"])],
+                            )
+                        )
             data["results"] = [x.model_dump() for x in results]
             out.append(data)
         return out
@@ -167,21 +225,32 @@ def _insert(conn: Any, table: t.Table, rows: list[dict[str, Any]]) -> None:
 
 
 def _observation_row(o: Observation) -> dict[str, Any]:
-    return {"indicator_id": o.indicator, "period": o.period, "start": Period.parse(o.period).start,
-            "dims": dims_key(o.dims), "value": o.value, "provenance": o.provenance,
-            "source_id": o.source}
+    return {
+        "indicator_id": o.indicator,
+        "period": o.period,
+        "start": Period.parse(o.period).start,
+        "dims": dims_key(o.dims),
+        "value": o.value,
+        "provenance": o.provenance,
+        "source_id": o.source,
+    }
 
 
 def _project_rows(ws: Workspace) -> Iterable[dict[str, Any]]:
     for i, (p, parent) in enumerate(ws.all_projects()):
         area = p.focus_area or (parent.focus_area if parent else None)
-        yield {"id": p.id, "position": i, "parent_id": parent.id if parent else None,
-               "focus_area_id": area, "data": p.model_dump(mode="json", exclude={"subprojects"})}
+        yield {
+            "id": p.id,
+            "position": i,
+            "parent_id": parent.id if parent else None,
+            "focus_area_id": area,
+            "data": p.model_dump(mode="json", exclude={"subprojects"}),
+        }
 
 
 def _project_tree(rows: list[Any]) -> list[dict[str, Any]]:
     nodes = {r.id: {**r.data, "subprojects": []} for r in rows}
-    roots = []
+    roots: list[dict[str, Any]] = []
     for r in rows:
         (nodes[r.parent_id]["subprojects"] if r.parent_id else roots).append(nodes[r.id])
     return roots

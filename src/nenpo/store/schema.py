@@ -8,30 +8,46 @@ which the loader has already checked, so the store never holds what the models w
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
     UniqueConstraint,
 )
 
-metadata = MetaData(naming_convention={
-    "pk": "pk_%(table_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ix": "ix_%(table_name)s_%(column_0_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+    }
+)
 
 ID = 100  # length of ids
 
 
 def _object_table(name: str, *extra: Column) -> Table:
-    return Table(name, metadata,
-                 Column("id", String(ID), primary_key=True),
-                 Column("position", Integer, nullable=False),
-                 *extra,
-                 Column("data", JSON, nullable=False))
+    return Table(
+        name,
+        metadata,
+        Column("id", String(ID), primary_key=True),
+        Column("position", Integer, nullable=False),
+        *extra,
+        Column("data", JSON, nullable=False),
+    )
 
 
 document = Table(
-    "document", metadata,
+    "document",
+    metadata,
     Column("key", String(ID), primary_key=True),
     Column("data", JSON, nullable=False),
 )
@@ -53,7 +69,8 @@ chart = _object_table("chart")
 chapter = _object_table("chapter")
 
 survey_share = Table(
-    "survey_share", metadata,
+    "survey_share",
+    metadata,
     Column("survey_id", String(ID), ForeignKey("survey.id"), primary_key=True),
     Column("question_id", String(ID), primary_key=True),
     Column("wave_id", String(ID), primary_key=True),
@@ -63,13 +80,15 @@ survey_share = Table(
 )
 
 text = Table(
-    "text", metadata,
+    "text",
+    metadata,
     Column("path", String(500), primary_key=True),
     Column("body", Text, nullable=False),
 )
 
 observation = Table(
-    "observation", metadata,
+    "observation",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("indicator_id", String(ID), ForeignKey("indicator.id"), nullable=False),
     Column("period", String(20), nullable=False),
@@ -82,7 +101,8 @@ observation = Table(
 )
 
 load_log = Table(
-    "load_log", metadata,
+    "load_log",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
     Column("workspace", String(1000), nullable=False),
@@ -90,5 +110,17 @@ load_log = Table(
 )
 
 # Delete order: children before parents.
-ALL_TABLES = [observation, survey_share, survey, project, indicator, chart, chapter, text,
-              dimension, focus_area, source, document]
+ALL_TABLES = [
+    observation,
+    survey_share,
+    survey,
+    project,
+    indicator,
+    chart,
+    chapter,
+    text,
+    dimension,
+    focus_area,
+    source,
+    document,
+]

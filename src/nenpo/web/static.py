@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from contextlib import suppress
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -14,8 +15,5 @@ def serve(directory: Path, host: str, port: int) -> None:
     if not (directory / "index.html").is_file():
         raise BuildError(f"{directory}/index.html not found: run `nenpo build --out {directory}`")
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
-    with ThreadingHTTPServer((host, port), handler) as httpd:
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    with ThreadingHTTPServer((host, port), handler) as httpd, suppress(KeyboardInterrupt):
+        httpd.serve_forever()
