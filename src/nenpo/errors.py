@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ class Problem:
     line: int | None
     field: str | None
     message: str
+    # The offending cell's text, for row-level import reports (kept out of comparisons).
+    value: str | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import Problem
-from ..model.prefectures import PREFECTURE_DIMENSION
+from ..model.builtin import builtin_dimensions
 from ..model.workspace import Chart, Dimension, Indicator, Survey, Workspace
 from .observations import Sourced
 
@@ -40,7 +40,7 @@ def _cross_check(
     sources = {s.id for s in ws.sources} | salvaged.get("sources", set())
     areas = {a.id for a in ws.focus_areas} | salvaged.get("focus_areas", set())
     indicators = _first(ws.indicators)
-    dims = {d.id: d for d in [PREFECTURE_DIMENSION, *ws.dimensions]}
+    dims = {d.id: d for d in [*builtin_dimensions(), *ws.dimensions]}
     surveys = _first(ws.surveys)
 
     def need(ok: bool, kind: str, ident: str, sub: tuple[str | int, ...], msg: str) -> None:

@@ -1,151 +1,185 @@
-"""Mapped imports: observations read from files in other shapes (e.g. a ministry's CSV).
+"""The import mapping: how to read observations from a table in another shape (docs/imports.md).
 
-A mapping (imports/*.yaml in a workspace) names the files, the period column, the dimension
-columns and the value column of each indicator. Values of a dimension column are matched against
-the dimension's codes, labels and aliases, so 東京都, 東京 and 13 all mean prefecture 13.
+One format serves both `nenpo load` (imports/*.yaml in a workspace, with `files:`) and
+`nenpo import FILE --mapping M.yaml`. A mapping says which sheet and rows hold the table, which
+columns hold the date, the dimensions, the indicator and the values, how a wide table (one
+column per month, or per value of a dimension) becomes long, the scale and units of the numbers,
+and which cells mean "no value".
 """
 
 from __future__ import annotations
 
-import csv
-from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from ..errors import Problem, rel
-from ..model.periods import Period
-from ..model.workspace import Base, Dimension, Id, Observation, Provenance
-from .observations import Sourced
-
-MISSING = {"", "-", "－", "―", "‐", "…", "x", "X", "***"}
+from ..errors import Problem
+from ..model.periods import Precision
+from ..model.workspace import Base, Id, Provenance
+from .yamlfile import Located, read_yaml
 
 
-class DimensionColumn(Base):
-    """Where a dimension's values are, and which values mean 'all' or are to be skipped."""
+class PeriodSpec(Base):
+    """Where the date of each row is: a column, or one value for the whole file."""
 
-    column: str
+    column: str | None = Field(default=None, description="Column holding the dates")
+    value: str | None = Field(default=None, description="One date for every row (2024-07)")
+    format: str | None = Field(
+        default=None,
+        description="strptime format (e.g. %Y/%m/%d); default: any form nenpo knows",
+    )
+    precision: Precision | None = Field(
+        default=None,
+        description="Store dates as day, month, year or fiscal_year; default: as written",
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> PeriodSpec:
+        if (self.column is None) == (self.value is None):
+            raise ValueError("give either `column` or `value`")
+        return self
+
+
+class DimensionSpec(Base):
+    """Where a dimension's values are, and which values mean the total or are to be skipped."""
+
+    column: str | None = Field(default=None, description="Column holding the values")
+    value: str | None = Field(default=None, description="One value (code) for every row")
+    map: dict[str, str] = Field(default={}, description="Text in the file → dimension code")
     total: list[str] = Field(default=[], description="Values meaning the total: no dimension")
     skip: list[str] = Field(default=[], description="Rows with these values are left out")
 
+    @model_validator(mode="after")
+    def _one(self) -> DimensionSpec:
+        if (self.column is None) == (self.value is None):
+            raise ValueError("give either `column` or `value`")
+        return self
 
-class PeriodColumn(Base):
+
+class IndicatorSpec(Base):
+    """A column naming the indicator of each row (long tables)."""
+
     column: str
-    format: str = Field(default="%Y/%m/%d", description="strptime format of the dates")
-    precision: str = "day"
+    map: dict[str, Id] = Field(default={}, description="Text in the file → indicator id")
+
+
+class ValueSpec(Base):
+    """A column of values: its indicator, and fixed dimension values, scale and unit."""
+
+    column: str
+    indicator: Id | None = Field(default=None, description="Indicator id (key of `values:`)")
+    dims: dict[Id, str] = Field(default={}, description="Dimension values of the whole column")
+    scale: float | None = Field(default=None, description="Multiply (万 → 10000)")
+    unit: str | None = Field(default=None, description="Unit text allowed after the numbers")
+
+
+class WideSpec(Base):
+    """Columns that are periods or dimension values (one column per month …) made long."""
+
+    columns: str | list[str] = Field(
+        description="The columns: a list of header names, or a regular expression over them"
+    )
+    into: str = Field(description="`period`, or the id of the dimension the headers are")
+    map: dict[str, str] = Field(default={}, description="Header → period or code")
+    precision: Precision | None = Field(default=None, description="As for `period`")
 
 
 class ImportMapping(Base):
-    """How to read observations from files that are not in nenpo's own CSV format."""
+    """How to read observations from a table that is not in nenpo's own CSV format."""
 
-    files: list[str] = Field(description="Glob patterns relative to the workspace")
-    encoding: str = "utf-8-sig"
-    period: PeriodColumn
-    dimensions: dict[Id, DimensionColumn] = {}
-    values: dict[Id, str] = Field(description="indicator id → column holding its value")
+    files: list[str] = Field(
+        default=[], description="Workspace imports: globs relative to the workspace"
+    )
+    format: Literal["auto", "csv", "xlsx"] = "auto"
+    encoding: str = Field(
+        default="auto", description="auto, utf-8, utf-8-sig, cp932 / shift_jis, euc-jp"
+    )
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    sheet: str | int | None = Field(default=None, description="xlsx: name or number (from 1)")
+    header_row: int = Field(default=1, ge=1, description="Row (line) holding the column names")
+    first_row: int | None = Field(default=None, ge=1, description="First data row")
+    last_row: int | None = Field(default=None, ge=1, description="Last data row")
+    stop_at_blank: bool = Field(default=False, description="End at the first blank row")
+    period: PeriodSpec | None = None
+    indicator: Id | IndicatorSpec | None = Field(
+        default=None, description="One indicator id, or a column naming it"
+    )
+    value: str | None = Field(default=None, description="Column of values (with `indicator`)")
+    values: dict[Id, str | ValueSpec] | list[ValueSpec] | None = Field(
+        default=None, description="Columns of values: indicator id → column"
+    )
+    wide: WideSpec | None = None
+    dimensions: dict[Id, str | DimensionSpec] = Field(
+        default={}, description="Dimension id → column (or spec)"
+    )
+    scale: float = Field(default=1, description="Multiply every value (万 → 10000)")
+    units: list[str] = Field(default=[], description="Unit texts allowed after numbers")
+    missing: list[str] | None = Field(
+        default=None, description="Cells meaning no value (default: the usual dashes, x, …)"
+    )
     provenance: Provenance | None = None
     source: Id | None = None
 
+    @model_validator(mode="after")
+    def _shape(self) -> ImportMapping:
+        shapes = [k for k in ("values", "value", "wide") if getattr(self, k) is not None]
+        if len(shapes) != 1:
+            raise ValueError(
+                "give exactly one of `values` (a column per indicator), `value` (one column of "
+                "values, with `indicator`) or `wide` (a column per period or dimension value)"
+            )
+        if shapes[0] in ("value", "wide") and self.indicator is None:
+            raise ValueError(f"`{shapes[0]}` needs `indicator` (an id, or {{column: …}})")
+        if shapes[0] == "values" and self.indicator is not None:
+            raise ValueError("`values` names the indicators; leave out `indicator`")
+        into_period = self.wide is not None and self.wide.into == "period"
+        if into_period and self.period is not None:
+            raise ValueError("the periods are the wide columns; leave out `period`")
+        if not into_period and self.period is None:
+            raise ValueError("`period` is required: a column of dates or one value")
+        if isinstance(self.values, list):
+            for v in self.values:
+                if v.indicator is None:
+                    raise ValueError(f"the values column {v.column!r} needs an `indicator`")
+        if self.first_row is not None and self.first_row <= self.header_row:
+            raise ValueError("first_row must come after header_row")
+        return self
 
-def _lookup(dim: Dimension) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for v in dim.values:
-        for key in (v.code, v.label.ja, v.label.en, *v.aliases):
-            if key:
-                table[key.strip()] = v.code
-    return table
-
-
-def run(
-    mapping: ImportMapping, root: Path, dimensions: dict[str, Dimension], problems: list[Problem]
-) -> list[Sourced]:
-    """Read every file the mapping names; every bad cell becomes a Problem."""
-    files = sorted({p for pattern in mapping.files for p in root.glob(pattern)})
-    out: list[Sourced] = []
-    lookups = {d: _lookup(dimensions[d]) for d in mapping.dimensions if d in dimensions}
-    for path in files:
-        shown = rel(path, root)
-        try:
-            text = path.read_text(encoding=mapping.encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            problems.append(Problem(shown, None, None, f"cannot read as {mapping.encoding}: {exc}"))
-            continue
-        reader = csv.DictReader(text.splitlines())
-        needed = [
-            mapping.period.column,
-            *(c.column for c in mapping.dimensions.values()),
-            *mapping.values.values(),
+    def value_specs(self) -> list[ValueSpec]:
+        """The `values:` columns as a list, whichever way they were written."""
+        if self.values is None:
+            return []
+        if isinstance(self.values, list):
+            return list(self.values)
+        return [
+            ValueSpec(column=v, indicator=k)
+            if isinstance(v, str)
+            else v.model_copy(update={"indicator": k})
+            for k, v in self.values.items()
         ]
-        absent = [c for c in needed if c not in (reader.fieldnames or [])]
-        if absent:
-            problems.append(Problem(shown, 1, None, f"missing column(s) {', '.join(absent)}"))
-            continue
-        for row in reader:
-            out.extend(_row(mapping, row, shown, reader.line_num, lookups, problems))
-    return out
+
+    def dimension_specs(self) -> dict[str, DimensionSpec]:
+        """The dimensions, a bare column name expanded to {column: …}."""
+        return {
+            k: DimensionSpec(column=v) if isinstance(v, str) else v
+            for k, v in self.dimensions.items()
+        }
 
 
-def _row(
-    mapping: ImportMapping,
-    row: dict[str, str],
-    shown: str,
-    line: int,
-    lookups: dict[str, dict[str, str]],
-    problems: list[Problem],
-) -> list[Sourced]:
-    raw_date = (row[mapping.period.column] or "").strip()
-    try:
-        d = datetime.strptime(raw_date, mapping.period.format).date()
-    except ValueError:
-        problems.append(
-            Problem(
-                shown,
-                line,
-                mapping.period.column,
-                f"{raw_date!r} is not a date in the form {mapping.period.format}",
-            )
-        )
-        return []
-    period = Period(
-        d if mapping.period.precision == "day" else d.replace(day=1),
-        "month" if mapping.period.precision == "month" else "day",
-    )
-    dims: dict[str, str] = {}
-    for dim_id, spec in mapping.dimensions.items():
-        raw = (row[spec.column] or "").strip()
-        if raw in spec.skip:
-            return []
-        if raw in spec.total:
-            continue
-        code = lookups.get(dim_id, {}).get(raw)
-        if code is None:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    spec.column,
-                    f"{raw!r} is not a known value of dimension {dim_id!r}",
-                )
-            )
-            return []
-        dims[dim_id] = code
-    out = []
-    for indicator, column in mapping.values.items():
-        raw = (row[column] or "").strip().replace(",", "")
-        if raw in MISSING:
-            continue
-        try:
-            value = float(raw)
-        except ValueError:
-            problems.append(Problem(shown, line, column, f"{raw!r} is not a number"))
-            continue
-        obs = Observation(
-            indicator=indicator,
-            period=period.key,
-            value=value,
-            dims=dims,
-            provenance=mapping.provenance,
-            source=mapping.source,
-        )
-        out.append(Sourced(obs, shown, line))
-    return out
+def read_mapping(path: Path, shown: str, problems: list[Problem]) -> ImportMapping | None:
+    """Read and validate a mapping file; problems are located at its lines."""
+    src = read_yaml(path, shown, problems)
+    if src is None:
+        return None
+    return mapping_from(src, problems)
+
+
+def mapping_from(src: Located, problems: list[Problem]) -> ImportMapping | None:
+    """Validate parsed YAML as a mapping."""
+    from .validate import one
+
+    if not isinstance(src.data, dict):
+        problems.append(src.problem((), "expected a mapping (files:, period:, values: …)"))
+        return None
+    return one(ImportMapping, src, (), problems)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, WorkspaceError, rel
-from ..model.prefectures import PREFECTURE_DIMENSION
+from ..model.builtin import builtin_dimensions
 from ..model.workspace import (
     Aim,
     Chapter,
@@ -30,9 +30,11 @@ from ..model.workspace import (
     Survey,
     Workspace,
 )
-from . import mapping as mapping_mod
 from .crossref import cross_check
+from .importer import read_mapped
+from .mapping import mapping_from
 from .observations import Sourced, read_csv
+from .plan import Catalog
 from .validate import items, no_duplicates, one
 from .yamlfile import Located, Path_, read_yaml
 
@@ -172,8 +174,14 @@ def read_workspace(root: Path) -> Loaded:
     texts = _read_texts(root, chapters, report_src, where, problems)
     data["texts"] = texts
 
-    dimensions = {d.id: d for d in [PREFECTURE_DIMENSION, *data["dimensions"]]}
-    observations = _read_observations(root, dimensions, problems)
+    dimensions = {d.id: d for d in [*builtin_dimensions(), *data["dimensions"]]}
+    catalog = Catalog(
+        {i.id: i for i in data["indicators"]},
+        dimensions,
+        frozenset(s.id for s in data["sources"]) | frozenset(salvaged.get("sources", ())),
+    )
+    broken = {"indicators", "dimensions"} & set(salvaged)  # imports wait until these parse
+    observations = _read_observations(root, catalog, problems, read_imports=not broken)
 
     # Cross-check what is valid even when other parts are not: all problems in one report.
     fields: dict[str, Any] = {**_defaults(), **{k: v for k, v in data.items() if v is not None}}
@@ -225,7 +233,7 @@ def _read_texts(
 
 
 def _read_observations(
-    root: Path, dimensions: dict[str, Dimension], problems: list[Problem]
+    root: Path, catalog: Catalog, problems: list[Problem], read_imports: bool = True
 ) -> list[Sourced]:
     out: list[Sourced] = []
     obs_dir = root / "observations"
@@ -233,14 +241,14 @@ def _read_observations(
         for f in sorted(obs_dir.glob("*.csv")):
             out.extend(read_csv(f, rel(f, root), problems))
     imp_dir = root / "imports"
-    if imp_dir.is_dir():
+    if imp_dir.is_dir() and read_imports:
         for f in sorted(imp_dir.glob("*.yaml")):
             src = read_yaml(f, rel(f, root), problems)
             if src is None:
                 continue
-            m = one(mapping_mod.ImportMapping, src, (), problems)
+            m = mapping_from(src, problems)
             if m is not None:
-                out.extend(mapping_mod.run(m, root, dimensions, problems))
+                out.extend(read_mapped(m, src, root, catalog, problems))
     return out
 
 

@@ -66,11 +66,21 @@ def short_name(name: str) -> str:
     return name[:-1] if name[-1] in "都府県" else name
 
 
+def _lg_code(code: str) -> str:
+    """The prefecture's 全国地方公共団体コード: 13 → 130001 (JIS code, 000, check digit)."""
+    total = sum(int(d) * w for d, w in zip(code + "000", (6, 5, 4, 3, 2), strict=True))
+    return f"{code}000{(11 - total % 11) % 10}"
+
+
 PREFECTURE_DIMENSION = Dimension(
     id="prefecture",
     name=I18n(ja="都道府県", en="Prefecture"),
     values=[
-        DimensionValue(code=c, label=I18n(ja=ja, en=en), aliases=[short_name(ja), str(int(c))])
+        DimensionValue(
+            code=c,
+            label=I18n(ja=ja, en=en),
+            aliases=[short_name(ja), str(int(c)), _lg_code(c)],
+        )
         for c, ja, en in PREFECTURES
     ],
 )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..errors import BuildError
+from ..model.builtin import builtin_dimensions
 from ..model.periods import Period
-from ..model.prefectures import PREFECTURE_DIMENSION
 from ..model.workspace import Dimension, Indicator, Question, Source, Survey, Wave, Workspace
 
 
@@ -35,7 +35,7 @@ class Data:
         self.sources: dict[str, Source] = {s.id: s for s in ws.sources}
         self.surveys: dict[str, Survey] = {s.id: s for s in ws.surveys}
         self.dimensions: dict[str, Dimension] = {
-            d.id: d for d in [PREFECTURE_DIMENSION, *ws.dimensions]
+            d.id: d for d in [*builtin_dimensions(), *ws.dimensions]
         }
 
     @cached_property

@@ -1,0 +1,291 @@
+"""Mapped imports end to end: `nenpo import FILE --mapping M.yaml` and a workspace's imports/.
+
+`import_file` reads a table row by row, stages every good row in the store's transaction, reports
+every bad row (file, row, column, value, reason: the first few kept for printing, all of them
+written to a report file), then either upserts everything or, on any problem or a dry run, rolls
+back so that nothing changes. `read_mapped` reads a workspace's imports/*.yaml the same way
+into memory, for `nenpo load`.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from ..errors import NenpoError, Problem, StoreError, rel
+from ..model.builtin import builtin_dimensions
+from ..model.workspace import Observation
+from ..store import Store
+from ..store.bulk import BulkWriter, Written, read_catalog
+from ..store.db import parse_dims
+from .mapping import ImportMapping, mapping_from
+from .observations import Sourced
+from .plan import Catalog, Plan, compile_plan
+from .rows import Counts, Obs, RowReader
+from .tables import Cell, Table, TableError, open_table
+from .yamlfile import Located, read_yaml
+
+DEFAULT_LIMIT = 20  # problems printed; --report FILE has all of them
+BATCH = 20_000  # rows staged at a time: memory stays flat whatever the file's size
+Progress = Callable[[int], None]
+
+
+class ProblemSink:
+    """Counts problems, keeps the first `limit` for printing and writes all to `report`."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT, report: Path | None = None):
+        self.limit = limit
+        self.shown: list[Problem] = []
+        self.count = 0
+        self.report = report
+        self._file: IO[str] | None = None
+        self._csv: csv.DictWriter[str] | None = None
+        if report is not None:
+            # UTF-8 with a BOM, so that Excel opens the Japanese text correctly.
+            self._file = report.open("w", encoding="utf-8-sig", newline="")
+            self._csv = csv.DictWriter(
+                self._file, ["file", "row", "column", "value", "reason"], lineterminator="\n"
+            )
+            self._csv.writeheader()
+
+    def __call__(self, p: Problem) -> None:
+        self.count += 1
+        if len(self.shown) < self.limit:
+            self.shown.append(p)
+        if self._csv is not None:
+            self._csv.writerow(
+                {
+                    "file": p.file,
+                    "row": p.line,
+                    "column": p.field,
+                    "value": p.value,
+                    "reason": p.message,
+                }
+            )
+
+    def close(self) -> None:
+        """Finish the report file."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+@dataclass
+class ImportResult:
+    """What an import read, what it wrote (or would write, on a dry run) and what was wrong."""
+
+    file: str
+    mapping: str
+    table: str = ""  # how the file was read: "CSV, CP932 (Shift_JIS)", "xlsx, sheet 'データ'"
+    counts: Counts = field(default_factory=Counts)
+    written: Written | None = None
+    dry_run: bool = False
+    committed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    report: Path | None = None
+    seconds: float = 0.0
+
+
+class ImportProblems(NenpoError):
+    """The file (or its mapping) has problems; nothing was written. All are in the report."""
+
+    exit_code = 3
+
+    def __init__(self, result: ImportResult):
+        self.result = result
+        n = result.problem_count
+        super().__init__(
+            f"{n} problem{'s' if n != 1 else ''} in {result.file}; nothing was written"
+        )
+
+
+def catalog_of(store: Store) -> Catalog:
+    """What the stored workspace lets an import name."""
+    found = read_catalog(store.engine)
+    if found is None:
+        raise StoreError(
+            f"the store at {store.url} holds no workspace: load one first (nenpo load WORKSPACE)"
+        )
+    inds, dims, sources = found
+    return Catalog(
+        {i.id: i for i in inds},
+        {d.id: d for d in [*builtin_dimensions(), *dims]},
+        frozenset(sources),
+    )
+
+
+def import_file(
+    store: Store,
+    file: Path,
+    mapping_path: Path,
+    *,
+    dry_run: bool = False,
+    report: Path | None = None,
+    limit: int = DEFAULT_LIMIT,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one file by a mapping: all rows or none. Raises ImportProblems listing problems."""
+    t0 = time.perf_counter()
+    result = ImportResult(str(file), str(mapping_path), dry_run=dry_run, report=report)
+    sink = ProblemSink(limit, report)
+    try:
+        _import(store, Path(file), Path(mapping_path), result, sink, progress)
+    finally:
+        sink.close()
+        result.problems, result.problem_count = sink.shown, sink.count
+        result.seconds = time.perf_counter() - t0
+    if sink.count:
+        raise ImportProblems(result)
+    return result
+
+
+def _import(
+    store: Store,
+    file: Path,
+    mapping_path: Path,
+    result: ImportResult,
+    sink: ProblemSink,
+    progress: Progress | None,
+) -> None:
+    found: list[Problem] = []
+    src = read_yaml(mapping_path, str(mapping_path), found)
+    mapping = mapping_from(src, found) if src is not None else None
+    if mapping is None or src is None:
+        for p in found:
+            sink(p)
+        return
+    catalog = catalog_of(store)
+    try:
+        table = open_table(
+            file, str(file), mapping.format, mapping.encoding, mapping.sheet, mapping.delimiter
+        )
+    except TableError as exc:
+        sink(Problem(exc.file, exc.line, None, exc.message))
+        return
+    result.table = describe(table)
+    with BulkWriter(store.engine) as writer:
+        try:
+            plan, rows = _plan(table, mapping, src, str(mapping_path), catalog, sink)
+            if plan is None:
+                return
+            reader = RowReader(plan, sink)
+            result.counts = reader.counts
+            for batch in _batches(reader.read(rows)):
+                writer.stage(batch)
+                if progress is not None:
+                    progress(reader.counts.rows)
+        except TableError as exc:  # e.g. a line in another encoding halfway through
+            sink(Problem(exc.file, exc.line, None, exc.message))
+        for dup in writer.duplicates():
+            for row in dup.rows[1:]:
+                sink(
+                    Problem(
+                        result.file,
+                        row,
+                        None,
+                        f"duplicate key: the same indicator, date and dimensions as row "
+                        f"{dup.rows[0]} ({dup.indicator}, {dup.period}"
+                        f"{', ' + dup.dims if dup.dims else ''})",
+                    )
+                )
+        if sink.count:
+            return  # leaving the `with` rolls back: nothing was written
+        result.written = writer.upsert()
+        if not result.dry_run:
+            writer.commit()
+            result.committed = True
+
+
+def _batches(obs: Iterator[Obs]) -> Iterator[list[Obs]]:
+    batch: list[Obs] = []
+    append = batch.append
+    for o in obs:
+        append(o)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+            append = batch.append
+    yield batch
+
+
+Rows = Iterator[tuple[int, Sequence[Cell]]]
+
+
+def _plan(
+    table: Table,
+    mapping: ImportMapping,
+    src: Located | None,
+    mapping_name: str,
+    catalog: Catalog,
+    emit: Callable[[Problem], None],
+) -> tuple[Plan | None, Rows]:
+    """Read up to the header row and compile the mapping; the rows after it are still to read."""
+    rows = table.rows()
+    header: Sequence[Cell] | None = None
+    for n, cells in rows:
+        if n == mapping.header_row:
+            header = cells
+            break
+    if header is None:
+        emit(Problem(table.shown, None, None, f"the table has no row {mapping.header_row}"))
+        return None, rows
+    found: list[Problem] = []
+    plan = compile_plan(
+        mapping, header, catalog, table.shown, table.format == "csv", src, mapping_name, found
+    )
+    for p in found:
+        emit(p)
+    return plan, rows
+
+
+def describe(table: Table) -> str:
+    """How a table was read, for messages: 'CSV, CP932 (Shift_JIS)'."""
+    from .tables import LABELS
+
+    if table.format == "xlsx":
+        return f"xlsx, sheet {table.sheet!r}"
+    return f"CSV, {LABELS.get(table.encoding or '', table.encoding)}"
+
+
+def read_mapped(
+    mapping: ImportMapping,
+    src: Located,
+    root: Path,
+    catalog: Catalog,
+    problems: list[Problem],
+) -> list[Sourced]:
+    """Every file a workspace mapping names, read into observations (for `nenpo load`)."""
+    files = sorted({p for pattern in mapping.files for p in root.glob(pattern) if p.is_file()})
+    if not mapping.files:
+        problems.append(src.problem((), "a workspace mapping needs `files:` (globs)"))
+    elif not files:
+        problems.append(src.problem(("files",), "no file matches " + ", ".join(mapping.files)))
+    out: list[Sourced] = []
+    for path in files:
+        shown = rel(path, root)
+        try:
+            table = open_table(
+                path, shown, mapping.format, mapping.encoding, mapping.sheet, mapping.delimiter
+            )
+            plan, rows = _plan(table, mapping, src, src.file, catalog, problems.append)
+            if plan is None:
+                continue
+            reader = RowReader(plan, problems.append)
+            for ind, period, _start, dims, value, prov, source, row in reader.read(rows):
+                obs = Observation(
+                    indicator=ind,
+                    period=period,
+                    value=value,
+                    dims=parse_dims(dims),
+                    provenance=prov,
+                    source=source,
+                )
+                out.append(Sourced(obs, shown, row))
+        except TableError as exc:
+            problems.append(Problem(exc.file, exc.line, None, exc.message))
+    return out

@@ -1,0 +1,235 @@
+"""Tables in: CSV in the encodings Japanese offices use (detected), and Excel .xlsx sheets.
+
+Both are read as a stream of (row number, cells) so that a file of any size is read in constant
+memory. Row numbers are what a person sees: the line of a CSV file, the row of a sheet.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import NenpoError
+
+Cell = Any  # str from CSV; str, int, float, datetime, bool or None from a sheet
+Format = Literal["csv", "xlsx"]
+
+SAMPLE = 1 << 16  # bytes read to detect the encoding
+CANDIDATES = ["utf_8", "cp932", "euc_jp"]
+# What people call the encodings, mapped to the codec that reads what their tools write:
+# "Shift_JIS" files from Windows (Excel) contain CP932's extra characters (①, ㈱, 髙).
+ALIASES = {
+    "auto": "auto",
+    "utf-8": "utf-8-sig",
+    "utf8": "utf-8-sig",
+    "utf-8-sig": "utf-8-sig",
+    "utf_8": "utf-8-sig",
+    "utf_8_sig": "utf-8-sig",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "cp932": "cp932",
+    "ms932": "cp932",
+    "windows-31j": "cp932",
+    "euc-jp": "euc_jp",
+    "euc_jp": "euc_jp",
+    "eucjp": "euc_jp",
+}
+LABELS = {"utf-8-sig": "UTF-8", "cp932": "CP932 (Shift_JIS)", "euc_jp": "EUC-JP"}
+EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"}
+
+
+class TableError(NenpoError):
+    """A file that cannot be read as a table at all (not a row-level problem)."""
+
+    exit_code = 3
+
+    def __init__(self, file: str, line: int | None, message: str):
+        self.file, self.line, self.message = file, line, message
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+def file_format(path: Path, declared: str = "auto") -> Format:
+    """csv or xlsx, from the mapping or else the file's extension."""
+    if declared in ("csv", "xlsx"):
+        return declared  # type: ignore[return-value]
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".xls":
+        raise TableError(
+            str(path), None, "old Excel .xls files are not read; save the sheet as .xlsx"
+        )
+    return "csv"
+
+
+def codec_for(name: str) -> str:
+    """The codec nenpo reads a declared encoding with; unknown names are an error."""
+    key = name.strip().lower()
+    if key in ALIASES:
+        return ALIASES[key]
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        raise TableError(
+            "mapping", None, f"unknown encoding {name!r}; use auto, utf-8, cp932 or euc-jp"
+        ) from None
+
+
+def detect_encoding(path: Path, shown: str) -> str:
+    """UTF-8 (with or without a BOM), CP932/Shift_JIS or EUC-JP, told apart from the bytes."""
+    with path.open("rb") as f:
+        sample = f.read(SAMPLE)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise TableError(shown, 1, "UTF-16 text is not read; save the file as UTF-8 CSV")
+    if len(sample) == SAMPLE and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]  # never judge a character cut in half
+    if sample.isascii():
+        return "utf-8-sig"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=CANDIDATES).best()
+    if best is None:
+        raise TableError(
+            shown,
+            None,
+            "the encoding is none of UTF-8, CP932 (Shift_JIS) or EUC-JP; "
+            "set `encoding:` in the mapping",
+        )
+    return codec_for(best.encoding)
+
+
+@dataclass
+class Table:
+    """One sheet or CSV file, read row by row."""
+
+    path: Path
+    shown: str
+    format: Format
+    encoding: str | None = None  # csv: the codec used
+    sheet: str | None = None  # xlsx: the sheet's name
+    delimiter: str = ","
+
+    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        """(row number, cells) for every row, blank ones included, from the first."""
+        if self.format == "xlsx":
+            yield from self._xlsx_rows()
+        else:
+            yield from self._csv_rows()
+
+    def _csv_rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        assert self.encoding is not None
+        with self.path.open(encoding=self.encoding, errors="strict", newline="") as f:
+            reader = csv.reader(f, delimiter=self.delimiter)
+            line = 1
+            try:
+                for cells in reader:
+                    yield line, cells
+                    line = reader.line_num + 1
+            except UnicodeDecodeError:
+                bad = _first_bad_line(self.path, self.encoding)
+                raise TableError(self.shown, bad, self._decode_message(bad)) from None
+            except csv.Error as exc:
+                raise TableError(self.shown, reader.line_num, f"not valid CSV: {exc}") from None
+
+    def _decode_message(self, line: int | None) -> str:
+        label = LABELS.get(self.encoding or "", self.encoding)
+        guess = ""
+        if line is not None:
+            raw = _line_bytes(self.path, line)
+            for enc in ("cp932", "euc_jp", "utf-8"):
+                if enc != self.encoding and _decodes(raw, enc):
+                    guess = f"; it reads as {LABELS.get(enc, enc)}"
+                    break
+        return (
+            f"the bytes of this line are not valid {label}{guess}. Save the file in one "
+            "encoding (UTF-8 is best), or set `encoding:` in the mapping"
+        )
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+        except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
+            raise TableError(self.shown, None, f"not a readable .xlsx file ({exc})") from None
+        try:
+            ws = wb[self.sheet] if self.sheet else wb.worksheets[0]
+            yield from enumerate(ws.iter_rows(values_only=True), start=1)
+        finally:
+            wb.close()
+
+
+def open_table(
+    path: Path,
+    shown: str,
+    declared_format: str = "auto",
+    encoding: str = "auto",
+    sheet: str | int | None = None,
+    delimiter: str = ",",
+) -> Table:
+    """Open a CSV or xlsx file for reading, detecting what the mapping leaves to `auto`."""
+    if not path.is_file():
+        raise TableError(shown, None, "file not found")
+    fmt = file_format(path, declared_format)
+    if fmt == "xlsx":
+        return Table(path, shown, "xlsx", sheet=_sheet_name(path, shown, sheet))
+    codec = codec_for(encoding)
+    if codec == "auto":
+        codec = detect_encoding(path, shown)
+    return Table(path, shown, "csv", encoding=codec, delimiter=delimiter)
+
+
+def _sheet_name(path: Path, shown: str, sheet: str | int | None) -> str:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:
+        raise TableError(shown, None, f"not a readable .xlsx file ({exc})") from None
+    names = list(wb.sheetnames)
+    wb.close()
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int):
+        if 1 <= sheet <= len(names):
+            return names[sheet - 1]
+        raise TableError(shown, None, f"no sheet number {sheet}; the file has {len(names)}")
+    if sheet not in names:
+        raise TableError(shown, None, f"no sheet {sheet!r}; sheets are {', '.join(names)}")
+    return sheet
+
+
+def _first_bad_line(path: Path, encoding: str) -> int | None:
+    """Line number of the first line that does not decode (the error path only)."""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, start=1):
+            if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+            if not _decodes(raw, codec):
+                return n
+    return None
+
+
+def _line_bytes(path: Path, line: int) -> bytes:
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, start=1):
+            if n == line:
+                return raw
+    return b""
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
