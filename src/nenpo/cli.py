@@ -112,6 +112,69 @@ def serve(
     serve_dir(directory, settings.host, settings.port)
 
 
+@app.command("import")
+@handles_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV or .xlsx file to import")],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Mapping YAML (docs/imports.md)")
+    ] = None,
+    infer: Annotated[
+        bool, typer.Option("--infer", help="Print a proposed mapping for FILE instead")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and count, write nothing")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write every problem to this CSV file")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Problems to print")] = 20,
+) -> None:
+    """Upsert observations from a CSV/xlsx file by a mapping: all rows or none."""
+    from .ingest.importer import ImportProblems
+
+    if infer:
+        store = core.store_for()
+        sys.stdout.write(core.infer_mapping(file, store))
+        return
+    if mapping is None:
+        raise typer.BadParameter("give --mapping M.yaml (or --infer to propose one)")
+    store = core.store_for()
+    try:
+        with err.status("importing…") as status:
+            result = core.import_file(
+                store,
+                file,
+                mapping,
+                dry_run=dry_run,
+                report=report,
+                limit=limit,
+                progress=lambda n: status.update(f"importing: {n:,} rows…"),
+            )
+    except ImportProblems as exc:
+        r = exc.result
+        err.print(f"[bold red]error:[/] {exc}:", highlight=False, soft_wrap=True)
+        for p in r.problems:
+            err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+        rest = r.problem_count - len(r.problems)
+        if r.report is not None:
+            err.print(f"all {r.problem_count} problem(s) are in {r.report}", highlight=False)
+        elif rest > 0:
+            err.print(f"… and {rest} more; --report FILE writes them all", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    c, w = result.counts, result.written
+    assert w is not None
+    verb = "would import" if dry_run else "imported"
+    out.print(
+        f"{verb} {file} ({result.table}) into {store.url}: {c.rows:,} rows, "
+        f"{c.observations:,} observations ({w.inserted:,} new, {w.updated:,} changed, "
+        f"{w.unchanged:,} unchanged), {c.missing:,} missing values, {c.skipped:,} rows skipped, "
+        f"in {result.seconds:.1f} s" + ("; dry run: nothing was written" if dry_run else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file")] = None,

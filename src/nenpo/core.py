@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError, Problem
+from .ingest import importer
+from .ingest.importer import ImportResult
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
 from .render.html import write_site
@@ -42,6 +44,36 @@ def load(workspace: Path, store: Store) -> Loaded:
     loaded = read_workspace(workspace)
     store.replace(loaded.workspace, str(Path(workspace).resolve()))
     return loaded
+
+
+def import_file(
+    store: Store,
+    file: Path,
+    mapping: Path,
+    *,
+    dry_run: bool = False,
+    report: Path | None = None,
+    limit: int = importer.DEFAULT_LIMIT,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Upsert the observations of one CSV/xlsx file by a mapping, all rows or none.
+
+    Every bad row is reported (ImportProblems: the first `limit` kept, all written to `report`);
+    a dry run validates and counts what would change, then writes nothing (docs/imports.md).
+    """
+    return importer.import_file(
+        store, file, mapping, dry_run=dry_run, report=report, limit=limit, progress=progress
+    )
+
+
+def infer_mapping(file: Path, store: Store | None = None) -> str:
+    """A proposed mapping for `file` (commented YAML), using the stored indicators if any."""
+    from .ingest.infer import infer
+
+    catalog = None
+    if store is not None and not store.is_empty():
+        catalog = importer.catalog_of(store)
+    return infer(file, catalog)
 
 
 @dataclass

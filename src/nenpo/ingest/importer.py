@@ -232,7 +232,15 @@ def _plan(
             header = cells
             break
     if header is None:
-        emit(Problem(table.shown, None, None, f"the table has no row {mapping.header_row}"))
+        what = "the file is empty" if mapping.header_row == 1 else "the table ends"
+        emit(
+            Problem(
+                table.shown,
+                None,
+                None,
+                f"{what} before the header row ({mapping.header_row}) the mapping names",
+            )
+        )
         return None, rows
     found: list[Problem] = []
     plan = compile_plan(
