@@ -10,11 +10,12 @@ column per month).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.builtin import builtin_dimensions
+from ..model.workspace import Dimension
 from .cells import CellError, fast_number, normalise, parse_number, parse_period
 from .codes import Lookup
 from .plan import Catalog
@@ -92,7 +93,7 @@ def _column(
     i: int,
     name: str,
     body: list[Sequence[Cell]],
-    dims: dict[str, object],
+    dims: dict[str, Dimension],
     catalog: Catalog | None,
 ) -> Column:
     col = Column(i, name or f"(column {i + 1})")
@@ -111,7 +112,7 @@ def _column(
         col.indicator = _indicator_for(name, catalog)
         return col
     for dim_id, dim in dims.items():
-        lookup = Lookup(dim)  # type: ignore[arg-type]
+        lookup = Lookup(dim)
         fits, totals = 0, set()
         for c in cells:
             try:
@@ -134,8 +135,8 @@ def _column(
     return col
 
 
-def _share(cells: list[Cell], test: object) -> float:
-    return sum(1 for c in cells if test(c)) / len(cells)  # type: ignore[operator]
+def _share(cells: list[Cell], test: Callable[[Cell], bool]) -> float:
+    return sum(1 for c in cells if test(c)) / len(cells)
 
 
 def _is_period(c: Cell) -> bool:
