@@ -13,6 +13,7 @@ import csv
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -169,6 +170,7 @@ def _import(
         return
     result.table = describe(table)
     with BulkWriter(store.engine) as writer:
+        plan, reader = None, None
         try:
             plan, rows = _plan(table, mapping, src, str(mapping_path), catalog, sink)
             if plan is None:
@@ -193,24 +195,17 @@ def _import(
                         f"{', ' + dup.dims if dup.dims else ''})",
                     )
                 )
-        if sink.count:
+        if sink.count or plan is None or reader is None:
             return  # leaving the `with` rolls back: nothing was written
-        result.written = writer.upsert()
+        result.written = writer.upsert(reader.starts, plan.provenance, plan.source)
         if not result.dry_run:
             writer.commit()
             result.committed = True
 
 
 def _batches(obs: Iterator[Obs]) -> Iterator[list[Obs]]:
-    batch: list[Obs] = []
-    append = batch.append
-    for o in obs:
-        append(o)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-            append = batch.append
-    yield batch
+    while batch := list(islice(obs, BATCH)):  # the loop over rows stays in C
+        yield batch
 
 
 Rows = Iterator[tuple[int, Sequence[Cell]]]
@@ -284,14 +279,14 @@ def read_mapped(
             if plan is None:
                 continue
             reader = RowReader(plan, problems.append)
-            for ind, period, _start, dims, value, prov, source, row in reader.read(rows):
+            for ind, period, dims, value, row in reader.read(rows):
                 obs = Observation(
                     indicator=ind,
                     period=period,
                     value=value,
                     dims=parse_dims(dims),
-                    provenance=prov,
-                    source=source,
+                    provenance=plan.provenance,
+                    source=plan.source,
                 )
                 out.append(Sourced(obs, shown, row))
         except TableError as exc:

@@ -21,10 +21,10 @@ from .codes import SKIP, TOTAL, Lookup, formula_message
 from .plan import Plan, ValueCol
 from .tables import EXCEL_ERRORS, Cell
 
-# (indicator, period key, period start ISO, dims key, value, provenance, source, row)
-Obs = tuple[str, str, str, str, float, str | None, str | None, int]
+# (indicator, period key, dims key, value, row); every row of a table shares its provenance and
+# source (the plan's), and `RowReader.starts` gives each period's first day.
+Obs = tuple[str, str, str, float, int]
 Emit = Callable[[Problem], None]
-_UNCHECKED = "\x00unchecked"
 
 
 @dataclass
@@ -47,11 +47,14 @@ class RowReader:
         self.plan = plan
         self._emit = emit
         self.counts = Counts()
-        self._periods: dict[Any, tuple[str, str] | CellError] = {}
+        self._periods: dict[Any, str | CellError] = {}
+        self.starts: dict[str, str] = {
+            vc.period[0]: vc.period[1] for vc in plan.values if vc.period is not None
+        }
+        if plan.period_fixed is not None:
+            self.starts[plan.period_fixed[0]] = plan.period_fixed[1]
         self._dims: list[dict[Any, str | CellError]] = [{} for _ in plan.dim_cols]
         self._indicators: dict[Any, str | CellError] = {}
-        self._keys: dict[tuple[int, tuple[tuple[str, str], ...]], str] = {}
-        self._fits: dict[tuple[str, str], str | None] = {}
         self._units: dict[tuple[str, str | None], frozenset[str]] = {}
 
     def problem(self, row: int, column: str | None, value: object, message: str) -> None:
@@ -64,105 +67,128 @@ class RowReader:
         """Observations of every good row; a Problem for every bad cell."""
         p, counts = self.plan, self.counts
         first, last, width = p.first_row, p.last_row, p.width
-        pcol, pfixed, periods = p.period_col, p.period_fixed, self._periods
-        dim_cols = [
-            (d, i, name, lk, self._dims[k]) for k, (d, i, name, lk) in enumerate(p.dim_cols)
-        ]
-        fixed_dims = tuple(sorted(p.dims_fixed.items()))
+        pcol, periods = p.period_col, self._periods
+        pfixed = p.period_fixed[0] if p.period_fixed else None
+        dim_cols = [(i, name, lk, self._dims[k]) for k, (_, i, name, lk) in enumerate(p.dim_cols)]
         icol, inds = p.indicator_col, self._indicators
-        prov, src = p.provenance, p.source
-        for n, cells in rows:
-            if n < first:
-                continue
-            if last is not None and n > last:
-                break
-            if _blank(cells):
-                if p.stop_at_blank:
+        values = [
+            (k, vc.index, vc, vc.period[0] if vc.period else None) for k, vc in enumerate(p.values)
+        ]
+        keys: dict[tuple[Any, int, tuple[str | None, ...]], str | CellError] = {}
+        scaled = p.scale is not None or any(vc.scale is not None for vc in p.values)
+        is_csv = width is not None
+        n_rows = n_obs = n_missing = 0  # counted locally: attribute updates cost per row
+        try:
+            for n, cells in rows:
+                if n < first:
+                    continue
+                if last is not None and n > last:
                     break
-                continue
-            counts.rows += 1
-            if width is not None and len(cells) != width:
-                self._bad_width(n, len(cells), width)
-                continue
-            bad = False
-            per: Any = pfixed
-            if pcol is not None:
-                raw = cells[pcol]
-                per = periods.get(raw)
-                if per is None:
-                    per = periods[raw] = self._period(raw)
-                if per.__class__ is CellError:
-                    self.problem(n, p.period_name, raw, str(per))
-                    bad = True
-            codes: list[tuple[str, str]] = []
-            skip = False
-            for d, i, name, lk, cache in dim_cols:
-                raw = cells[i]
-                code = cache.get(raw)
-                if code is None:
-                    code = cache[raw] = _resolve(lk, raw)
-                if code.__class__ is CellError:
-                    self.problem(n, name, raw, str(code))
-                    bad = True
-                elif code == SKIP:
-                    skip = True
-                elif code != TOTAL:
-                    codes.append((d, code))  # type: ignore[arg-type]
-            if skip:
-                counts.skipped += 1
-                continue
-            ind: Any = None
-            if icol is not None:
-                raw = cells[icol]
-                ind = inds.get(raw)
-                if ind is None:
-                    ind = inds[raw] = self._indicator(raw)
-                if ind.__class__ is CellError:
-                    self.problem(n, p.indicator_name, raw, str(ind))
-                    bad = True
-            row_dims = (*fixed_dims, *codes)
-            for k, vc in enumerate(p.values):
-                raw = cells[vc.index]
-                # The common case inline: a plain number (CSV text or a sheet's number).
-                cls = raw.__class__
-                v: Any
-                if cls is float or cls is int:
-                    v = float(raw)
-                else:
-                    try:
-                        v = float(raw) if cls is str else None
-                    except ValueError:
-                        v = None
-                    if v is None or v - v != 0.0 or "_" in raw:
-                        v = self._value_slow(raw, vc, ind)
-                        if v is None:
-                            counts.missing += 1
-                            continue
-                        if v.__class__ is CellError:
-                            self.problem(n, vc.name, raw, str(v))
-                            bad = True
-                            continue
+                # CSV cells are strings: a row of empty ones is blank (a line of spaces would
+                # fail the width check below); sheet cells may be 0, so they are looked at.
+                if (not any(cells)) if is_csv else _blank(cells):
+                    if p.stop_at_blank:
+                        break
+                    continue
+                n_rows += 1
+                if is_csv and len(cells) != width:
+                    self._bad_width(n, len(cells), width)  # type: ignore[arg-type]
+                    continue
+                bad = False
+                per: Any = pfixed
+                if pcol is not None:
+                    raw = cells[pcol]
+                    per = periods.get(raw)
+                    if per is None:
+                        per = periods[raw] = self._period(raw)
+                    if per.__class__ is CellError:
+                        self.problem(n, p.period_name, raw, str(per))
+                        bad = True
+                codes: tuple[str | None, ...] = ()
+                skip = False
+                for i, name, lk, cache in dim_cols:
+                    raw = cells[i]
+                    code = cache.get(raw)
+                    if code is None:
+                        code = cache[raw] = _resolve(lk, raw)
+                    if code.__class__ is CellError:
+                        self.problem(n, name, raw, str(code))
+                        bad = True
+                    elif code == SKIP:
+                        skip = True
+                    codes += (code,)  # type: ignore[operator]
+                if skip:
+                    counts.skipped += 1
+                    continue
+                ind: Any = None
+                if icol is not None:
+                    raw = cells[icol]
+                    ind = inds.get(raw)
+                    if ind is None:
+                        ind = inds[raw] = self._indicator(raw)
+                    if ind.__class__ is CellError:
+                        self.problem(n, p.indicator_name, raw, str(ind))
+                        bad = True
+                for k, index, vc, vper in values:
+                    raw = cells[index]
+                    # The common case inline: a plain number (CSV text or a sheet's number).
+                    cls = raw.__class__
+                    v: Any
+                    if cls is float or cls is int:
+                        v = float(raw)
+                    else:
+                        try:
+                            v = float(raw) if cls is str else None
+                        except ValueError:
+                            v = None
+                        if v is None or v - v != 0.0 or "_" in raw:
+                            v = self._value_slow(raw, vc, ind)
+                            if v is None:
+                                n_missing += 1
+                                continue
+                            if v.__class__ is CellError:
+                                self.problem(n, vc.name, raw, str(v))
+                                bad = True
+                                continue
+                    if bad:
+                        continue
+                    if scaled:
+                        v = _scaled(v, vc.scale, p.scale)
+                    indicator = vc.indicator or ind
+                    dkey = keys.get((indicator, k, codes))
+                    if dkey is None:
+                        dkey = keys[(indicator, k, codes)] = self._dims_key(indicator, vc, codes)
+                    if dkey.__class__ is CellError:
+                        self.problem(n, p.indicator_name or vc.name, indicator, str(dkey))
+                        bad = True
+                        continue
+                    n_obs += 1
+                    yield (indicator, vper or per, dkey, v, n)  # type: ignore[misc]
                 if bad:
-                    continue
-                if vc.scale is not None or p.scale is not None:
-                    v = _scaled(v, vc.scale, p.scale)
-                indicator = vc.indicator or ind
-                vper = vc.period or per
-                key = (k, row_dims)
-                dkey = self._keys.get(key)
-                if dkey is None:
-                    dkey = self._keys[key] = dims_key(dict(row_dims) | vc.dims)
-                fit = self._fits.get((indicator, dkey), _UNCHECKED)
-                if fit is _UNCHECKED:
-                    fit = self._fits[(indicator, dkey)] = self._check_dims(indicator, dkey)
-                if fit is not None:
-                    self.problem(n, p.indicator_name or vc.name, indicator, fit)
-                    bad = True
-                    continue
-                counts.observations += 1
-                yield (indicator, vper[0], vper[1], dkey, v, prov, src, n)
-            if bad:
-                counts.bad_rows += 1
+                    counts.bad_rows += 1
+        finally:
+            counts.rows += n_rows
+            counts.observations += n_obs
+            counts.missing += n_missing
+
+    def _dims_key(
+        self, indicator: str, vc: ValueCol, codes: tuple[str | None, ...]
+    ) -> str | CellError:
+        """The canonical dims of an observation, or why its indicator cannot have them."""
+        p = self.plan
+        dims = dict(p.dims_fixed)
+        for (dim_id, *_), code in zip(p.dim_cols, codes, strict=True):
+            if code != TOTAL:
+                dims[dim_id] = code  # type: ignore[assignment]
+        dims.update(vc.dims)
+        allowed = self.plan.catalog.indicators[indicator].dimensions
+        extra = [d for d in dims if d not in allowed]
+        if extra:
+            return CellError(
+                f"indicator {indicator!r} has no dimension {', '.join(extra)}; its dimensions "
+                f"are {', '.join(allowed) or 'none'}"
+            )
+        return dims_key(dims)
 
     def _bad_width(self, n: int, got: int, width: int) -> None:
         self.counts.bad_rows += 1
@@ -172,7 +198,7 @@ class RowReader:
             why = f"{got} cells, the header has {width} (an unquoted comma or a stray delimiter?)"
         self.problem(n, None, None, why)
 
-    def _period(self, raw: Cell) -> tuple[str, str] | CellError:
+    def _period(self, raw: Cell) -> str | CellError:
         p = self.plan
         try:
             text = raw.strip() if isinstance(raw, str) else raw
@@ -187,7 +213,8 @@ class RowReader:
         except CellError as exc:
             return exc
         self.counts.periods.add(period.key)
-        return (period.key, period.start.isoformat())
+        self.starts[period.key] = period.start.isoformat()
+        return period.key
 
     def _indicator(self, raw: Cell) -> str | CellError:
         text = "" if raw is None else str(raw).strip()
@@ -230,17 +257,6 @@ class RowReader:
                 allowed.add(unit)
             self._units[key] = frozenset(normalise(u) for u in allowed if u)
         return self._units[key]
-
-    def _check_dims(self, indicator: str, dkey: str) -> str | None:
-        ind = self.plan.catalog.indicators[indicator]
-        names = [part.split("=", 1)[0] for part in dkey.split(";")] if dkey else []
-        extra = [d for d in names if d not in ind.dimensions]
-        if extra:
-            return (
-                f"indicator {indicator!r} has no dimension {', '.join(extra)}; its dimensions "
-                f"are {', '.join(ind.dimensions) or 'none'}"
-            )
-        return None
 
 
 def _resolve(lookup: Lookup, raw: Cell) -> str | CellError:

@@ -119,10 +119,7 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         """(row number, cells) for every row, blank ones included, from the first."""
-        if self.format == "xlsx":
-            yield from self._xlsx_rows()
-        else:
-            yield from self._csv_rows()
+        return self._xlsx_rows() if self.format == "xlsx" else self._csv_rows()
 
     def _csv_rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         assert self.encoding is not None

@@ -10,6 +10,7 @@ order, finds every duplicate with both of its rows, and counts new, changed and 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -22,9 +23,12 @@ from ..errors import StoreError
 from ..model.workspace import Dimension, Indicator
 from . import schema as t
 
-# (indicator_id, period, start ISO, dims, value, provenance, source_id, row)
-Row = tuple[str, str, str, str, float, str | None, str | None, int]
+# (indicator_id, period, dims, value, row): what varies from row to row. The period's first day,
+# the provenance and the source are the same for many rows and join in at the upsert.
+Row = tuple[str, str, str, float, int]
 STAGE = "nenpo_import"
+SORTED = "nenpo_import_sorted"
+PERIODS = "nenpo_import_period"
 COLUMNS = "indicator_id, period, start, dims, value, provenance, source_id"
 
 
@@ -77,6 +81,7 @@ class BulkWriter:
         self._cur: Any = None  # PostgreSQL: the cursor COPY runs on
         self._copy_cm: Any = None  # PostgreSQL: the COPY in progress
         self._copy: Any = None
+        self._sorted = False  # SQLite: the staged rows were sorted into SORTED
         self.staged = 0
 
     def __enter__(self) -> BulkWriter:
@@ -108,17 +113,23 @@ class BulkWriter:
             cur.execute("PRAGMA cache_size = -65536")
             cur.execute("PRAGMA temp.cache_size = -65536")
             cur.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
-            cur.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+            for table in (STAGE, SORTED, PERIODS):
+                cur.execute(f"DROP TABLE IF EXISTS temp.{table}")
             cur.execute(
-                f"CREATE TEMP TABLE {STAGE} (indicator_id TEXT, period TEXT, start TEXT, "
-                "dims TEXT, value REAL, provenance TEXT, source_id TEXT, row INTEGER)"
+                f"CREATE TEMP TABLE {STAGE} (indicator_id TEXT, period TEXT, dims TEXT, "
+                "value REAL, row INTEGER)"
+            )
+            cur.execute(
+                f"CREATE TEMP TABLE {PERIODS} (period TEXT PRIMARY KEY, start TEXT) WITHOUT ROWID"
             )
         else:
             self._cur = db.cursor()
             self._cur.execute(
-                f"CREATE TEMP TABLE {STAGE} (indicator_id text, period text, start date, "
-                "dims text, value double precision, provenance text, source_id text, "
-                "row integer) ON COMMIT DROP"
+                f"CREATE TEMP TABLE {STAGE} (indicator_id text, period text, dims text, "
+                "value double precision, row integer) ON COMMIT DROP"
+            )
+            self._cur.execute(
+                f"CREATE TEMP TABLE {PERIODS} (period text PRIMARY KEY, start date) ON COMMIT DROP"
             )
 
     def stage(self, rows: Sequence[Row]) -> None:
@@ -128,10 +139,10 @@ class BulkWriter:
         db = self._raw.driver_connection
         try:
             if self.dialect == "sqlite":
-                db.executemany(f"INSERT INTO {STAGE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.executemany(f"INSERT INTO {STAGE} VALUES (?, ?, ?, ?, ?)", rows)
             else:
                 if self._copy is None:
-                    self._copy_cm = self._cur.copy(f"COPY {STAGE} ({COLUMNS}, row) FROM STDIN")
+                    self._copy_cm = self._cur.copy(f"COPY {STAGE} FROM STDIN")
                     self._copy = self._copy_cm.__enter__()
                 write = self._copy.write_row
                 for r in rows:
@@ -154,33 +165,51 @@ class BulkWriter:
     def duplicates(self) -> Iterator[Duplicate]:
         """Every key staged more than once, with all its rows, in key order."""
         self._end_copy()
-        db = self._raw.driver_connection
         if self.dialect == "sqlite":
-            # One sorted copy of the staged rows serves both this query and the upsert.
-            db.execute(
-                f"CREATE INDEX temp.{STAGE}_key ON {STAGE} "
-                "(indicator_id, period, dims, row, start, value, provenance, source_id)"
+            yield from self._sqlite_duplicates()
+            return
+        db = self._raw.driver_connection
+        self._cur.execute(f"ANALYZE {STAGE}")
+        # A server-side cursor: a file of nothing but duplicates still streams.
+        with db.cursor(name="nenpo_import_duplicates") as cur:
+            cur.execute(
+                f"SELECT indicator_id, period, dims, array_agg(row ORDER BY row) FROM {STAGE} "
+                "GROUP BY indicator_id, period, dims HAVING count(*) > 1 "
+                "ORDER BY indicator_id, period, dims"
             )
-            sql = (
-                f"SELECT indicator_id, period, dims, group_concat(row) FROM {STAGE} "
-                "GROUP BY indicator_id, period, dims HAVING count(*) > 1"
-            )
-            for ind, period, dims, rows in db.execute(sql):
-                yield Duplicate(ind, period, dims, tuple(sorted(int(r) for r in rows.split(","))))
-        else:
-            self._cur.execute(f"ANALYZE {STAGE}")
-            # A server-side cursor: a file of nothing but duplicates still streams.
-            with db.cursor(name="nenpo_import_duplicates") as cur:
-                cur.execute(
-                    f"SELECT indicator_id, period, dims, array_agg(row ORDER BY row) FROM {STAGE} "
-                    "GROUP BY indicator_id, period, dims HAVING count(*) > 1 "
-                    "ORDER BY indicator_id, period, dims"
-                )
-                for ind, period, dims, rows in cur:
-                    yield Duplicate(ind, period, dims, tuple(rows))
+            for ind, period, dims, rows in cur:
+                yield Duplicate(ind, period, dims, tuple(rows))
 
-    def upsert(self) -> Written:
-        """Move the staged rows into `observation`: new keys inserted, changed values updated."""
+    def _sqlite_duplicates(self) -> Iterator[Duplicate]:
+        db = self._raw.driver_connection
+        # Sort the staged rows into a table keyed like `observation`: the upsert then reads
+        # them in key order, and the key refuses a duplicate, so that the search for duplicates
+        # (a second sort) only runs when there is one.
+        db.execute(
+            f"CREATE TEMP TABLE {SORTED} (indicator_id TEXT, period TEXT, dims TEXT, value REAL, "
+            "row INTEGER, PRIMARY KEY (indicator_id, period, dims)) WITHOUT ROWID"
+        )
+        try:
+            db.execute(
+                f"INSERT INTO {SORTED} SELECT * FROM {STAGE} ORDER BY indicator_id, period, dims"
+            )
+            self._sorted = True
+            return
+        except sqlite3.IntegrityError:
+            pass  # a duplicate key: find them all
+        sql = (
+            f"SELECT indicator_id, period, dims, group_concat(row) FROM {STAGE} "
+            "GROUP BY indicator_id, period, dims HAVING count(*) > 1"
+        )
+        for ind, period, dims, rows in db.execute(sql):
+            yield Duplicate(ind, period, dims, tuple(sorted(int(r) for r in rows.split(","))))
+
+    def upsert(self, starts: dict[str, str], provenance: str | None, source: str | None) -> Written:
+        """Move the staged rows into `observation`: new keys inserted, changed values updated.
+
+        `starts` gives each period's first day; `provenance` and `source` are the import's
+        (None: the indicator's own).
+        """
         self._end_copy()
         db = self._raw.driver_connection
         changed = (
@@ -192,32 +221,41 @@ class BulkWriter:
             "start = excluded.start, value = excluded.value, provenance = excluded.provenance, "
             "source_id = excluded.source_id"
         )
+        staged = SORTED if self._sorted else STAGE
+        select = (
+            "SELECT s.indicator_id, s.period, p.start, s.dims, s.value, {0}, {0} "
+            f"FROM {staged} s JOIN {PERIODS} p ON p.period = s.period"
+        )
+        # Sorted by key, the unique index is appended to rather than written at random.
+        order = "ORDER BY s.indicator_id, s.period, s.dims"
         try:
             if self.dialect == "sqlite":
+                db.executemany(f"INSERT INTO {PERIODS} VALUES (?, ?)", sorted(starts.items()))
                 before = db.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
                 # `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert clause.
                 cur = db.execute(
-                    f"INSERT INTO observation ({COLUMNS}) SELECT {COLUMNS} FROM {STAGE} "
-                    "WHERE true ORDER BY indicator_id, period, dims "
-                    f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} WHERE {changed}"
+                    f"INSERT INTO observation ({COLUMNS}) {select.format('?')} WHERE true {order} "
+                    f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} "
+                    f"WHERE {changed}",
+                    (provenance, source),
                 )
                 touched = cur.rowcount
                 new = db.execute("SELECT count(*) FROM observation WHERE id > ?", (before,))
                 inserted = new.fetchone()[0]
             else:
-                with db.cursor() as cur:
-                    cur.execute("SELECT coalesce(max(id), 0) FROM observation")
-                    before = cur.fetchone()[0]
-                    # Sorted by key, the unique index is appended to rather than written at random.
-                    cur.execute(
-                        f"INSERT INTO observation ({COLUMNS}) SELECT {COLUMNS} FROM {STAGE} "
-                        "ORDER BY indicator_id, period, dims "
-                        f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} "
-                        f"WHERE {changed.replace('IS NOT', 'IS DISTINCT FROM')}"
-                    )
-                    touched = cur.rowcount
-                    cur.execute("SELECT count(*) FROM observation WHERE id > %s", (before,))
-                    inserted = cur.fetchone()[0]
+                cur = self._cur
+                cur.executemany(f"INSERT INTO {PERIODS} VALUES (%s, %s)", sorted(starts.items()))
+                cur.execute("SELECT coalesce(max(id), 0) FROM observation")
+                before = cur.fetchone()[0]
+                cur.execute(
+                    f"INSERT INTO observation ({COLUMNS}) {select.format('%s::text')} {order} "
+                    f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} "
+                    f"WHERE {changed.replace('IS NOT', 'IS DISTINCT FROM')}",
+                    (provenance, source),
+                )
+                touched = cur.rowcount
+                cur.execute("SELECT count(*) FROM observation WHERE id > %s", (before,))
+                inserted = cur.fetchone()[0]
         except Exception as exc:
             raise StoreError(f"writing the store failed, nothing was changed: {exc}") from exc
         return Written(inserted, touched - inserted, self.staged - touched)
@@ -252,7 +290,8 @@ class BulkWriter:
         with closing(raw):  # back to the pool, as it was
             db = raw.driver_connection
             if self.dialect == "sqlite":
-                db.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+                for table in (STAGE, SORTED, PERIODS):
+                    db.execute(f"DROP TABLE IF EXISTS temp.{table}")
                 db.execute(f"PRAGMA cache_size = {int(self._cache)}")
                 db.isolation_level = self._isolation
             elif self._cur is not None:
