@@ -183,21 +183,26 @@ def _import(
                     progress(reader.counts.rows)
         except TableError as exc:  # e.g. a line in another encoding halfway through
             sink(Problem(exc.file, exc.line, None, exc.message))
+        names = {} if reader is None else {n: k for k, n in reader.pairs.items()}
+        dims = {} if reader is None else {n: k for k, n in reader.dimsets.items()}
         for dup in writer.duplicates():
+            ind, period = names[dup.pair]
+            where = f"{ind}, {period}" + (f", {dims[dup.dimset]}" if dims[dup.dimset] else "")
             for row in dup.rows[1:]:
                 sink(
                     Problem(
                         result.file,
                         row,
                         None,
-                        f"duplicate key: the same indicator, date and dimensions as row "
-                        f"{dup.rows[0]} ({dup.indicator}, {dup.period}"
-                        f"{', ' + dup.dims if dup.dims else ''})",
+                        "duplicate key: the same indicator, date and dimensions as row "
+                        f"{dup.rows[0]} ({where})",
                     )
                 )
         if sink.count or plan is None or reader is None:
             return  # leaving the `with` rolls back: nothing was written
-        result.written = writer.upsert(reader.starts, plan.provenance, plan.source)
+        result.written = writer.upsert(
+            reader.pair_rows(), reader.dimset_rows(), plan.provenance, plan.source
+        )
         if not result.dry_run:
             writer.commit()
             result.committed = True
@@ -279,7 +284,11 @@ def read_mapped(
             if plan is None:
                 continue
             reader = RowReader(plan, problems.append)
-            for ind, period, dims, value, row in reader.read(rows):
+            read = list(reader.read(rows))
+            pairs = {n: (ind, per) for (ind, per), n in reader.pairs.items()}
+            dimsets = {n: key for key, n in reader.dimsets.items()}
+            for ip, dk, value, row in read:
+                (ind, period), dims = pairs[ip], dimsets[dk]
                 obs = Observation(
                     indicator=ind,
                     period=period,

@@ -21,9 +21,11 @@ from .codes import SKIP, TOTAL, Lookup, formula_message
 from .plan import Plan, ValueCol
 from .tables import EXCEL_ERRORS, Cell
 
-# (indicator, period key, dims key, value, row); every row of a table shares its provenance and
-# source (the plan's), and `RowReader.starts` gives each period's first day.
-Obs = tuple[str, str, str, float, int]
+# (pair, dimset, value, row). The key of an observation is interned: `pair` numbers an
+# (indicator, period) and `dimset` a canonical dims key, as RowReader.pair_rows() and
+# dimset_rows() list them. A 21-million-row file has a few thousand of each, and numbers are
+# cheaper than text to pass on, sort and compare. Provenance and source are the plan's.
+Obs = tuple[int, int, float, int]
 Emit = Callable[[Problem], None]
 
 
@@ -56,6 +58,16 @@ class RowReader:
         self._dims: list[dict[Any, str | CellError]] = [{} for _ in plan.dim_cols]
         self._indicators: dict[Any, str | CellError] = {}
         self._units: dict[tuple[str, str | None], frozenset[str]] = {}
+        self.pairs: dict[tuple[str, str], int] = {}
+        self.dimsets: dict[str, int] = {}
+
+    def pair_rows(self) -> list[tuple[int, str, str, str]]:
+        """(pair, indicator, period, period's first day) of every pair read."""
+        return [(n, ind, per, self.starts[per]) for (ind, per), n in self.pairs.items()]
+
+    def dimset_rows(self) -> list[tuple[int, str]]:
+        """(dimset, canonical dims key) of every dimension set read."""
+        return [(n, key) for key, n in self.dimsets.items()]
 
     def problem(self, row: int, column: str | None, value: object, message: str) -> None:
         """Report one bad cell (or row)."""
@@ -74,7 +86,8 @@ class RowReader:
         values = [
             (k, vc.index, vc, vc.period[0] if vc.period else None) for k, vc in enumerate(p.values)
         ]
-        keys: dict[tuple[Any, int, tuple[str | None, ...]], str | CellError] = {}
+        keys: dict[tuple[Any, int, tuple[str | None, ...]], int | CellError] = {}
+        pairs = self.pairs
         scaled = p.scale is not None or any(vc.scale is not None for vc in p.values)
         is_csv = width is not None
         n_rows = n_obs = n_missing = 0  # counted locally: attribute updates cost per row
@@ -155,15 +168,19 @@ class RowReader:
                     if scaled:
                         v = _scaled(v, vc.scale, p.scale)
                     indicator = vc.indicator or ind
-                    dkey = keys.get((indicator, k, codes))
-                    if dkey is None:
-                        dkey = keys[(indicator, k, codes)] = self._dims_key(indicator, vc, codes)
-                    if dkey.__class__ is CellError:
-                        self.problem(n, p.indicator_name or vc.name, indicator, str(dkey))
+                    dk = keys.get((indicator, k, codes))
+                    if dk is None:
+                        dk = keys[(indicator, k, codes)] = self._dimset(indicator, vc, codes)
+                    if dk.__class__ is CellError:
+                        self.problem(n, p.indicator_name or vc.name, indicator, str(dk))
                         bad = True
                         continue
+                    pair = (indicator, vper or per)
+                    ip = pairs.get(pair)
+                    if ip is None:
+                        ip = pairs[pair] = len(pairs)
                     n_obs += 1
-                    yield (indicator, vper or per, dkey, v, n)  # type: ignore[misc]
+                    yield (ip, dk, v, n)  # type: ignore[misc]
                 if bad:
                     counts.bad_rows += 1
         finally:
@@ -171,10 +188,10 @@ class RowReader:
             counts.observations += n_obs
             counts.missing += n_missing
 
-    def _dims_key(
+    def _dimset(
         self, indicator: str, vc: ValueCol, codes: tuple[str | None, ...]
-    ) -> str | CellError:
-        """The canonical dims of an observation, or why its indicator cannot have them."""
+    ) -> int | CellError:
+        """The dimension set of an observation, or why its indicator cannot have it."""
         p = self.plan
         dims = dict(p.dims_fixed)
         for (dim_id, *_), code in zip(p.dim_cols, codes, strict=True):
@@ -188,7 +205,10 @@ class RowReader:
                 f"indicator {indicator!r} has no dimension {', '.join(extra)}; its dimensions "
                 f"are {', '.join(allowed) or 'none'}"
             )
-        return dims_key(dims)
+        key = dims_key(dims)
+        if key not in self.dimsets:
+            self.dimsets[key] = len(self.dimsets)
+        return self.dimsets[key]
 
     def _bad_width(self, n: int, got: int, width: int) -> None:
         self.counts.bad_rows += 1

@@ -23,12 +23,15 @@ from ..errors import StoreError
 from ..model.workspace import Dimension, Indicator
 from . import schema as t
 
-# (indicator_id, period, dims, value, row): what varies from row to row. The period's first day,
-# the provenance and the source are the same for many rows and join in at the upsert.
-Row = tuple[str, str, str, float, int]
+# (pair, dimset, value, row): the key interned as two numbers (see ingest.rows.Obs); the pairs
+# (indicator, period, start) and dimsets (dims) join in at the upsert, as do the provenance and
+# source, which are the same for every row of an import.
+Row = tuple[int, int, float, int]
 STAGE = "nenpo_import"
 SORTED = "nenpo_import_sorted"
-PERIODS = "nenpo_import_period"
+PAIRS = "nenpo_import_pair"
+DIMSETS = "nenpo_import_dimset"
+TEMP_TABLES = (STAGE, SORTED, PAIRS, DIMSETS)
 COLUMNS = "indicator_id, period, start, dims, value, provenance, source_id"
 
 
@@ -43,11 +46,10 @@ class Written:
 
 @dataclass(frozen=True)
 class Duplicate:
-    """Rows of one import with the same (indicator, period, dims): all but the first are bad."""
+    """Rows of one import with the same key (pair, dimset): all but the first are bad."""
 
-    indicator: str
-    period: str
-    dims: str
+    pair: int
+    dimset: int
     rows: tuple[int, ...]
 
 
@@ -113,23 +115,16 @@ class BulkWriter:
             cur.execute("PRAGMA cache_size = -65536")
             cur.execute("PRAGMA temp.cache_size = -65536")
             cur.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
-            for table in (STAGE, SORTED, PERIODS):
+            for table in TEMP_TABLES:
                 cur.execute(f"DROP TABLE IF EXISTS temp.{table}")
             cur.execute(
-                f"CREATE TEMP TABLE {STAGE} (indicator_id TEXT, period TEXT, dims TEXT, "
-                "value REAL, row INTEGER)"
-            )
-            cur.execute(
-                f"CREATE TEMP TABLE {PERIODS} (period TEXT PRIMARY KEY, start TEXT) WITHOUT ROWID"
+                f"CREATE TEMP TABLE {STAGE} (pair INTEGER, dimset INTEGER, value REAL, row INTEGER)"
             )
         else:
             self._cur = db.cursor()
             self._cur.execute(
-                f"CREATE TEMP TABLE {STAGE} (indicator_id text, period text, dims text, "
+                f"CREATE TEMP TABLE {STAGE} (pair integer, dimset integer, "
                 "value double precision, row integer) ON COMMIT DROP"
-            )
-            self._cur.execute(
-                f"CREATE TEMP TABLE {PERIODS} (period text PRIMARY KEY, start date) ON COMMIT DROP"
             )
 
     def stage(self, rows: Sequence[Row]) -> None:
@@ -139,7 +134,7 @@ class BulkWriter:
         db = self._raw.driver_connection
         try:
             if self.dialect == "sqlite":
-                db.executemany(f"INSERT INTO {STAGE} VALUES (?, ?, ?, ?, ?)", rows)
+                db.executemany(f"INSERT INTO {STAGE} VALUES (?, ?, ?, ?)", rows)
             else:
                 if self._copy is None:
                     self._copy_cm = self._cur.copy(f"COPY {STAGE} FROM STDIN")
@@ -163,7 +158,7 @@ class BulkWriter:
                 cm.__exit__(None, None, None)
 
     def duplicates(self) -> Iterator[Duplicate]:
-        """Every key staged more than once, with all its rows, in key order."""
+        """Every key staged more than once, with all its rows."""
         self._end_copy()
         if self.dialect == "sqlite":
             yield from self._sqlite_duplicates()
@@ -173,45 +168,48 @@ class BulkWriter:
         # A server-side cursor: a file of nothing but duplicates still streams.
         with db.cursor(name="nenpo_import_duplicates") as cur:
             cur.execute(
-                f"SELECT indicator_id, period, dims, array_agg(row ORDER BY row) FROM {STAGE} "
-                "GROUP BY indicator_id, period, dims HAVING count(*) > 1 "
-                "ORDER BY indicator_id, period, dims"
+                f"SELECT pair, dimset, array_agg(row ORDER BY row) FROM {STAGE} "
+                "GROUP BY pair, dimset HAVING count(*) > 1"
             )
-            for ind, period, dims, rows in cur:
-                yield Duplicate(ind, period, dims, tuple(rows))
+            for pair, dimset, rows in cur:
+                yield Duplicate(pair, dimset, tuple(rows))
 
     def _sqlite_duplicates(self) -> Iterator[Duplicate]:
         db = self._raw.driver_connection
-        # Sort the staged rows into a table keyed like `observation`: the upsert then reads
-        # them in key order, and the key refuses a duplicate, so that the search for duplicates
-        # (a second sort) only runs when there is one.
+        # Sort the staged rows into a table keyed by (pair, dimset): the upsert then reads them
+        # in key order, and the key refuses a duplicate, so that the search for duplicates (a
+        # second sort) only runs when there is one.
         db.execute(
-            f"CREATE TEMP TABLE {SORTED} (indicator_id TEXT, period TEXT, dims TEXT, value REAL, "
-            "row INTEGER, PRIMARY KEY (indicator_id, period, dims)) WITHOUT ROWID"
+            f"CREATE TEMP TABLE {SORTED} (pair INTEGER, dimset INTEGER, value REAL, row INTEGER, "
+            "PRIMARY KEY (pair, dimset)) WITHOUT ROWID"
         )
         try:
-            db.execute(
-                f"INSERT INTO {SORTED} SELECT * FROM {STAGE} ORDER BY indicator_id, period, dims"
-            )
+            db.execute(f"INSERT INTO {SORTED} SELECT * FROM {STAGE} ORDER BY pair, dimset")
             self._sorted = True
             return
         except sqlite3.IntegrityError:
             pass  # a duplicate key: find them all
         sql = (
-            f"SELECT indicator_id, period, dims, group_concat(row) FROM {STAGE} "
-            "GROUP BY indicator_id, period, dims HAVING count(*) > 1"
+            f"SELECT pair, dimset, group_concat(row) FROM {STAGE} "
+            "GROUP BY pair, dimset HAVING count(*) > 1"
         )
-        for ind, period, dims, rows in db.execute(sql):
-            yield Duplicate(ind, period, dims, tuple(sorted(int(r) for r in rows.split(","))))
+        for pair, dimset, rows in db.execute(sql):
+            yield Duplicate(pair, dimset, tuple(sorted(int(r) for r in rows.split(","))))
 
-    def upsert(self, starts: dict[str, str], provenance: str | None, source: str | None) -> Written:
+    def upsert(
+        self,
+        pairs: Sequence[tuple[int, str, str, str]],
+        dimsets: Sequence[tuple[int, str]],
+        provenance: str | None,
+        source: str | None,
+    ) -> Written:
         """Move the staged rows into `observation`: new keys inserted, changed values updated.
 
-        `starts` gives each period's first day; `provenance` and `source` are the import's
-        (None: the indicator's own).
+        `pairs` are (pair, indicator, period, its first day) and `dimsets` (dimset, dims) as
+        the rows were staged with; `provenance` and `source` are the import's (None: the
+        indicator's own).
         """
         self._end_copy()
-        db = self._raw.driver_connection
         changed = (
             "observation.value IS NOT excluded.value OR observation.start IS NOT excluded.start "
             "OR observation.provenance IS NOT excluded.provenance "
@@ -221,43 +219,87 @@ class BulkWriter:
             "start = excluded.start, value = excluded.value, provenance = excluded.provenance, "
             "source_id = excluded.source_id"
         )
-        staged = SORTED if self._sorted else STAGE
-        select = (
-            "SELECT s.indicator_id, s.period, p.start, s.dims, s.value, {0}, {0} "
-            f"FROM {staged} s JOIN {PERIODS} p ON p.period = s.period"
-        )
-        # Sorted by key, the unique index is appended to rather than written at random.
-        order = "ORDER BY s.indicator_id, s.period, s.dims"
+        conflict = f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} WHERE "
         try:
             if self.dialect == "sqlite":
-                db.executemany(f"INSERT INTO {PERIODS} VALUES (?, ?)", sorted(starts.items()))
-                before = db.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
-                # `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert clause.
-                cur = db.execute(
-                    f"INSERT INTO observation ({COLUMNS}) {select.format('?')} WHERE true {order} "
-                    f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} "
-                    f"WHERE {changed}",
-                    (provenance, source),
-                )
-                touched = cur.rowcount
-                new = db.execute("SELECT count(*) FROM observation WHERE id > ?", (before,))
-                inserted = new.fetchone()[0]
-            else:
-                cur = self._cur
-                cur.executemany(f"INSERT INTO {PERIODS} VALUES (%s, %s)", sorted(starts.items()))
-                cur.execute("SELECT coalesce(max(id), 0) FROM observation")
-                before = cur.fetchone()[0]
-                cur.execute(
-                    f"INSERT INTO observation ({COLUMNS}) {select.format('%s::text')} {order} "
-                    f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} "
-                    f"WHERE {changed.replace('IS NOT', 'IS DISTINCT FROM')}",
-                    (provenance, source),
-                )
-                touched = cur.rowcount
-                cur.execute("SELECT count(*) FROM observation WHERE id > %s", (before,))
-                inserted = cur.fetchone()[0]
+                return self._sqlite_upsert(pairs, dimsets, provenance, source, conflict + changed)
+            return self._pg_upsert(
+                pairs,
+                dimsets,
+                provenance,
+                source,
+                conflict + changed.replace("IS NOT", "IS DISTINCT FROM"),
+            )
         except Exception as exc:
             raise StoreError(f"writing the store failed, nothing was changed: {exc}") from exc
+
+    def _sqlite_upsert(
+        self,
+        pairs: Sequence[tuple[int, str, str, str]],
+        dimsets: Sequence[tuple[int, str]],
+        provenance: str | None,
+        source: str | None,
+        conflict: str,
+    ) -> Written:
+        db = self._raw.driver_connection
+        db.execute(
+            f"CREATE TEMP TABLE {PAIRS} (pair INTEGER PRIMARY KEY, indicator_id TEXT, "
+            "period TEXT, start TEXT)"
+        )
+        db.execute(f"CREATE TEMP TABLE {DIMSETS} (dimset INTEGER PRIMARY KEY, dims TEXT)")
+        db.executemany(f"INSERT INTO {PAIRS} VALUES (?, ?, ?, ?)", pairs)
+        db.executemany(f"INSERT INTO {DIMSETS} VALUES (?, ?)", dimsets)
+        before = db.execute("SELECT coalesce(max(id), 0) FROM observation").fetchone()[0]
+        staged = SORTED if self._sorted else STAGE
+        # The staged rows in key order (CROSS JOIN keeps them the outer loop), so that each
+        # (indicator, period) is written in one go rather than all over the unique index.
+        # `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert clause.
+        cur = db.execute(
+            f"INSERT INTO observation ({COLUMNS}) "
+            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, ?, ? "
+            f"FROM {staged} s CROSS JOIN {PAIRS} p CROSS JOIN {DIMSETS} d "
+            f"WHERE p.pair = s.pair AND d.dimset = s.dimset ORDER BY s.pair, s.dimset {conflict}",
+            (provenance, source),
+        )
+        touched = cur.rowcount
+        new = db.execute("SELECT count(*) FROM observation WHERE id > ?", (before,))
+        inserted = new.fetchone()[0]
+        return Written(inserted, touched - inserted, self.staged - touched)
+
+    def _pg_upsert(
+        self,
+        pairs: Sequence[tuple[int, str, str, str]],
+        dimsets: Sequence[tuple[int, str]],
+        provenance: str | None,
+        source: str | None,
+        conflict: str,
+    ) -> Written:
+        cur = self._cur
+        cur.execute(
+            f"CREATE TEMP TABLE {PAIRS} (pair integer PRIMARY KEY, indicator_id text, "
+            "period text, start date) ON COMMIT DROP"
+        )
+        cur.execute(
+            f"CREATE TEMP TABLE {DIMSETS} (dimset integer PRIMARY KEY, dims text) ON COMMIT DROP"
+        )
+        for table, rows in ((PAIRS, pairs), (DIMSETS, dimsets)):
+            with cur.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        cur.execute(f"ANALYZE {PAIRS}")
+        cur.execute(f"ANALYZE {DIMSETS}")
+        cur.execute("SELECT coalesce(max(id), 0) FROM observation")
+        before = cur.fetchone()[0]
+        cur.execute(
+            f"INSERT INTO observation ({COLUMNS}) "
+            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, %s::text, %s::text "
+            f"FROM {STAGE} s JOIN {PAIRS} p ON p.pair = s.pair "
+            f"JOIN {DIMSETS} d ON d.dimset = s.dimset {conflict}",
+            (provenance, source),
+        )
+        touched = cur.rowcount
+        cur.execute("SELECT count(*) FROM observation WHERE id > %s", (before,))
+        inserted = cur.fetchone()[0]
         return Written(inserted, touched - inserted, self.staged - touched)
 
     def commit(self) -> None:
@@ -290,7 +332,7 @@ class BulkWriter:
         with closing(raw):  # back to the pool, as it was
             db = raw.driver_connection
             if self.dialect == "sqlite":
-                for table in (STAGE, SORTED, PERIODS):
+                for table in TEMP_TABLES:
                     db.execute(f"DROP TABLE IF EXISTS temp.{table}")
                 db.execute(f"PRAGMA cache_size = {int(self._cache)}")
                 db.isolation_level = self._isolation
