@@ -127,8 +127,11 @@ def test_every_problem_in_the_report_and_a_few_printed(ws_store: Store, tmp_path
     bad = [f"2024/07/{d:02d},東京都,x{d},1.0" for d in range(1, 31)]
     report = tmp_path / "report.csv"
     exc = _fails(
-        ws_store, write_csv(tmp_path / "b.csv", [HEADER, *bad]), tmp_path / "m.yaml",
-        report=report, limit=5,
+        ws_store,
+        write_csv(tmp_path / "b.csv", [HEADER, *bad]),
+        tmp_path / "m.yaml",
+        report=report,
+        limit=5,
     )
     assert exc.result.problem_count == 30 and len(exc.result.problems) == 5
     with report.open(encoding="utf-8-sig", newline="") as f:
@@ -195,3 +198,20 @@ def test_empty_store_is_a_clear_error(store: Store, tmp_path: Path) -> None:
     mapping = write_mapping(tmp_path / "m.yaml", PREF_MAPPING)
     with pytest.raises(StoreError, match="holds no workspace"):
         core.import_file(store, write_csv(tmp_path / "g.csv", [HEADER, *GOOD]), mapping)
+
+
+def test_parsed_in_a_second_process_the_same(ws_store: Store, tmp_path: Path) -> None:
+    # Big files are parsed in a child process; its rows and problems must be the same.
+    rows = [HEADER, *GOOD, "2024/07/31,東京府,1,2.0", "2024/07/31,北海道,3,4.0"]
+    path = write_csv(tmp_path / "p.csv", rows)
+    seen = []
+    for parallel in (False, True):
+        exc = _fails(ws_store, path, tmp_path / "m.yaml", parallel=parallel)
+        seen.append(sorted((p.line, p.field, p.message) for p in exc.result.problems))
+    assert seen[0] == seen[1] and len(seen[0]) == 3  # 東京府, and row 6 twice (two indicators)
+    fresh = [HEADER, "2024/10/31,北海道,2900000,56.0", "2024/10/31,13,8000000,58.0"]
+    r = core.import_file(
+        ws_store, write_csv(tmp_path / "q.csv", fresh), tmp_path / "m.yaml", parallel=True
+    )
+    assert r.written is not None and r.written.inserted == 4
+    assert stored(ws_store)[("cards", "2024-10-31", "prefecture=13")] == 8000000

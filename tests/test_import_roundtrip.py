@@ -147,7 +147,9 @@ def test_written_then_imported_comes_back_identical(
             tmp_path / "t.csv", [",".join(_quote(c) for c in r) for r in rows], container
         )
         header_row = ""
-    mapping = write_mapping(tmp_path / "m.yaml", header_row + (LONG if shape == "long" else WIDE) + DIMS)
+    mapping = write_mapping(
+        tmp_path / "m.yaml", header_row + (LONG if shape == "long" else WIDE) + DIMS
+    )
     r = core.import_file(store, path, mapping)
     expected = {(ind, p.key, f"prefecture={code}"): v for (ind, p, code), v in obs.items()}
     assert stored(store) == expected
@@ -160,6 +162,8 @@ def _quote(cell: str) -> str:
 
 def _sheet_cell(cell: str) -> object:
     try:
-        return int(cell) if cell.lstrip("-").isascii() and cell.lstrip("-").isdigit() else float(cell)
+        return (
+            int(cell) if cell.lstrip("-").isascii() and cell.lstrip("-").isdigit() else float(cell)
+        )
     except ValueError:
         return cell

@@ -55,6 +55,7 @@ def import_file(
     report: Path | None = None,
     limit: int = importer.DEFAULT_LIMIT,
     progress: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Upsert the observations of one CSV/xlsx file by a mapping, all rows or none.
 
@@ -62,7 +63,14 @@ def import_file(
     a dry run validates and counts what would change, then writes nothing (docs/imports.md).
     """
     return importer.import_file(
-        store, file, mapping, dry_run=dry_run, report=report, limit=limit, progress=progress
+        store,
+        file,
+        mapping,
+        dry_run=dry_run,
+        report=report,
+        limit=limit,
+        progress=progress,
+        parallel=parallel,
     )
 
 

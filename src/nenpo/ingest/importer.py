@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -25,13 +24,13 @@ from ..store.bulk import BulkWriter, Written, read_catalog
 from ..store.db import parse_dims
 from .mapping import ImportMapping, mapping_from
 from .observations import Sourced
-from .plan import Catalog, Plan, compile_plan
-from .rows import Counts, Obs, RowReader
-from .tables import Cell, Table, TableError, open_table
+from .plan import Catalog
+from .reading import PARALLEL_BYTES, Outcome, read_here, read_in_child
+from .rows import Counts
+from .tables import Table, TableError, open_table
 from .yamlfile import Located, read_yaml
 
 DEFAULT_LIMIT = 20  # problems printed; --report FILE has all of them
-BATCH = 20_000  # rows staged at a time: memory stays flat whatever the file's size
 Progress = Callable[[int], None]
 
 
@@ -129,13 +128,18 @@ def import_file(
     report: Path | None = None,
     limit: int = DEFAULT_LIMIT,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
-    """Import one file by a mapping: all rows or none. Raises ImportProblems listing problems."""
+    """Import one file by a mapping: all rows or none. Raises ImportProblems listing problems.
+
+    `parallel` parses the file in a second process while this one writes (default: for files
+    over 32 MiB).
+    """
     t0 = time.perf_counter()
     result = ImportResult(str(file), str(mapping_path), dry_run=dry_run, report=report)
     sink = ProblemSink(limit, report)
     try:
-        _import(store, Path(file), Path(mapping_path), result, sink, progress)
+        _import(store, Path(file), Path(mapping_path), result, sink, progress, parallel)
     finally:
         sink.close()
         result.problems, result.problem_count = sink.shown, sink.count
@@ -152,6 +156,7 @@ def _import(
     result: ImportResult,
     sink: ProblemSink,
     progress: Progress | None,
+    parallel: bool | None,
 ) -> None:
     found: list[Problem] = []
     src = read_yaml(mapping_path, str(mapping_path), found)
@@ -169,24 +174,22 @@ def _import(
         sink(Problem(exc.file, exc.line, None, exc.message))
         return
     result.table = describe(table)
+    if parallel is None:
+        parallel = file.stat().st_size > PARALLEL_BYTES
+    read = read_in_child if parallel else read_here
+    outcome = Outcome()
     with BulkWriter(store.engine) as writer:
-        plan, reader = None, None
         try:
-            plan, rows = _plan(table, mapping, src, str(mapping_path), catalog, sink)
-            if plan is None:
-                return
-            reader = RowReader(plan, sink)
-            result.counts = reader.counts
-            for batch in _batches(reader.read(rows)):
+            for batch in read(table, mapping, src, str(mapping_path), catalog, sink, outcome):
                 writer.stage(batch)
                 if progress is not None:
-                    progress(reader.counts.rows)
+                    progress(writer.staged)
         except TableError as exc:  # e.g. a line in another encoding halfway through
             sink(Problem(exc.file, exc.line, None, exc.message))
-        names = {} if reader is None else {n: k for k, n in reader.pairs.items()}
-        dims = {} if reader is None else {n: k for k, n in reader.dimsets.items()}
+        result.counts = outcome.counts
+        pairs, dims = outcome.names()
         for dup in writer.duplicates():
-            ind, period = names[dup.pair]
+            ind, period = pairs[dup.pair]
             where = f"{ind}, {period}" + (f", {dims[dup.dimset]}" if dims[dup.dimset] else "")
             for row in dup.rows[1:]:
                 sink(
@@ -198,57 +201,14 @@ def _import(
                         f"{dup.rows[0]} ({where})",
                     )
                 )
-        if sink.count or plan is None or reader is None:
+        if sink.count or not outcome.planned:
             return  # leaving the `with` rolls back: nothing was written
         result.written = writer.upsert(
-            reader.pair_rows(), reader.dimset_rows(), plan.provenance, plan.source
+            outcome.pair_rows(), outcome.dimset_rows(), outcome.provenance, outcome.source
         )
         if not result.dry_run:
             writer.commit()
             result.committed = True
-
-
-def _batches(obs: Iterator[Obs]) -> Iterator[list[Obs]]:
-    while batch := list(islice(obs, BATCH)):  # the loop over rows stays in C
-        yield batch
-
-
-Rows = Iterator[tuple[int, Sequence[Cell]]]
-
-
-def _plan(
-    table: Table,
-    mapping: ImportMapping,
-    src: Located | None,
-    mapping_name: str,
-    catalog: Catalog,
-    emit: Callable[[Problem], None],
-) -> tuple[Plan | None, Rows]:
-    """Read up to the header row and compile the mapping; the rows after it are still to read."""
-    rows = table.rows()
-    header: Sequence[Cell] | None = None
-    for n, cells in rows:
-        if n == mapping.header_row:
-            header = cells
-            break
-    if header is None:
-        what = "the file is empty" if mapping.header_row == 1 else "the table ends"
-        emit(
-            Problem(
-                table.shown,
-                None,
-                None,
-                f"{what} before the header row ({mapping.header_row}) the mapping names",
-            )
-        )
-        return None, rows
-    found: list[Problem] = []
-    plan = compile_plan(
-        mapping, header, catalog, table.shown, table.format == "csv", src, mapping_name, found
-    )
-    for p in found:
-        emit(p)
-    return plan, rows
 
 
 def describe(table: Table) -> str:
@@ -280,13 +240,15 @@ def read_mapped(
             table = open_table(
                 path, shown, mapping.format, mapping.encoding, mapping.sheet, mapping.delimiter
             )
-            plan, rows = _plan(table, mapping, src, src.file, catalog, problems.append)
-            if plan is None:
-                continue
-            reader = RowReader(plan, problems.append)
-            read = list(reader.read(rows))
-            pairs = {n: (ind, per) for (ind, per), n in reader.pairs.items()}
-            dimsets = {n: key for key, n in reader.dimsets.items()}
+            outcome = Outcome()
+            read = [
+                obs
+                for batch in read_here(
+                    table, mapping, src, src.file, catalog, problems.append, outcome
+                )
+                for obs in batch
+            ]
+            pairs, dimsets = outcome.names()
             for ip, dk, value, row in read:
                 (ind, period), dims = pairs[ip], dimsets[dk]
                 obs = Observation(
@@ -294,8 +256,8 @@ def read_mapped(
                     period=period,
                     value=value,
                     dims=parse_dims(dims),
-                    provenance=plan.provenance,
-                    source=plan.source,
+                    provenance=outcome.provenance,
+                    source=outcome.source,
                 )
                 out.append(Sourced(obs, shown, row))
         except TableError as exc:

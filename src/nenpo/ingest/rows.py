@@ -61,14 +61,6 @@ class RowReader:
         self.pairs: dict[tuple[str, str], int] = {}
         self.dimsets: dict[str, int] = {}
 
-    def pair_rows(self) -> list[tuple[int, str, str, str]]:
-        """(pair, indicator, period, period's first day) of every pair read."""
-        return [(n, ind, per, self.starts[per]) for (ind, per), n in self.pairs.items()]
-
-    def dimset_rows(self) -> list[tuple[int, str]]:
-        """(dimset, canonical dims key) of every dimension set read."""
-        return [(n, key) for key, n in self.dimsets.items()]
-
     def problem(self, row: int, column: str | None, value: object, message: str) -> None:
         """Report one bad cell (or row)."""
         self.counts.problems += 1

@@ -1,0 +1,194 @@
+"""Reading a table by a mapping into batches of observations: here, or in a second process.
+
+A big file is parsed in a child process while this one writes what it has parsed so far, so that
+an import uses both cores of a small machine: the parsing (Python) and the writing (the
+database) overlap. Both ways give the same batches, the same problems and the same Outcome.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from itertools import islice
+from typing import Any
+
+from ..errors import NenpoError, Problem
+from .mapping import ImportMapping
+from .plan import Catalog, Plan, compile_plan
+from .rows import Counts, Obs, RowReader
+from .tables import Cell, Table, TableError
+from .yamlfile import Located
+
+BATCH = 20_000  # observations passed on at a time: memory stays flat whatever the file's size
+PARALLEL_BYTES = 32 << 20  # files bigger than this are parsed in a child process
+Emit = Callable[[Problem], None]
+Rows = Iterator[tuple[int, Sequence[Cell]]]
+
+
+@dataclass
+class Outcome:
+    """What reading a table gave besides its observations, complete once they are all read."""
+
+    planned: bool = False  # the mapping fitted the table's header
+    counts: Counts = field(default_factory=Counts)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    dimsets: dict[str, int] = field(default_factory=dict)
+    starts: dict[str, str] = field(default_factory=dict)
+    provenance: str | None = None
+    source: str | None = None
+
+    def take(self, plan: Plan, reader: RowReader) -> None:
+        """Share the reader's tables (they fill up as it reads)."""
+        self.planned = True
+        self.counts, self.pairs, self.dimsets = reader.counts, reader.pairs, reader.dimsets
+        self.starts, self.provenance, self.source = reader.starts, plan.provenance, plan.source
+
+    def pair_rows(self) -> list[tuple[int, str, str, str]]:
+        """(pair, indicator, period, the period's first day) of every pair read."""
+        return [(n, ind, per, self.starts[per]) for (ind, per), n in self.pairs.items()]
+
+    def dimset_rows(self) -> list[tuple[int, str]]:
+        """(dimset, canonical dims key) of every dimension set read."""
+        return [(n, key) for key, n in self.dimsets.items()]
+
+    def names(self) -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
+        """pair → (indicator, period) and dimset → dims, to name a key in a message."""
+        return (
+            {n: k for k, n in self.pairs.items()},
+            {n: k for k, n in self.dimsets.items()},
+        )
+
+
+def plan_table(
+    table: Table,
+    mapping: ImportMapping,
+    src: Located | None,
+    mapping_name: str,
+    catalog: Catalog,
+    emit: Emit,
+) -> tuple[Plan | None, Rows]:
+    """Read up to the header row and compile the mapping; the rows after it are still to read."""
+    rows = table.rows()
+    header: Sequence[Cell] | None = None
+    for n, cells in rows:
+        if n == mapping.header_row:
+            header = cells
+            break
+    if header is None:
+        what = "the file is empty" if mapping.header_row == 1 else "the table ends"
+        emit(
+            Problem(
+                table.shown,
+                None,
+                None,
+                f"{what} before the header row ({mapping.header_row}) the mapping names",
+            )
+        )
+        return None, rows
+    found: list[Problem] = []
+    plan = compile_plan(
+        mapping, header, catalog, table.shown, table.format == "csv", src, mapping_name, found
+    )
+    for p in found:
+        emit(p)
+    return plan, rows
+
+
+def read_here(
+    table: Table,
+    mapping: ImportMapping,
+    src: Located | None,
+    mapping_name: str,
+    catalog: Catalog,
+    emit: Emit,
+    outcome: Outcome,
+) -> Iterator[list[Obs]]:
+    """Batches of observations, read in this process."""
+    plan, rows = plan_table(table, mapping, src, mapping_name, catalog, emit)
+    if plan is None:
+        return
+    reader = RowReader(plan, emit)
+    outcome.take(plan, reader)
+    obs = reader.read(rows)
+    while batch := list(islice(obs, BATCH)):  # the loop over rows stays in C
+        yield batch
+
+
+def read_in_child(
+    table: Table,
+    mapping: ImportMapping,
+    src: Located | None,
+    mapping_name: str,
+    catalog: Catalog,
+    emit: Emit,
+    outcome: Outcome,
+) -> Iterator[list[Obs]]:
+    """The same batches, parsed in a child process; TableError and problems come back here."""
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding connections
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_child,
+        args=(send, table, mapping, src, mapping_name, catalog),
+        daemon=True,
+        name="nenpo-import-reader",
+    )
+    child.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, payload = receive.recv()
+            except EOFError:
+                raise NenpoError("the process reading the file stopped unexpectedly") from None
+            if kind == "rows":
+                yield payload
+            elif kind == "problems":
+                for p in payload:
+                    emit(p)
+            elif kind == "end":
+                for f in fields(Outcome):
+                    setattr(outcome, f.name, getattr(payload, f.name))
+                return
+            elif kind == "table-error":
+                raise TableError(*payload)
+            else:
+                raise NenpoError(f"reading the file failed:\n{payload}")
+    finally:
+        receive.close()
+        child.join(timeout=5)
+        if child.is_alive():  # this side stopped early (an error, or Ctrl-C)
+            child.terminate()
+            child.join()
+
+
+def _child(
+    send: Any,
+    table: Table,
+    mapping: ImportMapping,
+    src: Located | None,
+    mapping_name: str,
+    catalog: Catalog,
+) -> None:
+    problems: list[Problem] = []
+    outcome = Outcome()
+    try:
+        for batch in read_here(
+            table, mapping, src, mapping_name, catalog, problems.append, outcome
+        ):
+            if problems:
+                send.send(("problems", problems[:]))
+                problems.clear()
+            send.send(("rows", batch))
+        send.send(("problems", problems))
+        send.send(("end", outcome))
+    except TableError as exc:
+        send.send(("problems", problems))
+        send.send(("table-error", (exc.file, exc.line, exc.message)))
+    except BrokenPipeError:  # the importing side has gone
+        pass
+    except BaseException:
+        send.send(("crash", traceback.format_exc()))
+    finally:
+        send.close()
