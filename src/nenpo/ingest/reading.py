@@ -7,12 +7,15 @@ database) overlap. Both ways give the same batches, the same problems and the sa
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import islice
-from typing import Any
 
 from ..errors import NenpoError, Problem
 from .mapping import ImportMapping
@@ -125,21 +128,26 @@ def read_in_child(
     emit: Emit,
     outcome: Outcome,
 ) -> Iterator[list[Obs]]:
-    """The same batches, parsed in a child process; TableError and problems come back here."""
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding connections
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(
-        target=_child,
-        args=(send, table, mapping, src, mapping_name, catalog),
-        daemon=True,
-        name="nenpo-import-reader",
+    """The same batches, parsed in a child process; TableError and problems come back here.
+
+    The child is a fresh interpreter (`python -c …`) with this one's import path, talking
+    pickle over its stdin and stdout: unlike multiprocessing, it never re-imports the caller's
+    main module, and it never forks a process that holds database connections.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from nenpo.ingest.reading import child_main; child_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
     )
-    child.start()
-    send.close()
+    assert child.stdin is not None and child.stdout is not None
     try:
+        pickle.dump((table, mapping, src, mapping_name, catalog), child.stdin)
+        child.stdin.close()
         while True:
             try:
-                kind, payload = receive.recv()
+                kind, payload = pickle.load(child.stdout)
             except EOFError:
                 raise NenpoError("the process reading the file stopped unexpectedly") from None
             if kind == "rows":
@@ -156,21 +164,24 @@ def read_in_child(
             else:
                 raise NenpoError(f"reading the file failed:\n{payload}")
     finally:
-        receive.close()
-        child.join(timeout=5)
-        if child.is_alive():  # this side stopped early (an error, or Ctrl-C)
-            child.terminate()
-            child.join()
+        child.stdout.close()
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # this side stopped early (an error, or Ctrl-C)
+            child.kill()
+            child.wait()
 
 
-def _child(
-    send: Any,
-    table: Table,
-    mapping: ImportMapping,
-    src: Located | None,
-    mapping_name: str,
-    catalog: Catalog,
-) -> None:
+def child_main() -> None:
+    """The child's side of read_in_child: read the arguments, send batches and problems."""
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # nothing printed may get into the stream of pickles
+
+    def send(kind: str, payload: object) -> None:
+        pickle.dump((kind, payload), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    table, mapping, src, mapping_name, catalog = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
     outcome = Outcome()
     try:
@@ -178,17 +189,18 @@ def _child(
             table, mapping, src, mapping_name, catalog, problems.append, outcome
         ):
             if problems:
-                send.send(("problems", problems[:]))
+                send("problems", problems[:])
                 problems.clear()
-            send.send(("rows", batch))
-        send.send(("problems", problems))
-        send.send(("end", outcome))
+            send("rows", batch)
+        send("problems", problems)
+        send("end", outcome)
     except TableError as exc:
-        send.send(("problems", problems))
-        send.send(("table-error", (exc.file, exc.line, exc.message)))
+        send("problems", problems)
+        send("table-error", (exc.file, exc.line, exc.message))
     except BrokenPipeError:  # the importing side has gone
         pass
     except BaseException:
-        send.send(("crash", traceback.format_exc()))
+        send("crash", traceback.format_exc())
     finally:
-        send.close()
+        with contextlib.suppress(BrokenPipeError):
+            out.close()
