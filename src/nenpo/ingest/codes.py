@@ -66,7 +66,8 @@ class Lookup:
         if key in self.table:
             return self.table[key]
         if key in self.ambiguous:
-            both = ", ".join(sorted(self.ambiguous[key]))
+            labels = {v.code: v.label.ja for v in self.dim.values}
+            both = ", ".join(f"{c} ({labels[c]})" for c in sorted(self.ambiguous[key]))
             raise CellError(
                 f"{text!r} is ambiguous in {self._what()}: it fits {both}; use the code"
             )
