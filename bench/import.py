@@ -39,6 +39,7 @@ for _ in range(int(sys.argv[5])):
     r = core.import_file(store, sys.argv[2], sys.argv[3])
     runs.append({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
                  "rows": r.counts.observations, "inserted": r.written.inserted,
+                 "steps": r.timings,
                  "updated": r.written.updated, "unchanged": r.written.unchanged})
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"runs": runs, "peak_mib": peak}))
@@ -190,6 +191,8 @@ def main() -> None:
                     f"{r['inserted']:,} new, {r['updated']:,} changed, "
                     f"{r['unchanged']:,} unchanged)"
                 )
+                steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())
+                print(f"{'':10} {'':15} steps: {steps}")
             print(f"{backend:10} peak memory of the importing process: {res['peak_mib']:,.0f} MiB")
 
 

@@ -89,6 +89,8 @@ class ImportResult:
     problem_count: int = 0
     report: Path | None = None
     seconds: float = 0.0
+    # wall time of each step: read (and stage), check (duplicate keys), write (upsert), commit
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class ImportProblems(NenpoError):
@@ -178,6 +180,7 @@ def _import(
         parallel = file.stat().st_size > PARALLEL_BYTES
     read = read_in_child if parallel else read_here
     outcome = Outcome()
+    clock = _Clock(result.timings)
     with BulkWriter(store.engine) as writer:
         try:
             for batch in read(table, mapping, src, str(mapping_path), catalog, sink, outcome):
@@ -187,6 +190,7 @@ def _import(
         except TableError as exc:  # e.g. a line in another encoding halfway through
             sink(Problem(exc.file, exc.line, None, exc.message))
         result.counts = outcome.counts
+        clock("read")
         pairs, dims = outcome.names()
         for dup in writer.duplicates():
             ind, period = pairs[dup.pair]
@@ -201,14 +205,29 @@ def _import(
                         f"{dup.rows[0]} ({where})",
                     )
                 )
+        clock("check")
         if sink.count or not outcome.planned:
             return  # leaving the `with` rolls back: nothing was written
         result.written = writer.upsert(
             outcome.pair_rows(), outcome.dimset_rows(), outcome.provenance, outcome.source
         )
+        clock("write")
         if not result.dry_run:
             writer.commit()
             result.committed = True
+            clock("commit")
+
+
+class _Clock:
+    """Records the wall time since the previous step under each step's name."""
+
+    def __init__(self, into: dict[str, float]):
+        self.into, self.last = into, time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.into[step] = now - self.last
+        self.last = now
 
 
 def describe(table: Table) -> str:
