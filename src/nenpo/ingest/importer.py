@@ -25,7 +25,7 @@ from ..store.db import parse_dims
 from .mapping import ImportMapping, mapping_from
 from .observations import Sourced
 from .plan import Catalog
-from .reading import PARALLEL_BYTES, Outcome, read_here, read_in_child
+from .reading import PARALLEL_BYTES, Outcome, no_cyclic_gc, read_here, read_in_child
 from .rows import Counts
 from .tables import Table, TableError, open_table
 from .yamlfile import Located, read_yaml
@@ -181,7 +181,7 @@ def _import(
     read = read_in_child if parallel else read_here
     outcome = Outcome()
     clock = _Clock(result.timings)
-    with BulkWriter(store.engine) as writer:
+    with no_cyclic_gc(), BulkWriter(store.engine) as writer:
         try:
             for batch in read(table, mapping, src, str(mapping_path), catalog, sink, outcome):
                 writer.stage(batch)

@@ -8,14 +8,15 @@ database) overlap. Both ways give the same batches, the same problems and the sa
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from itertools import islice
 
 from ..errors import NenpoError, Problem
 from .mapping import ImportMapping
@@ -62,6 +63,23 @@ class Outcome:
             {n: k for k, n in self.pairs.items()},
             {n: k for k, n in self.dimsets.items()},
         )
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a table is read and written.
+
+    Reading makes millions of small tuples and lists, none in a cycle (reference counting frees
+    them), and chunks of them are alive at once: every burst of allocations would set off a
+    collection that walks them all. Measured, that made reading four times slower.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def plan_table(
@@ -114,8 +132,13 @@ def read_here(
         return
     reader = RowReader(plan, emit)
     outcome.take(plan, reader)
-    obs = reader.read(rows)
-    while batch := list(islice(obs, BATCH)):  # the loop over rows stays in C
+    batch: list[Obs] = []
+    for chunk in reader.read(rows):
+        batch.extend(chunk)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
         yield batch
 
 
@@ -181,6 +204,7 @@ def child_main() -> None:
         pickle.dump((kind, payload), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
+    gc.disable()  # see no_cyclic_gc
     table, mapping, src, mapping_name, catalog = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
     outcome = Outcome()

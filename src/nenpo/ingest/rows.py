@@ -8,10 +8,12 @@ float() per value.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import dropwhile, islice
 from typing import Any
 
 from ..errors import Problem
@@ -21,10 +23,12 @@ from .codes import SKIP, TOTAL, Lookup, formula_message
 from .plan import Plan, ValueCol
 from .tables import EXCEL_ERRORS, Cell
 
+CHUNK = 1_000  # observations a chunk of rows should give
+
 # (pair, dimset, value, row). The key of an observation is interned: `pair` numbers an
-# (indicator, period) and `dimset` a canonical dims key, as RowReader.pair_rows() and
-# dimset_rows() list them. A 21-million-row file has a few thousand of each, and numbers are
-# cheaper than text to pass on, sort and compare. Provenance and source are the plan's.
+# (indicator, period) and `dimset` a canonical dims key, as RowReader.pairs and .dimsets say.
+# A 21-million-row file has a few thousand of each, and numbers are cheaper than text to pass
+# on, sort and compare. Provenance and source are the plan's.
 Obs = tuple[int, int, float, int]
 Emit = Callable[[Problem], None]
 
@@ -60,6 +64,15 @@ class RowReader:
         self._units: dict[tuple[str, str | None], frozenset[str]] = {}
         self.pairs: dict[tuple[str, str], int] = {}
         self.dimsets: dict[str, int] = {}
+        # Per value column: its index, spec, fixed period, and the dimension sets it has met,
+        # keyed by the row's codes (with the row's indicator, when a column names it).
+        self.values: list[tuple[int, ValueCol, str | None, dict[Any, int | CellError]]] = [
+            (vc.index, vc, vc.period[0] if vc.period else None, {}) for vc in plan.values
+        ]
+        # Small chunks: a few thousand rows held at once stay in the CPU's caches (measured:
+        # chunks of 20,000 rows made reading half again as slow).
+        self.chunk_rows = max(1, CHUNK // max(1, len(plan.values)))
+        self.stopped = False  # the last row or a blank row (stop_at_blank) was reached
 
     def problem(self, row: int, column: str | None, value: object, message: str) -> None:
         """Report one bad cell (or row)."""
@@ -67,118 +80,114 @@ class RowReader:
         shown = None if value is None else str(value)
         self._emit(Problem(self.plan.file, row, column, message, value=shown))
 
-    def read(self, rows: Iterable[tuple[int, Sequence[Cell]]]) -> Iterator[Obs]:
-        """Observations of every good row; a Problem for every bad cell."""
+    def read(self, rows: Iterable[tuple[int, Sequence[Cell]]]) -> Iterator[list[Obs]]:
+        """Observations of every good row, a list per chunk of rows; a Problem per bad cell."""
+        first = self.plan.first_row
+        rows = dropwhile(lambda r: r[0] < first, rows)
+        while not self.stopped and (chunk := list(islice(rows, self.chunk_rows))):
+            if out := self._rows(chunk):
+                yield out
+
+    def _rows(self, chunk: list[tuple[int, Sequence[Cell]]]) -> list[Obs]:
+        """The observations of a chunk of rows."""
         p, counts = self.plan, self.counts
-        first, last, width = p.first_row, p.last_row, p.width
+        width, last = p.width, p.last_row if p.last_row is not None else sys.maxsize
         pcol, periods = p.period_col, self._periods
         pfixed = p.period_fixed[0] if p.period_fixed else None
         dim_cols = [(i, name, lk, self._dims[k]) for k, (_, i, name, lk) in enumerate(p.dim_cols)]
         icol, inds = p.indicator_col, self._indicators
-        values = [
-            (k, vc.index, vc, vc.period[0] if vc.period else None) for k, vc in enumerate(p.values)
-        ]
-        keys: dict[tuple[Any, int, tuple[str | None, ...]], int | CellError] = {}
         pairs = self.pairs
         scaled = p.scale is not None or any(vc.scale is not None for vc in p.values)
         is_csv = width is not None
-        n_rows = n_obs = n_missing = 0  # counted locally: attribute updates cost per row
-        try:
-            for n, cells in rows:
-                if n < first:
-                    continue
-                if last is not None and n > last:
+        out: list[Obs] = []
+        for n, cells in chunk:
+            if n > last:
+                self.stopped = True
+                break
+            # CSV cells are strings: a row of empty ones is blank (a line of spaces would
+            # fail the width check below); sheet cells may be 0, so they are looked at.
+            if (not any(cells)) if is_csv else _blank(cells):
+                if p.stop_at_blank:
+                    self.stopped = True
                     break
-                # CSV cells are strings: a row of empty ones is blank (a line of spaces would
-                # fail the width check below); sheet cells may be 0, so they are looked at.
-                if (not any(cells)) if is_csv else _blank(cells):
-                    if p.stop_at_blank:
-                        break
-                    continue
-                n_rows += 1
-                if is_csv and len(cells) != width:
-                    self._bad_width(n, len(cells), width)  # type: ignore[arg-type]
-                    continue
-                bad = False
-                per: Any = pfixed
-                if pcol is not None:
-                    raw = cells[pcol]
-                    per = periods.get(raw)
-                    if per is None:
-                        per = periods[raw] = self._period(raw)
-                    if per.__class__ is CellError:
-                        self.problem(n, p.period_name, raw, str(per))
-                        bad = True
-                codes: tuple[str | None, ...] = ()
-                skip = False
-                for i, name, lk, cache in dim_cols:
-                    raw = cells[i]
-                    code = cache.get(raw)
-                    if code is None:
-                        code = cache[raw] = _resolve(lk, raw)
-                    if code.__class__ is CellError:
-                        self.problem(n, name, raw, str(code))
-                        bad = True
-                    elif code == SKIP:
-                        skip = True
-                    codes += (code,)  # type: ignore[operator]
-                if skip:
-                    counts.skipped += 1
-                    continue
-                ind: Any = None
-                if icol is not None:
-                    raw = cells[icol]
-                    ind = inds.get(raw)
-                    if ind is None:
-                        ind = inds[raw] = self._indicator(raw)
-                    if ind.__class__ is CellError:
-                        self.problem(n, p.indicator_name, raw, str(ind))
-                        bad = True
-                for k, index, vc, vper in values:
-                    raw = cells[index]
-                    # The common case inline: a plain number (CSV text or a sheet's number).
-                    cls = raw.__class__
-                    v: Any
-                    if cls is float or cls is int:
-                        v = float(raw)
-                    else:
-                        try:
-                            v = float(raw) if cls is str else None
-                        except ValueError:
-                            v = None
-                        if v is None or v - v != 0.0 or "_" in raw:
-                            v = self._value_slow(raw, vc, ind)
-                            if v is None:
-                                n_missing += 1
-                                continue
-                            if v.__class__ is CellError:
-                                self.problem(n, vc.name, raw, str(v))
-                                bad = True
-                                continue
-                    if bad:
+                continue
+            counts.rows += 1
+            if is_csv and len(cells) != width:
+                self._bad_width(n, len(cells), width)  # type: ignore[arg-type]
+                continue
+            bad = False
+            per: Any = pfixed
+            if pcol is not None:
+                raw = cells[pcol]
+                per = periods.get(raw)
+                if per is None:
+                    per = periods[raw] = self._period(raw)
+                if per.__class__ is CellError:
+                    self.problem(n, p.period_name, raw, str(per))
+                    bad = True
+            codes: Any = ()
+            skip = False
+            for i, name, lk, cache in dim_cols:
+                raw = cells[i]
+                code = cache.get(raw)
+                if code is None:
+                    code = cache[raw] = _resolve(lk, raw)
+                if code.__class__ is CellError:
+                    self.problem(n, name, raw, str(code))
+                    bad = True
+                elif code == SKIP:
+                    skip = True
+                codes += (code,)
+            if skip:
+                counts.skipped += 1
+                continue
+            ind: Any = None
+            if icol is not None:
+                raw = cells[icol]
+                ind = inds.get(raw)
+                if ind is None:
+                    ind = inds[raw] = self._indicator(raw)
+                if ind.__class__ is CellError:
+                    self.problem(n, p.indicator_name, raw, str(ind))
+                    bad = True
+            for index, vc, vper, dimsets in self.values:
+                raw = cells[index]
+                v: Any
+                try:  # a plain number (CSV text or a sheet's number)
+                    v = float(raw)
+                    if v - v or raw.__class__ is bool:  # nan, inf, a sheet's TRUE
+                        raise ValueError
+                except (ValueError, TypeError):
+                    v = self._value_slow(raw, vc, ind)
+                    if v is None:
+                        counts.missing += 1
                         continue
-                    if scaled:
-                        v = _scaled(v, vc.scale, p.scale)
-                    indicator = vc.indicator or ind
-                    dk = keys.get((indicator, k, codes))
-                    if dk is None:
-                        dk = keys[(indicator, k, codes)] = self._dimset(indicator, vc, codes)
-                    if dk.__class__ is CellError:
-                        self.problem(n, p.indicator_name or vc.name, indicator, str(dk))
+                    if v.__class__ is CellError:
+                        self.problem(n, vc.name, raw, str(v))
                         bad = True
                         continue
-                    pair = (indicator, vper or per)
-                    ip = pairs.get(pair)
-                    if ip is None:
-                        ip = pairs[pair] = len(pairs)
-                    n_obs += 1
-                    yield (ip, dk, v, n)  # type: ignore[misc]
                 if bad:
-                    counts.bad_rows += 1
-        finally:
-            counts.rows += n_rows
-            counts.observations += n_obs
-            counts.missing += n_missing
+                    continue
+                if scaled:
+                    v = _scaled(v, vc.scale, p.scale)
+                indicator = vc.indicator or ind
+                key = codes if vc.indicator else (ind, codes)
+                dk = dimsets.get(key)
+                if dk is None:
+                    dk = dimsets[key] = self._dimset(indicator, vc, codes)
+                if dk.__class__ is CellError:
+                    self.problem(n, p.indicator_name or vc.name, indicator, str(dk))
+                    bad = True
+                    continue
+                pair = (indicator, vper or per)
+                ip = pairs.get(pair)
+                if ip is None:
+                    ip = pairs[pair] = len(pairs)
+                counts.observations += 1
+                out.append((ip, dk, v, n))  # type: ignore[arg-type]
+            if bad:
+                counts.bad_rows += 1
+        return out
 
     def _dimset(
         self, indicator: str, vc: ValueCol, codes: tuple[str | None, ...]
