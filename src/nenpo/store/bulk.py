@@ -223,13 +223,7 @@ class BulkWriter:
         try:
             if self.dialect == "sqlite":
                 return self._sqlite_upsert(pairs, dimsets, provenance, source, conflict + changed)
-            return self._pg_upsert(
-                pairs,
-                dimsets,
-                provenance,
-                source,
-                conflict + changed.replace("IS NOT", "IS DISTINCT FROM"),
-            )
+            return self._pg_upsert(pairs, dimsets, provenance, source)
         except Exception as exc:
             raise StoreError(f"writing the store failed, nothing was changed: {exc}") from exc
 
@@ -272,7 +266,6 @@ class BulkWriter:
         dimsets: Sequence[tuple[int, str]],
         provenance: str | None,
         source: str | None,
-        conflict: str,
     ) -> Written:
         cur = self._cur
         cur.execute(
@@ -282,25 +275,42 @@ class BulkWriter:
         cur.execute(
             f"CREATE TEMP TABLE {DIMSETS} (dimset integer PRIMARY KEY, dims text) ON COMMIT DROP"
         )
-        for table, rows in ((PAIRS, pairs), (DIMSETS, dimsets)):
+        for table, content in ((PAIRS, pairs), (DIMSETS, dimsets)):
             with cur.copy(f"COPY {table} FROM STDIN") as copy:
-                for row in rows:
+                for row in content:
                     copy.write_row(row)
         cur.execute(f"ANALYZE {PAIRS}")
         cur.execute(f"ANALYZE {DIMSETS}")
-        cur.execute("SELECT coalesce(max(id), 0) FROM observation")
-        before = cur.fetchone()[0]
-        cur.execute(
-            f"INSERT INTO observation ({COLUMNS}) "
-            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, %s::text, %s::text "
+        # An UPDATE of the keys that exist and a plain INSERT of those that do not is half as
+        # costly as INSERT … ON CONFLICT row by row (measured); the lock (readers still read)
+        # keeps another writer from adding one of those keys in between.
+        cur.execute("LOCK TABLE observation IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute("SET LOCAL work_mem = '64MB'")  # the sort by key: fewer passes over disk
+        rows = (
+            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, "
+            "%(provenance)s::text AS provenance, %(source)s::text AS source_id "
             f"FROM {STAGE} s JOIN {PAIRS} p ON p.pair = s.pair "
-            f"JOIN {DIMSETS} d ON d.dimset = s.dimset {conflict}",
-            (provenance, source),
+            f"JOIN {DIMSETS} d ON d.dimset = s.dimset"
         )
-        touched = cur.rowcount
-        cur.execute("SELECT count(*) FROM observation WHERE id > %s", (before,))
-        inserted = cur.fetchone()[0]
-        return Written(inserted, touched - inserted, self.staged - touched)
+        args = {"provenance": provenance, "source": source}
+        cur.execute(
+            "UPDATE observation o SET start = n.start, value = n.value, "
+            f"provenance = n.provenance, source_id = n.source_id FROM ({rows}) n "
+            "WHERE o.indicator_id = n.indicator_id AND o.period = n.period AND o.dims = n.dims "
+            "AND (o.start, o.value, o.provenance, o.source_id) IS DISTINCT FROM "
+            "(n.start, n.value, n.provenance, n.source_id)",
+            args,
+        )
+        updated = cur.rowcount
+        cur.execute(
+            # In key order: each (indicator, period) goes into the unique index in one go.
+            f"INSERT INTO observation ({COLUMNS}) "
+            f"SELECT * FROM ({rows} ORDER BY s.pair, s.dimset) n WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = n.indicator_id "
+            "AND o.period = n.period AND o.dims = n.dims)",
+            args,
+        )
+        inserted = cur.rowcount
+        return Written(inserted, updated, self.staged - inserted - updated)
 
     def commit(self) -> None:
         """Make the import visible."""
