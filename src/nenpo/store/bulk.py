@@ -305,7 +305,8 @@ class BulkWriter:
         cur.execute(
             # In key order: each (indicator, period) goes into the unique index in one go.
             f"INSERT INTO observation ({COLUMNS}) "
-            f"SELECT * FROM ({rows} ORDER BY s.pair, s.dimset) n WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = n.indicator_id "
+            f"SELECT * FROM ({rows} ORDER BY s.pair, s.dimset) n WHERE NOT EXISTS "
+            "(SELECT 1 FROM observation o WHERE o.indicator_id = n.indicator_id "
             "AND o.period = n.period AND o.dims = n.dims)",
             args,
         )
