@@ -96,10 +96,12 @@ class RowReader:
         pfixed = p.period_fixed[0] if p.period_fixed else None
         dim_cols = [(i, name, lk, self._dims[k]) for k, (_, i, name, lk) in enumerate(p.dim_cols)]
         icol, inds = p.indicator_col, self._indicators
-        pairs = self.pairs
+        pairs, values = self.pairs, self.values
         scaled = p.scale is not None or any(vc.scale is not None for vc in p.values)
         is_csv = width is not None
         out: list[Obs] = []
+        append = out.append
+        n_rows = n_missing = 0  # counted here: an attribute update per row costs
         for n, cells in chunk:
             if n > last:
                 self.stopped = True
@@ -111,7 +113,7 @@ class RowReader:
                     self.stopped = True
                     break
                 continue
-            counts.rows += 1
+            n_rows += 1
             if is_csv and len(cells) != width:
                 self._bad_width(n, len(cells), width)  # type: ignore[arg-type]
                 continue
@@ -150,7 +152,7 @@ class RowReader:
                 if ind.__class__ is CellError:
                     self.problem(n, p.indicator_name, raw, str(ind))
                     bad = True
-            for index, vc, vper, dimsets in self.values:
+            for index, vc, vper, dimsets in values:
                 raw = cells[index]
                 v: Any
                 try:  # a plain number (CSV text or a sheet's number)
@@ -160,7 +162,7 @@ class RowReader:
                 except (ValueError, TypeError):
                     v = self._value_slow(raw, vc, ind)
                     if v is None:
-                        counts.missing += 1
+                        n_missing += 1
                         continue
                     if v.__class__ is CellError:
                         self.problem(n, vc.name, raw, str(v))
@@ -183,10 +185,12 @@ class RowReader:
                 ip = pairs.get(pair)
                 if ip is None:
                     ip = pairs[pair] = len(pairs)
-                counts.observations += 1
-                out.append((ip, dk, v, n))  # type: ignore[arg-type]
+                append((ip, dk, v, n))  # type: ignore[arg-type]
             if bad:
                 counts.bad_rows += 1
+        counts.rows += n_rows
+        counts.missing += n_missing
+        counts.observations += len(out)
         return out
 
     def _dimset(
