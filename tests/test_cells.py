@@ -145,7 +145,7 @@ def test_encodings_are_told_apart(tmp_path: Path) -> None:
 def test_xls_and_utf16_are_refused_with_a_reason(tmp_path: Path) -> None:
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(TableError, match="save the sheet as .xlsx"):
+    with pytest.raises(TableError, match=r"save the sheet as \.xlsx"):
         open_table(xls, xls.name)
     u16 = tmp_path / "u16.csv"
     u16.write_bytes("a,b\n".encode("utf-16"))

@@ -121,6 +121,12 @@ def test_formula_cell_in_a_sheet(ws_store: Store, tmp_path: Path) -> None:
     exc = _fails(ws_store, path, tmp_path / "m.yaml")
     assert [(p.line, p.field) for p in exc.result.problems] == [(3, "都道府県名"), (4, "交付枚数")]
     assert all("formula" in p.message for p in exc.result.problems)
+    # In the report (opened in Excel), the formula is shown as text, not run.
+    report = tmp_path / "r.csv"
+    _fails(ws_store, path, tmp_path / "m.yaml", report=report)
+    with report.open(encoding="utf-8-sig", newline="") as f:
+        values = [r["value"] for r in csv.DictReader(f)]
+    assert values == ['\'=HYPERLINK("https://example.jp","東京都")', "'=SUM(B2:B3)"]
 
 
 def test_every_problem_in_the_report_and_a_few_printed(ws_store: Store, tmp_path: Path) -> None:

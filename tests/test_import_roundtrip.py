@@ -16,7 +16,7 @@ from nenpo import core
 from nenpo.model.periods import Period
 from nenpo.model.prefectures import PREFECTURES, short_name
 from nenpo.store import Store, open_store
-from tests.importing import make_workspace, stored, write_csv, write_mapping, write_xlsx, wareki
+from tests.importing import make_workspace, stored, wareki, write_csv, write_mapping, write_xlsx
 
 Key = tuple[str, Period, str]  # (indicator, period, prefecture code)
 

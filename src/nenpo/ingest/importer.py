@@ -62,7 +62,7 @@ class ProblemSink:
                     "file": p.file,
                     "row": p.line,
                     "column": p.field,
-                    "value": p.value,
+                    "value": _inert(p.value),
                     "reason": p.message,
                 }
             )
@@ -72,6 +72,16 @@ class ProblemSink:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def _inert(text: str | None) -> str | None:
+    """A cell's text that a spreadsheet will show, not run: =HYPERLINK(…) becomes '=HYPERLINK(…).
+
+    The report is opened in Excel, and the bad cells it lists may be formulas (CSV injection).
+    """
+    if text and (text[0] in "=+@\t\r" or (text[0] == "-" and not text[1:2].isdigit())):
+        return "'" + text
+    return text
 
 
 @dataclass
