@@ -97,3 +97,23 @@ def test_cli_import_prints_problems_and_writes_the_report(
     good.write_text(src, "cp932")
     r = runner.invoke(app, ["import", str(good), "-m", str(mapping), "--dry-run"], env=env)
     assert r.exit_code == 0 and "94 unchanged" in r.stdout and "dry run" in r.stdout
+
+
+def test_infer_finds_the_header_under_titles_and_a_wide_table(tmp_path: Path) -> None:
+    from nenpo.ingest.infer import infer
+    from tests.importing import write_xlsx
+
+    rows = [
+        ["指標", "都道府県", "2024年4月", "2024年5月", "2024年6月"],
+        ["交付枚数", "北海道", 2801234, 2810001, "－"],
+        ["交付枚数", "東京都", 7900000, 7950000, 7990000],
+        ["交付枚数", "全国", 70000000, 70500000, 71000000],
+    ]
+    path = write_xlsx(tmp_path / "wide.xlsx", rows, title="マイナンバーカード交付状況（月次）")
+    import yaml
+
+    proposal = yaml.safe_load(infer(path))
+    assert proposal["header_row"] == 3
+    assert proposal["wide"]["into"] == "period"
+    assert proposal["wide"]["columns"] == ["2024年4月", "2024年5月", "2024年6月"]
+    assert proposal["dimensions"] == {"prefecture": {"column": "都道府県", "total": ["全国"]}}
