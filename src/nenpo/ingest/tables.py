@@ -1,7 +1,8 @@
 """Tables in: CSV in the encodings Japanese offices use (detected), and Excel .xlsx sheets.
 
 Both are read as a stream of (row number, cells) so that a file of any size is read in constant
-memory. Row numbers are what a person sees: the line of a CSV file, the row of a sheet.
+memory. Row numbers are what a person sees in Excel: the record of a CSV file (its line, unless
+a quoted cell holds a line break), the row of a sheet.
 """
 
 from __future__ import annotations
@@ -125,11 +126,10 @@ class Table:
         assert self.encoding is not None
         with self.path.open(encoding=self.encoding, errors="strict", newline="") as f:
             reader = csv.reader(f, delimiter=self.delimiter)
-            line = 1
             try:
-                for cells in reader:
-                    yield line, cells
-                    line = reader.line_num + 1
+                # Rows are numbered as Excel numbers them: a record is a row, even when a
+                # quoted cell holds a line break (then its row is not its line).
+                yield from enumerate(reader, start=1)
             except UnicodeDecodeError:
                 bad = _first_bad_line(self.path, self.encoding)
                 raise TableError(self.shown, bad, self._decode_message(bad)) from None
