@@ -16,12 +16,20 @@ from pathlib import Path
 
 from ..model.builtin import builtin_dimensions
 from ..model.workspace import Dimension
-from .cells import CellError, fast_number, normalise, parse_number, parse_period
+from .cells import (
+    DEFAULT_MISSING,
+    CellError,
+    fast_number,
+    normalise,
+    parse_number,
+    parse_period,
+)
 from .codes import Lookup
 from .plan import Catalog
 from .tables import Cell, Table, open_table
 
 SAMPLE_ROWS = 200
+MISSING = frozenset(DEFAULT_MISSING)
 TOTAL_WORDS = ("全国", "合計", "総計", "計", "総数", "全体", "全県", "全市町村")
 CODE_WORDS = ("コード", "code", "都道府県", "市区町村", "団体", "番号")
 DATE_WORDS = ("基準日", "年月日", "年月", "日付", "時点", "date", "年度", "期間")
@@ -97,7 +105,8 @@ def _column(
     catalog: Catalog | None,
 ) -> Column:
     col = Column(i, name or f"(column {i + 1})")
-    cells = [r[i] for r in body if i < len(r) and _text(r[i])]
+    # Missing-value markers (－, x, …) say nothing about what a column holds.
+    cells = [r[i] for r in body if i < len(r) and _text(r[i]) not in MISSING]
     if not cells:
         col.kind = "empty"
         return col
