@@ -117,3 +117,19 @@ def test_infer_finds_the_header_under_titles_and_a_wide_table(tmp_path: Path) ->
     assert proposal["wide"]["into"] == "period"
     assert proposal["wide"]["columns"] == ["2024年4月", "2024年5月", "2024年6月"]
     assert proposal["dimensions"] == {"prefecture": {"column": "都道府県", "total": ["全国"]}}
+
+
+def test_every_mapping_key_is_documented() -> None:
+    from nenpo.ingest.mapping import (
+        DimensionSpec,
+        ImportMapping,
+        IndicatorSpec,
+        PeriodSpec,
+        ValueSpec,
+        WideSpec,
+    )
+
+    doc = (Path(__file__).parents[1] / "docs" / "imports.md").read_text(encoding="utf-8")
+    for model in (ImportMapping, PeriodSpec, DimensionSpec, IndicatorSpec, ValueSpec, WideSpec):
+        for key in model.model_fields:
+            assert f"`{key}" in doc or f"{key}:" in doc, f"{model.__name__}.{key} undocumented"
