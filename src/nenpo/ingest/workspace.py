@@ -2,7 +2,7 @@
 
 Layout (docs/workspace.md): nenpo.yaml, sources.yaml, focus_areas.yaml, projects.yaml,
 indicators.yaml, dimensions.yaml, surveys.yaml, charts.yaml, report.yaml, observations/*.csv,
-imports/*.yaml, content/**/*.md. Only nenpo.yaml is required.
+imports/*.yaml, content/**/*.md, deck.yaml (the press deck). Only nenpo.yaml is required.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ..model.workspace import (
 )
 from . import mapping as mapping_mod
 from .crossref import cross_check
+from .deck import check_charts, check_references, read_deck
 from .observations import Sourced, read_csv
 from .validate import items, no_duplicates, one
 from .yamlfile import Located, Path_, read_yaml
@@ -171,6 +172,10 @@ def read_workspace(root: Path) -> Loaded:
     data["chapters"] = chapters
     texts = _read_texts(root, chapters, report_src, where, problems)
     data["texts"] = texts
+    deck, deck_src = read_deck(root, problems)
+    data["deck"] = deck
+    chart_ids = {c.id for c in data["charts"]} | salvaged.get("charts", set())
+    check_charts(deck, deck_src, chart_ids, problems)
 
     dimensions = {d.id: d for d in [PREFECTURE_DIMENSION, *data["dimensions"]]}
     observations = _read_observations(root, dimensions, problems)
@@ -183,6 +188,9 @@ def read_workspace(root: Path) -> Loaded:
         raise WorkspaceError(problems)
     ws = Workspace.model_validate({**data, "observations": []})
     ws.observations = [s.obs for s in observations]
+    check_references(ws, deck_src, problems)  # needs the whole, valid workspace's data
+    if problems:
+        raise WorkspaceError(problems)
     return Loaded(ws, root, where, observations)
 
 

@@ -296,6 +296,7 @@ class Workspace(Base):
     chapters: list[Chapter] = []
     observations: list[Observation] = []
     texts: dict[str, str] = Field(default={}, description="Markdown files by workspace path")
+    deck: Deck | None = Field(default=None, description="会見資料 (press deck): deck.yaml")
 
     def all_projects(self) -> list[tuple[Project, Project | None]]:
         """Every project and sub-project with its parent, depth first in file order."""
@@ -309,3 +310,9 @@ class Workspace(Base):
         for p in self.projects:
             walk(p, None)
         return out
+
+
+# The deck's models build on Base above, so they are imported (and Workspace completed) last.
+from .deck import Deck  # noqa: E402
+
+Workspace.model_rebuild()

@@ -17,7 +17,7 @@ from ..model.workspace import Observation, Result, Survey, Workspace
 from . import schema as t
 from .migrate import upgrade
 
-DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan")
+DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan", "deck")
 SIMPLE = {
     "sources": t.source,
     "focus_areas": t.focus_area,
