@@ -17,6 +17,7 @@ from .errors import BuildError, Problem
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
 from .render.html import write_site
+from .render.pdf import Prints, render_prints, write_prints
 from .report.site import Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
@@ -53,6 +54,7 @@ class BuildResult:
     files: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     loaded_from: str | None = None
+    prints: Prints | None = None
 
 
 def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
@@ -79,8 +81,9 @@ def build(
     lang: str = "ja",
     settings: Settings | None = None,
     progress: Progress = _quiet,
+    pdf: bool = True,
 ) -> BuildResult:
-    """Build the static site into `out` from the store (loading `workspace` first if given)."""
+    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given)."""
     settings = settings or get_settings()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -98,13 +101,27 @@ def build(
     if site.problems:
         raise_problems(site.problems)
     timings["model"] = time.perf_counter() - t
+    prints = print_stage(site, settings, timings, progress) if pdf else None
     t = time.perf_counter()
     progress("write")
     out = Path(out)
-    files = replace_dir(out, lambda tmp: write_site(site, tmp))
+    files = replace_dir(
+        out, lambda tmp: write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
+    )
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site, out, files, timings, origin)
+    return BuildResult(site, out, files, timings, origin, prints)
+
+
+def print_stage(
+    site: Site, settings: Settings, timings: dict[str, float], progress: Progress = _quiet
+) -> Prints:
+    """The `pdf` stage: report.pdf and deck.pdf (with deck.json) from the report model."""
+    t = time.perf_counter()
+    progress("pdf")
+    prints = render_prints(site, settings.chart_font)
+    timings["pdf"] = time.perf_counter() - t
+    return prints
 
 
 MARKER = ".nenpo-build"
