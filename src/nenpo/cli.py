@@ -75,8 +75,9 @@ def build(
     workspace: Workspace = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path("site"),
     lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+    pdf: Annotated[bool, typer.Option(help="Also write report.pdf and deck.pdf")] = True,
 ) -> None:
-    """Build the report as a static web site (loading WORKSPACE into the store first if given)."""
+    """Build the web site, report.pdf and deck.pdf (loading WORKSPACE into the store if given)."""
     store = core.store_for()
     with err.status("building…") as status:
         result = core.build(
@@ -85,6 +86,7 @@ def build(
             workspace,
             lang,
             progress=lambda stage: status.update(f"building: {stage}…"),
+            pdf=pdf,
         )
     pages = len(result.site.pages)
     out.print(
@@ -92,6 +94,8 @@ def build(
         f"{result.out}/ in {result.timings['total']:.2f} s",
         highlight=False,
     )
+    for p in result.prints.pdfs if result.prints else []:
+        out.print(f"  {p.name}: {p.pages} pages", highlight=False)
 
 
 @app.command()

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         description="Font family for chart text; must be installed (vl-convert draws blank text "
         "for an unknown font without an error).",
     )
+    pdf_parallel: bool = Field(
+        default=True,
+        description="Render deck.pdf in a second process while report.pdf is rendered here.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
     port: int = Field(default=8000, description="Port `nenpo serve` listens on.")
 

@@ -4,27 +4,25 @@ The HTML comes from render.printhtml (the site's own page bodies); the charts ar
 served to WeasyPrint from memory. Before anything is rendered the environment is checked: without
 harfbuzz's subsetter WeasyPrint falls back to a path about 40 times slower for CJK fonts, and a
 font that is not installed would be replaced silently (vl-convert even draws blank chart text).
+The deck is rendered in a worker process while this one renders the report.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..charts import ChartOut
 from ..charts.fonts import ensure_font
 from ..errors import BuildError, EnvironmentProblem, Problem
-from ..report.deck import DeckOut, build_deck
+from ..report.deck import DeckOut, SlideOut, build_deck
 from ..report.site import Site
+from . import weasy
 from .printhtml import CHART_URL, deck_html, report_html
 
 HERE = Path(__file__).resolve().parent
-VARIANT = "pdf/ua-1"
 
 
 def ensure_pdf_environment(font: str) -> None:
@@ -45,14 +43,68 @@ def ensure_pdf_environment(font: str) -> None:
     ensure_font(font)
 
 
-def _stylesheet(name: str) -> str:
-    return (HERE / name).read_text(encoding="utf-8")
-
-
-def _font_css(font: str) -> str:
-    # The one configured family everywhere, so no text falls back to another (serif) face.
+def _stylesheets(name: str, font: str) -> list[str]:
+    """The site's stylesheet, the print stylesheet, and the one configured font everywhere."""
     family = font.replace('"', "")
-    return f'html, body, svg, text {{ font-family: "{family}", sans-serif; }}'
+    # One family for all text, so nothing falls back to another face (a serif, say).
+    font_css = f'html, body, svg, text {{ font-family: "{family}", sans-serif; }}'
+    return [
+        (HERE / "static" / "nenpo.css").read_text(encoding="utf-8"),
+        (HERE / "print" / name).read_text(encoding="utf-8"),
+        font_css,
+    ]
+
+
+def _images(charts: list[ChartOut]) -> dict[str, bytes]:
+    return {CHART_URL.format(id=c.id): c.svg.encode("utf-8") for c in charts}
+
+
+def report_job(site: Site, font: str) -> weasy.Job:
+    """What WeasyPrint needs to render report.pdf."""
+    return weasy.Job(
+        "report.pdf",
+        report_html(site),
+        _stylesheets("report.css", font),
+        _images(list(site.charts.values())),
+    )
+
+
+def deck_job(deck: DeckOut, font: str) -> weasy.Job:
+    """What WeasyPrint needs to render deck.pdf."""
+    charts = [s.chart for s in deck.slides if s.chart is not None]
+    return weasy.Job("deck.pdf", deck_html(deck), _stylesheets("deck.css", font), _images(charts))
+
+
+def check_one_page_per_slide(deck: DeckOut, pages: list[weasy.Anchors]) -> None:
+    """Page i holds slide i alone, and its content ends above its footer.
+
+    A slide that is too full either spills onto another page (which would shift every number
+    errata cite) or runs under its footer and off the page; both stop the build, naming the
+    slide. `pages` holds the position of each id on each page: the slide's own, the mark after
+    its content (`-end`) and its footer (`-foot`).
+    """
+    by_anchor = {s.anchor: s for s in deck.slides}
+    for i, page in enumerate(pages):
+        on_page = sorted((a for a in page if a in by_anchor), key=lambda a: by_anchor[a].number)
+        if i >= len(deck.slides) or on_page != [deck.slides[i].anchor]:
+            previous = deck.slides[max(0, min(i, len(deck.slides)) - 1)]
+            _too_full(by_anchor[on_page[0]] if on_page else previous)
+        slide = deck.slides[i]
+        end, foot = page.get(f"{slide.anchor}-end"), page.get(f"{slide.anchor}-foot")
+        if end is None or (foot is not None and end[1] > foot[1] + 0.5):
+            _too_full(slide)
+    if len(pages) != len(deck.slides):
+        raise BuildError(
+            f"deck.pdf has {len(pages)} pages for {len(deck.slides)} slides; "
+            "each slide must fit on one page"
+        )
+
+
+def _too_full(slide: SlideOut) -> None:
+    raise BuildError(
+        f"deck.yaml: slide {slide.number} ({slide.id!r}) does not fit on one slide; "
+        "shorten its message, list or note"
+    )
 
 
 @dataclass
@@ -62,91 +114,6 @@ class PdfOut:
     name: str
     data: bytes
     pages: int
-
-
-@contextmanager
-def _weasyprint_errors(name: str) -> Iterator[list[str]]:
-    """Collect WeasyPrint's error log (a missing alt, a missing language) to stop the build."""
-    found: list[str] = []
-
-    class _Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            found.append(record.getMessage())
-
-    handler = _Collect(level=logging.ERROR)
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        yield found
-    finally:
-        logger.removeHandler(handler)
-    if found:
-        raise BuildError(f"{name}: WeasyPrint reported: " + "; ".join(sorted(set(found))))
-
-
-def _fetcher(charts: dict[str, ChartOut]) -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    svgs = {CHART_URL.format(id=c.id): c.svg.encode("utf-8") for c in charts.values()}
-
-    class ChartFetcher(URLFetcher):
-        """Serves the charts' SVG from memory; nothing else is fetched (no network, no files)."""
-
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if url in svgs:
-                return URLFetcherResponse(url, svgs[url], {"Content-Type": "image/svg+xml"})
-            raise ValueError(f"{url}: a PDF embeds only nenpo's own charts")
-
-    return ChartFetcher(fail_on_errors=True)
-
-
-def _render(html: str, css: list[str], charts: dict[str, ChartOut], name: str) -> Any:
-    import weasyprint
-
-    with _weasyprint_errors(name):
-        doc = weasyprint.HTML(string=html, base_url="nenpo:/", url_fetcher=_fetcher(charts)).render(
-            stylesheets=[weasyprint.CSS(string=s) for s in css]
-        )
-    return doc
-
-
-def _write(doc: Any, name: str) -> bytes:
-    with _weasyprint_errors(name):
-        data: bytes = doc.write_pdf(pdf_variant=VARIANT)
-    return data
-
-
-def render_report(site: Site, font: str) -> PdfOut:
-    """report.pdf: cover, contents with page numbers, the chapters, tagged PDF/UA-1."""
-    css = [_stylesheet("static/nenpo.css"), _stylesheet("print/report.css"), _font_css(font)]
-    doc = _render(report_html(site), css, site.charts, "report.pdf")
-    return PdfOut("report.pdf", _write(doc, "report.pdf"), len(doc.pages))
-
-
-def render_deck(deck: DeckOut, font: str) -> PdfOut:
-    """deck.pdf: one 16:9 page per slide; a slide that does not fit one page stops the build."""
-    charts = {s.chart.id: s.chart for s in deck.slides if s.chart is not None}
-    css = [_stylesheet("static/nenpo.css"), _stylesheet("print/deck.css"), _font_css(font)]
-    doc = _render(deck_html(deck), css, charts, "deck.pdf")
-    check_one_page_per_slide(deck, [set(p.anchors) for p in doc.pages])
-    return PdfOut("deck.pdf", _write(doc, "deck.pdf"), len(doc.pages))
-
-
-def check_one_page_per_slide(deck: DeckOut, anchors: list[set[str]]) -> None:
-    """Page i must hold slide i: a slide that spills over would shift every number errata cite."""
-    for i, slide in enumerate(deck.slides):
-        page = anchors[i] if i < len(anchors) else set()
-        spilled = i + 1 < len(anchors) and not any(a.startswith("slide-") for a in anchors[i + 1])
-        if slide.anchor not in page or spilled:
-            raise BuildError(
-                f"deck.yaml: slide {slide.number} ({slide.id!r}) does not fit on one slide; "
-                "shorten its message, list or note"
-            )
-    if len(anchors) != len(deck.slides):
-        raise BuildError(
-            f"deck.pdf has {len(anchors)} pages for {len(deck.slides)} slides; "
-            "each slide must fit on one page"
-        )
 
 
 @dataclass
@@ -165,22 +132,39 @@ class Prints:
         return out
 
 
-def render_prints(site: Site, font: str) -> Prints:
+def render_prints(site: Site, font: str, parallel: bool = True) -> Prints:
     """report.pdf, and deck.pdf with deck.json when the workspace declares a deck."""
     ensure_pdf_environment(font)
     deck, problems = build_deck(site.ws, site.lang, site.charts, font)
     if problems:
-        raise BuildError(
-            f"{len(problems)} problem(s) in deck.yaml:\n"
-            + "\n".join(
-                f"  {Problem('deck.yaml', None, _field(i, where), msg)}"
-                for i, where, msg in problems
-            )
+        lines = "\n".join(
+            f"  {Problem('deck.yaml', None, _field(i, where), msg)}" for i, where, msg in problems
         )
-    pdfs = [render_report(site, font)]
-    if deck is not None:
-        pdfs.append(render_deck(deck, font))
+        raise BuildError(f"{len(problems)} problem(s) in deck.yaml:\n{lines}")
+    parallel = parallel and deck is not None and _spare_core()
+    worker = weasy.Worker(deck_job(deck, font)) if parallel and deck is not None else None
+    try:
+        report = weasy.render(report_job(site, font))
+        slides = None
+        if worker:
+            slides = worker.result()
+        elif deck is not None:
+            slides = weasy.render(deck_job(deck, font))
+    except BaseException:
+        if worker:
+            worker.cancel()
+        raise
+    pdfs = [PdfOut(report.name, report.data, report.pages)]
+    if deck is not None and slides is not None:
+        check_one_page_per_slide(deck, slides.anchors)
+        pdfs.append(PdfOut(slides.name, slides.data, slides.pages))
     return Prints(pdfs, deck)
+
+
+def _spare_core() -> bool:
+    """True when a second process would get a core of its own (on a busy machine it would not)."""
+    cores = os.cpu_count() or 1
+    return cores >= 2 and os.getloadavg()[0] <= cores - 1
 
 
 def _field(index: int, where: tuple[str | int, ...]) -> str:
