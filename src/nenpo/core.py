@@ -119,7 +119,7 @@ def print_stage(
     """The `pdf` stage: report.pdf and deck.pdf (with deck.json) from the report model."""
     t = time.perf_counter()
     progress("pdf")
-    prints = render_prints(site, settings.chart_font, settings.pdf_parallel)
+    prints = render_prints(site, settings.chart_font, None if settings.pdf_parallel else False)
     timings["pdf"] = time.perf_counter() - t
     return prints
 

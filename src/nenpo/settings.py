@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     )
     pdf_parallel: bool = Field(
         default=True,
-        description="Render deck.pdf in a second process while report.pdf is rendered here.",
+        description="Render deck.pdf in a second process beside report.pdf when a core is free.",
     )
     host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
     port: int = Field(default=8000, description="Port `nenpo serve` listens on.")

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from ..ingest.mapping import ImportMapping
+from .deck import Deck
 from .workspace import (
     Aim,
     Chapter,
@@ -45,6 +46,7 @@ def workspace_schema() -> dict[str, Any]:
             "additionalProperties": False,
         },
         "imports/*.yaml": ImportMapping.model_json_schema(),
+        "deck.yaml": Deck.model_json_schema(),
     }
     for name, model in (
         ("sources.yaml", Source),

@@ -132,8 +132,12 @@ class Prints:
         return out
 
 
-def render_prints(site: Site, font: str, parallel: bool = True) -> Prints:
-    """report.pdf, and deck.pdf with deck.json when the workspace declares a deck."""
+def render_prints(site: Site, font: str, parallel: bool | None = None) -> Prints:
+    """report.pdf, and deck.pdf with deck.json when the workspace declares a deck.
+
+    `parallel`: render the deck in a worker process beside the report — always (True), never
+    (False), or when a core is free (None): on a busy machine a second process only competes.
+    """
     ensure_pdf_environment(font)
     deck, problems = build_deck(site.ws, site.lang, site.charts, font)
     if problems:
@@ -141,7 +145,8 @@ def render_prints(site: Site, font: str, parallel: bool = True) -> Prints:
             f"  {Problem('deck.yaml', None, _field(i, where), msg)}" for i, where, msg in problems
         )
         raise BuildError(f"{len(problems)} problem(s) in deck.yaml:\n{lines}")
-    parallel = parallel and deck is not None and _spare_core()
+    if parallel is None:
+        parallel = _spare_core()
     worker = weasy.Worker(deck_job(deck, font)) if parallel and deck is not None else None
     try:
         report = weasy.render(report_job(site, font))
