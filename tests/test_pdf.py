@@ -241,14 +241,17 @@ def test_english_pdfs(built_en: core.BuildResult) -> None:
 # ── what a press office would hand out ───────────────────────────────────────────────────
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize(("name", "skip_first"), [("report.pdf", True), ("deck.pdf", False)])
 def test_nothing_runs_into_the_side_margins(
-    built_example: core.BuildResult, tmp_path: Path, name: str, skip_first: bool
+    request: pytest.FixtureRequest, tmp_path: Path, lang: str, name: str, skip_first: bool
 ) -> None:
     """Rendered to PNG, no page has ink in a 10 mm band at its left or right edge: no table,
     URL or chart overflows the text block (the report's cover is a full-bleed colour page)."""
+    fixture = "built_example" if lang == "ja" else "built_en"
+    built: core.BuildResult = request.getfixturevalue(fixture)
     subprocess.run(
-        ["pdftoppm", "-r", "30", "-png", str(built_example.out / name), str(tmp_path / "p")],
+        ["pdftoppm", "-r", "30", "-png", str(built.out / name), str(tmp_path / "p")],
         check=True,
     )
     images = sorted(tmp_path.glob("p-*.png"))

@@ -27,6 +27,9 @@ PRINT_TEXT = {
     "ja": {
         "period": "対象期間",
         "range": "〜",
+        "colon": "：",
+        "paren": "（{}）",
+        "list_sep": "、",
         "same_source": "本書はウェブ版の年次報告と同じデータと原稿から作成しています。",
         "slide": "スライド",
         "see_figure": "図「{title}」は{page}ページに掲載しています。",
@@ -35,6 +38,9 @@ PRINT_TEXT = {
     "en": {
         "period": "Period",
         "range": " – ",
+        "colon": ": ",
+        "paren": " ({})",
+        "list_sep": "; ",
         "same_source": "This document is made from the same data and text as the web edition.",
         "slide": "Slide",
         "see_figure": "The chart “{title}” is on page {page}.",
@@ -100,6 +106,7 @@ def _long_table(c: ChartOut, lang: str) -> str:
         columns=[c.table.columns[i] for i in keep],
         chunks=[rows[i : i + per] for i in range(0, len(rows), per)],
         t=TEXT[lang],
+        p=PRINT_TEXT[lang],
     )
 
 
