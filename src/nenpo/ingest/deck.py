@@ -78,11 +78,11 @@ def check_references(ws: Workspace, src: Located | None, problems: list[Problem]
     """Resolve every data reference of every slide in every language of the report."""
     if ws.deck is None or src is None:
         return
-    from ..report.deck import slide_reference_problems  # late: the report stage needs data
+    from ..report.deck import reference_problems  # late: resolving needs the report's data
 
-    for i, slide in enumerate(ws.deck.slides):
-        for sub, message in slide_reference_problems(ws, slide):
-            problems.append(src.problem(("slides", _index(src, slide.id, i), *sub), message))
+    for i, sub, message in reference_problems(ws):
+        index = _index(src, ws.deck.slides[i].id, i)
+        problems.append(src.problem(("slides", index, *sub), message))
 
 
 def _index(src: Located, ident: str, fallback: int) -> int:

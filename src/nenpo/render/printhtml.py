@@ -31,7 +31,6 @@ PRINT_TEXT = {
         "paren": "（{}）",
         "list_sep": "、",
         "same_source": "本書はウェブ版の年次報告と同じデータと原稿から作成しています。",
-        "slide": "スライド",
         "see_figure": "図「{title}」は{page}ページに掲載しています。",
         "colophon": "{organisation}「{title}」",
     },
@@ -42,7 +41,6 @@ PRINT_TEXT = {
         "paren": " ({})",
         "list_sep": "; ",
         "same_source": "This document is made from the same data and text as the web edition.",
-        "slide": "Slide",
         "see_figure": "The chart “{title}” is on page {page}.",
         "colophon": "{organisation}, {title}",
     },
@@ -88,6 +86,11 @@ def _links(html: str, pages: set[str]) -> str:
     return _ROOT_LINK.sub(repl, html)
 
 
+def chart_img(c: ChartOut) -> str:
+    """A chart as an image of its SVG, with the chart's alt text (a tagged Figure in the PDF)."""
+    return f'<img src="{CHART_URL.format(id=c.id)}" alt="{escape(c.alt)}">'
+
+
 def _figure_span(html: str, chart_id: str) -> tuple[int, int]:
     """Start and end of a chart's <figure> in a page body (figures never nest)."""
     start = html.find(f'<figure class="chart" id="chart-{chart_id}"')
@@ -123,9 +126,7 @@ def _figures(html: str, charts: list[ChartOut], placed: dict[str, str], lang: st
             html = html[:start] + ref + html[end:]
             continue
         placed[c.svg] = c.id
-        fig = html[start:end].replace(
-            c.svg, f'<img src="{CHART_URL.format(id=c.id)}" alt="{escape(c.alt)}">'
-        )
+        fig = html[start:end].replace(c.svg, chart_img(c))
         if len(c.table.rows) > LONG_TABLE:
             t0 = fig.index('<details class="data-table">')
             t1 = fig.index("</details>", t0) + len("</details>")
@@ -211,15 +212,11 @@ def report_html(site: Site) -> str:
 
 def deck_html(deck: DeckOut) -> str:
     """The press deck as one HTML document, one slide a page."""
-    charts = {
-        s.chart.id: f'<img src="{CHART_URL.format(id=s.chart.id)}" alt="{escape(s.chart.alt)}">'
-        for s in deck.slides
-        if s.chart is not None
-    }
+    charts = {s.chart.id: Markup(chart_img(s.chart)) for s in deck.slides if s.chart is not None}
     return _env.get_template("print/deck.html").render(
         deck=deck,
         lang=deck.lang,
-        charts={k: Markup(v) for k, v in charts.items()},
+        charts=charts,
         t=TEXT[deck.lang],
         p=PRINT_TEXT[deck.lang],
     )

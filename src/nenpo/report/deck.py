@@ -18,6 +18,7 @@ from .data import Data
 from .markdown import RenderEnv, render
 
 DECK_TITLE = {"ja": "{title} 会見資料", "en": "{title}: press deck"}
+Where = tuple[str | int, ...]  # a field inside a slide: ("key_figures", 0, "value")
 
 
 @dataclass
@@ -88,9 +89,9 @@ class _Text:
     def __init__(self, data: Data, lang: str):
         self.data, self.lang = data, lang
         self.used: list[refs.Resolved] = []
-        self.problems: list[tuple[tuple[str | int, ...], str]] = []
+        self.problems: list[tuple[Where, str]] = []
 
-    def inline(self, text: I18n | None, where: tuple[str | int, ...]) -> str:
+    def inline(self, text: I18n | None, where: Where) -> str:
         if text is None:
             return ""
         env = RenderEnv(self.data, self.lang, self._no_chart)
@@ -102,7 +103,7 @@ class _Text:
             html = html[3:-4]
         return html
 
-    def key_figure(self, value: str, where: tuple[str | int, ...]) -> tuple[str, str]:
+    def key_figure(self, value: str, where: Where) -> tuple[str, str]:
         found = refs.find(value)
         outside = refs.PATTERN.sub("", value).strip()
         if len(found) != 1 or outside:
@@ -114,8 +115,9 @@ class _Text:
                 )
             )
             return "", ""
+        before = len(self.used)
         html = self.inline(I18n(ja=value), where)
-        return html, self.used[-1].text if self.used else ""
+        return html, self.used[before].text if len(self.used) > before else ""
 
     def _no_chart(self, ident: str) -> str:
         raise KeyError(ident)  # a chart goes in the slide's `chart:` field, not in its text
@@ -140,7 +142,7 @@ class _Text:
 
 def _slide(
     slide: Slide, data: Data, lang: str, chart_of: Any
-) -> tuple[SlideOut, list[tuple[tuple[str | int, ...], str]]]:
+) -> tuple[SlideOut, list[tuple[Where, str]]]:
     t = _Text(data, lang)
     out = SlideOut(slide.number, slide.id, slide.kind, t.inline(slide.title, ("title",)))
     out.message = t.inline(slide.message, ("message",))
@@ -164,22 +166,29 @@ def _slide(
     return out, t.problems
 
 
-Where = tuple[str | int, ...]
+def reference_problems(ws: Workspace) -> list[tuple[int, Where, str]]:
+    """Every unresolvable data reference in the slides' texts, in each of the report's languages.
 
-
-def slide_reference_problems(ws: Workspace, slide: Slide) -> list[tuple[Where, str]]:
-    """Every unresolvable data reference in a slide's texts, in each of the report's languages."""
+    Returns (slide index, field path, message); charts are checked by the loader, not here.
+    """
+    if ws.deck is None:
+        return []
     data = Data(ws)
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    for lang in ws.report.languages:
-        _, problems = _slide(slide, data, lang, lambda _ident: None)
-        found += [p for p in problems if p not in found and p[0] != ("chart",)]
+    found: list[tuple[int, Where, str]] = []
+    for i, slide in enumerate(ws.deck.slides):
+        for lang in ws.report.languages:
+            _, problems = _slide(slide, data, lang, lambda _ident: None)
+            found += [
+                (i, where, msg)
+                for where, msg in problems
+                if where != ("chart",) and (i, where, msg) not in found
+            ]
     return found
 
 
 def build_deck(
     ws: Workspace, lang: str, charts: dict[str, ChartOut], font: str
-) -> tuple[DeckOut | None, list[tuple[int, tuple[str | int, ...], str]]]:
+) -> tuple[DeckOut | None, list[tuple[int, Where, str]]]:
     """The deck in `lang`, reusing the site's charts; None when the workspace declares none."""
     if ws.deck is None:
         return None, []
