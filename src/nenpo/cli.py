@@ -24,6 +24,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_SHOWN = 100  # problems printed; a bad import can have thousands
 
 Workspace = Annotated[
     Path | None,
@@ -44,8 +45,10 @@ def handles_errors(fn: F) -> F:
                 "nothing was written:",
                 highlight=False,
             )
-            for p in exc.problems:
-                err.print(f"  {p}", highlight=False, markup=False)
+            for p in exc.problems[:MAX_SHOWN]:
+                err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+            if len(exc.problems) > MAX_SHOWN:
+                err.print(f"  … and {len(exc.problems) - MAX_SHOWN} more", highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except NenpoError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False)
