@@ -394,7 +394,12 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     ]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("bar:N", title=None, axis=None),
-        x=alt.X("value:Q", stack="zero", title=f"{ind.name.get(lang)}（{ind.unit}）"),
+        x=alt.X(
+            "value:Q",
+            stack="zero",
+            title=f"{ind.name.get(lang)}（{ind.unit}）",
+            scale=alt.Scale(domain=[0, total], nice=False),
+        ),
         order=alt.Order("order:Q"),
     )
     bars = base.mark_bar().encode(
