@@ -40,7 +40,7 @@ def load(workspace: Path, store: Store) -> Loaded:
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
     """
     loaded = read_workspace(workspace)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()))
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
 
 
