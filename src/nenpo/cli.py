@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__, core
 from .errors import NenpoError, WorkspaceError
@@ -78,6 +79,7 @@ def build(
     workspace: Workspace = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path("site"),
     lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+    force: Annotated[bool, typer.Option(help="Build even when the check finds errors")] = False,
 ) -> None:
     """Build the report as a static web site (loading WORKSPACE into the store first if given)."""
     store = core.store_for()
@@ -88,13 +90,56 @@ def build(
             workspace,
             lang,
             progress=lambda stage: status.update(f"building: {stage}…"),
+            force=force,
         )
+    _print_summary(result.findings)
     pages = len(result.site.pages)
     out.print(
         f"built {pages} pages and {len(result.site.charts)} charts into "
         f"{result.out}/ in {result.timings['total']:.2f} s",
         highlight=False,
     )
+
+
+@app.command()
+@handles_errors
+def check(
+    workspace: Workspace = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Check the report against its data; exit 7 when there are errors."""
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("--format must be text or json")
+    findings = core.check(core.store_for(), workspace)
+    errors = sum(f.severity == "error" for f in findings)
+    if fmt == "json":
+        doc = {
+            "errors": errors,
+            "warnings": len(findings) - errors,
+            "findings": [f.to_json() for f in findings],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for f in findings:
+            style = "red" if f.severity == "error" else "yellow"
+            where = f.file if f.line is None else f"{f.file}:{f.line}"
+            out.print(
+                f"{where}: [{style}]{f.severity}[/] [bold]{f.rule}[/] {escape(f.message)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            if f.hint:
+                out.print(f"    hint: {escape(f.hint)}", highlight=False, soft_wrap=True)
+        _print_summary(findings, always=True)
+    if errors:
+        raise typer.Exit(7)
+
+
+def _print_summary(findings: list[Any], always: bool = False) -> None:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if findings or always:
+        err.print(f"check: {errors} error(s), {warnings} warning(s)", highlight=False)
 
 
 @app.command()

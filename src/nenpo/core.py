@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, Problem
+from .check import Finding, run_checks
+from .errors import BuildError, CheckFailed, Problem
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
 from .render.html import write_site
@@ -44,6 +45,19 @@ def load(workspace: Path, store: Store) -> Loaded:
     return loaded
 
 
+def check(store: Store, workspace: Path | None = None) -> list[Finding]:
+    """Run every check rule on a workspace folder (read, not stored) or on the store's content."""
+    if workspace is not None:
+        loaded = read_workspace(workspace)
+        return run_checks(loaded.workspace, loaded.where)
+    if store.is_empty():
+        loaded = read_workspace(bundled_example())
+        return run_checks(loaded.workspace, loaded.where)
+    ws = store.read()
+    assert ws is not None
+    return run_checks(ws, store.read_locations())
+
+
 @dataclass
 class BuildResult:
     """What a build made and how long each stage took."""
@@ -53,6 +67,7 @@ class BuildResult:
     files: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     loaded_from: str | None = None
+    findings: list[Finding] = field(default_factory=list)
 
 
 def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
@@ -79,6 +94,7 @@ def build(
     lang: str = "ja",
     settings: Settings | None = None,
     progress: Progress = _quiet,
+    force: bool = False,
 ) -> BuildResult:
     """Build the static site into `out` from the store (loading `workspace` first if given)."""
     settings = settings or get_settings()
@@ -93,6 +109,12 @@ def build(
         )
     timings["load"] = time.perf_counter() - t0
     t = time.perf_counter()
+    progress("check")
+    findings = run_checks(ws, store.read_locations())
+    if not force and any(f.severity == "error" for f in findings):
+        raise CheckFailed(findings)
+    timings["check"] = time.perf_counter() - t
+    t = time.perf_counter()
     progress("model")
     site = build_site(ws, lang, settings.chart_font)
     if site.problems:
@@ -104,7 +126,7 @@ def build(
     files = replace_dir(out, lambda tmp: write_site(site, tmp))
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site, out, files, timings, origin)
+    return BuildResult(site, out, files, timings, origin, findings)
 
 
 MARKER = ".nenpo-build"
