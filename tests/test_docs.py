@@ -62,3 +62,11 @@ def test_schema_validates_the_example_and_rejects_a_typo(example_dir: Path) -> N
         assert "unti" in exc.message
     else:
         raise AssertionError("the schema accepted an unknown field")
+
+
+def test_every_check_rule_is_documented() -> None:
+    from nenpo.check import RULES
+
+    text = (DOCS / "check.md").read_text(encoding="utf-8")
+    for rule, (severity, _what) in RULES.items():
+        assert f"| `{rule}` | {severity} |" in text, rule

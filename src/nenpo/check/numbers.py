@@ -17,7 +17,7 @@ LITERAL = re.compile(
     r"(?P<sign>[+\-−])?"
     r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
     r"(?P<scale>万|億)?"
-    r"(?P<unit>%|ポイント|PT|pt|points?|人|件|枚|通|時間|位)"
+    r"(?P<unit>%|ポイント|PT|pt|points?|人|件|枚|通|時間|位|点|円|回|団体)"
 )
 SCALE = {"万": 10_000, "億": 100_000_000, None: 1}
 UNIT_KIND = {"%": "%", "ポイント": "pt", "PT": "pt", "pt": "pt", "point": "pt", "points": "pt"}
@@ -57,9 +57,10 @@ def find_literals(text: str) -> list[Literal]:
         if decimals:
             half = 0.5 * 10**-decimals
         elif m["approx"]:
-            # 約1,000人 claims the thousands, 約730人 the tens, 約75% the units.
+            # 約730人 claims the tens, 約75% the units; 約1,000人 the thousands, but no "about"
+            # stretches further than 5%: 約70% is not a fair way to write 75%.
             zeros = len(num) - len(num.rstrip("0")) if num.strip("0") else 0
-            half = 0.5 * 10**zeros
+            half = min(0.5 * 10**zeros, max(0.05 * abs(float(num)), 0.5))
         else:
             half = 0.5
         out.append(
