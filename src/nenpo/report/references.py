@@ -60,17 +60,16 @@ class Resolved:
 def parse(inner: str) -> Reference:
     """Parse the inside of {{ … }}; raise ReferenceError_ saying what was expected."""
     raw = "{{" + inner + "}}"
-    parts = inner.split()
-    if len(parts) < 2:
-        raise ReferenceError_(
-            f"{raw}: expected {{{{ KIND TARGET [key=value …] }}}} with KIND one "
-            f"of {', '.join(KINDS)}"
-        )
     try:
         # shlex: option values may be quoted, e.g. text="国民の約75%"
         parts = shlex.split(inner)
     except ValueError as exc:
         raise ReferenceError_(f"{raw}: {exc}") from None
+    if len(parts) < 2:
+        raise ReferenceError_(
+            f"{raw}: expected {{{{ KIND TARGET [key=value …] }}}} with KIND one "
+            f"of {', '.join(KINDS)}"
+        )
     kind, target, *rest = parts
     if kind not in KINDS:
         raise ReferenceError_(f"{raw}: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
