@@ -25,7 +25,7 @@ from .store import Store, open_store
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     pass
 
 
@@ -93,7 +93,7 @@ def build(
     workspace: Path | None = None,
     lang: str = "ja",
     settings: Settings | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     force: bool = False,
 ) -> BuildResult:
     """Build the static site into `out` from the store (loading `workspace` first if given)."""
