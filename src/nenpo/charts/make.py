@@ -206,12 +206,18 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
             values=ticks,
             labelExpr=f"{label_map}[+datum.value]",
             labelAngle=-90 if many else 0,
-            labelOverlap=False,
-            labelFontSize=9 if many else 11,
+            # Every tick is an observation date; where dates crowd, some labels are left out
+            # rather than drawn over each other (the data table lists every date).
+            labelOverlap="greedy" if many else False,
+            labelFontSize=10 if many else 11,
             grid=False,
         ),
     )
-    y = alt.Y("value:Q", title=f"{ind.name.get(lang)}（{ind.unit}）" if ind.unit else None)
+    y = alt.Y(
+        "value:Q",
+        title=f"{ind.name.get(lang)}（{ind.unit}）" if ind.unit else None,
+        axis=_large_number_axis(pts, lang),
+    )
     line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
     actual = ACTUAL[lang]
     illustrative = any(p.illustrative for p in pts)
@@ -264,6 +270,15 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         illustrative=illustrative,
         axis_labels=labels,
     )
+
+
+def _large_number_axis(pts: list[Point], lang: str) -> alt.Axis | Any:
+    """Axis labels of large counts as readers write them: 8,000万 (ja), 80M (en)."""
+    if not pts or max(abs(p.value) for p in pts) < 1_000_000:
+        return alt.Undefined
+    if lang == "ja":
+        return alt.Axis(labelExpr="format(datum.value / 10000, ',') + '万'")
+    return alt.Axis(labelExpr="format(datum.value / 1000000, ',') + 'M'")
 
 
 def _timeseries_alt(
