@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, Problem
+from .check import Finding, run_checks
+from .errors import BuildError, CheckFailed, Problem
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
 from .render.html import write_site
@@ -25,7 +26,7 @@ from .store import Store, open_store
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     pass
 
 
@@ -41,8 +42,21 @@ def load(workspace: Path, store: Store) -> Loaded:
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
     """
     loaded = read_workspace(workspace)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()))
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
+
+
+def check(store: Store, workspace: Path | None = None) -> list[Finding]:
+    """Run every check rule on a workspace folder (read, not stored) or on the store's content."""
+    if workspace is not None:
+        loaded = read_workspace(workspace)
+        return run_checks(loaded.workspace, loaded.where)
+    if store.is_empty():
+        loaded = read_workspace(bundled_example())
+        return run_checks(loaded.workspace, loaded.where)
+    ws = store.read()
+    assert ws is not None
+    return run_checks(ws, store.read_locations())
 
 
 @dataclass
@@ -54,6 +68,7 @@ class BuildResult:
     files: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     loaded_from: str | None = None
+    findings: list[Finding] = field(default_factory=list)
     prints: Prints | None = None
 
 
@@ -80,7 +95,8 @@ def build(
     workspace: Path | None = None,
     lang: str = "ja",
     settings: Settings | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
+    force: bool = False,
     pdf: bool = True,
 ) -> BuildResult:
     """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given)."""
@@ -96,6 +112,12 @@ def build(
         )
     timings["load"] = time.perf_counter() - t0
     t = time.perf_counter()
+    progress("check")
+    findings = run_checks(ws, store.read_locations())
+    if not force and any(f.severity == "error" for f in findings):
+        raise CheckFailed(findings)
+    timings["check"] = time.perf_counter() - t
+    t = time.perf_counter()
     progress("model")
     site = build_site(ws, lang, settings.chart_font)
     if site.problems:
@@ -110,11 +132,11 @@ def build(
     )
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site, out, files, timings, origin, prints)
+    return BuildResult(site, out, files, timings, origin, findings, prints)
 
 
 def print_stage(
-    site: Site, settings: Settings, timings: dict[str, float], progress: Progress = _quiet
+    site: Site, settings: Settings, timings: dict[str, float], progress: Progress = quiet
 ) -> Prints:
     """The `pdf` stage: report.pdf and deck.pdf (with deck.json) from the report model."""
     t = time.perf_counter()
