@@ -262,3 +262,28 @@ def test_nothing_runs_into_the_side_margins(
         for x0 in (0, img.width - band):
             crop = img.crop((x0, 0, x0 + band, img.height))
             assert crop.getextrema()[0] > 235, f"{img_path.name}: ink at the edge (x={x0})"
+
+
+def test_pages_json_says_where_each_chart_and_page_is_printed(
+    built_example: core.BuildResult, report_pages: list[str], deck: Path
+) -> None:
+    """Errata cite page numbers: pages.json must point at the page that really shows the thing."""
+    maps = json.loads((built_example.out / "pages.json").read_text(encoding="utf-8"))
+    site = built_example.site
+    same_drawing = _printed_charts(built_example)
+    for key, page in maps["report"].items():
+        lines = pr.lines(report_pages[page - 1])
+        if key.startswith("chart:"):
+            chart = site.charts[key.removeprefix("chart:")]
+            titles = {c.title for c in same_drawing[chart.svg]}
+            assert any(ln.startswith(t) for ln in lines for t in titles), key
+        else:
+            assert next(p for p in site.pages if p.path == key).title in lines, key
+    assert {f"chart:{c.id}" for c in site.charts.values()} <= set(maps["report"])
+    assert {p.path for p in site.pages if p.kind != "home"} <= set(maps["report"])
+    ws = site.ws
+    assert ws.deck is not None
+    assert maps["deck"] == {f"chart:{s.chart}": s.number for s in ws.deck.slides if s.chart}
+    slides = pr.page_texts(deck)
+    for key, number in maps["deck"].items():
+        assert site.charts[key.removeprefix("chart:")].title in slides[number - 1]

@@ -20,7 +20,7 @@ from ..errors import BuildError, EnvironmentProblem, Problem
 from ..report.deck import DeckOut, SlideOut, build_deck
 from ..report.site import Site
 from . import weasy
-from .printhtml import CHART_URL, deck_html, report_html
+from .printhtml import CHART_URL, anchor, deck_html, report_html
 
 HERE = Path(__file__).resolve().parent
 
@@ -118,18 +118,41 @@ class PdfOut:
 
 @dataclass
 class Prints:
-    """What the print stage made: the PDFs and the deck's manifest (deck.json)."""
+    """What the print stage made: the PDFs, the deck's manifest and where things were printed."""
 
     pdfs: list[PdfOut]
     deck: DeckOut | None
+    pages: dict[str, dict[str, int]]
 
     def files(self) -> dict[str, bytes]:
         """File name → content, to be written into the build folder."""
         out = {p.name: p.data for p in self.pdfs}
+        docs: dict[str, object] = {"pages.json": self.pages}
         if self.deck is not None:
-            text = json.dumps(self.deck.manifest(), ensure_ascii=False, indent=2) + "\n"
-            out["deck.json"] = text.encode("utf-8")
+            docs["deck.json"] = self.deck.manifest()
+        for name, doc in docs.items():
+            out[name] = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         return out
+
+
+def page_numbers(
+    site: Site, report: weasy.Rendered, deck: DeckOut | None
+) -> dict[str, dict[str, int]]:
+    """pages.json: the page each chart and site page is printed on, so errata can cite it.
+
+    {"deck": {"chart:ID": slide}, "report": {"chart:ID": page, "SITE/PATH.html": page}}; a
+    chart printed once for two places maps both ids to that page.
+    """
+    first: dict[str, int] = {}
+    for number, anchors in enumerate(report.anchors, start=1):
+        for a in anchors:
+            first.setdefault(a, number)
+    charts = site.charts.values()
+    by_svg = {c.svg: first[f"chart-{c.id}"] for c in charts if f"chart-{c.id}" in first}
+    printed: dict[str, int] = {f"chart:{c.id}": by_svg[c.svg] for c in charts if c.svg in by_svg}
+    printed.update({p.path: first[anchor(p.path)] for p in site.pages if anchor(p.path) in first})
+    slides = {f"chart:{s.chart.id}": s.number for s in deck.slides if s.chart} if deck else {}
+    return {"deck": slides, "report": printed}
 
 
 def render_prints(site: Site, font: str, parallel: bool | None = None) -> Prints:
@@ -163,7 +186,7 @@ def render_prints(site: Site, font: str, parallel: bool | None = None) -> Prints
     if deck is not None and slides is not None:
         check_one_page_per_slide(deck, slides.anchors)
         pdfs.append(PdfOut(slides.name, slides.data, slides.pages))
-    return Prints(pdfs, deck)
+    return Prints(pdfs, deck, page_numbers(site, report, deck))
 
 
 def _spare_core() -> bool:
@@ -180,7 +203,7 @@ def _field(index: int, where: tuple[str | int, ...]) -> str:
 
 
 def write_prints(prints: Prints, out: Path) -> list[Path]:
-    """Write the PDFs and deck.json under `out`."""
+    """Write the PDFs, deck.json and pages.json under `out`."""
     written = []
     for name, data in prints.files().items():
         f = out / name
