@@ -18,7 +18,9 @@ class KeyFigure(Base):
         description="One data reference, as in prose: '{{ value card_holders at=2024-08 "
         "format=man }}' (docs/references.md)"
     )
-    label: I18n | None = Field(default=None, description="What the number is, under it")
+    label: I18n | None = Field(
+        default=None, description="What the number is, under it; may hold data references"
+    )
 
 
 class Slide(Identified):
@@ -31,7 +33,8 @@ class Slide(Identified):
 
     number: int = Field(ge=1, description="Page number of the slide; must equal its position")
     kind: Literal["cover", "content"] = Field(
-        default="content", description="cover: the title slide (report, organisation, date)"
+        default="content",
+        description="cover: the title slide (organisation, title, message, the report's period)",
     )
     title: I18n
     message: I18n | None = Field(

@@ -106,9 +106,15 @@ def render(job: Job) -> Rendered:
     return Rendered(job.name, data, [dict(p.anchors) for p in doc.pages])
 
 
-def serve(job_file: str, out_file: str) -> None:
-    """Worker process: render the pickled Job in `job_file`, pickle the result to `out_file`."""
+def serve(job_file: str, out_file: str, parent: int) -> None:
+    """Worker process: render the pickled Job in `job_file`, pickle the result to `out_file`.
+
+    If the parent died meanwhile (killed, say), nobody will read the result: remove the job's
+    folder instead, so that no temporary files are left behind.
+    """
+    import os
     import pickle
+    import shutil
     from pathlib import Path
 
     job = pickle.loads(Path(job_file).read_bytes())
@@ -116,6 +122,9 @@ def serve(job_file: str, out_file: str) -> None:
         result: Rendered | BaseException = render(job)
     except Exception as exc:  # sent back and raised in the parent
         result = exc
+    if os.getppid() != parent:
+        shutil.rmtree(Path(job_file).parent, ignore_errors=True)
+        raise SystemExit(1)
     Path(out_file).write_bytes(pickle.dumps(result))
 
 
@@ -142,7 +151,14 @@ class Worker:
         root = str(Path(__file__).resolve().parents[2])  # the folder that holds nenpo/
         path = os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nenpo.render.weasy", str(self.job_file), str(self.out_file)],
+            [
+                sys.executable,
+                "-m",
+                "nenpo.render.weasy",
+                str(self.job_file),
+                str(self.out_file),
+                str(os.getpid()),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
@@ -185,4 +201,4 @@ if __name__ == "__main__":
     # Serve from the module imported by name, so that results pickle as nenpo.render.weasy.*
     from nenpo.render.weasy import serve as _serve
 
-    _serve(_sys.argv[1], _sys.argv[2])
+    _serve(_sys.argv[1], _sys.argv[2], int(_sys.argv[3]))

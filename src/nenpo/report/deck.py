@@ -11,6 +11,7 @@ from typing import Any
 
 from ..charts import ChartOut, make_chart
 from ..model.deck import Deck, Slide
+from ..model.periods import Period
 from ..model.text import I18n
 from ..model.workspace import Source, Workspace
 from ..report import references as refs
@@ -61,6 +62,7 @@ class DeckOut:
     report_title: str
     date: str
     slides: list[SlideOut]
+    period: str = ""
 
     def manifest(self) -> dict[str, Any]:
         """deck.json: each slide's recorded number, id and title, for errata to cite."""
@@ -148,7 +150,7 @@ def _slide(
     out.message = t.inline(slide.message, ("message",))
     for i, kf in enumerate(slide.key_figures):
         html, _text = t.key_figure(kf.value, ("key_figures", i, "value"))
-        label = kf.label.get(lang) if kf.label else ""
+        label = t.inline(kf.label, ("key_figures", i, "label"))
         out.key_figures.append(KeyFigureOut(html, _text, label))
     out.points = [t.inline(p, ("points", i)) for i, p in enumerate(slide.points)]
     out.note = t.inline(slide.note, ("note",))
@@ -212,7 +214,10 @@ def build_deck(
     if deck.date:
         d = deck.date
         when = f"{d.year}年{d.month}月{d.day}日" if lang == "ja" else d.strftime("%-d %B %Y")
-    return (
-        DeckOut(lang, title, ws.organisation.name.get(lang), report_title, when, slides),
-        problems,
+    start, end = (
+        Period.parse(d.strftime("%Y-%m")).label("long", lang)
+        for d in (ws.report.period_start, ws.report.period_end)
     )
+    period = f"{start}〜{end}" if lang == "ja" else f"{start} – {end}"
+    organisation = ws.organisation.name.get(lang)
+    return DeckOut(lang, title, organisation, report_title, when, slides, period), problems
