@@ -194,7 +194,8 @@ def _spare_core() -> bool:
     cores = os.cpu_count() or 1
     if not hasattr(os, "getloadavg"):  # not on every system: then trust the core count
         return cores >= 2
-    return cores >= 2 and os.getloadavg()[0] <= cores - 1
+    # This process itself counts about 1 in the load average.
+    return cores >= 2 and os.getloadavg()[0] <= cores - 0.5
 
 
 def _field(index: int, where: tuple[str | int, ...]) -> str:
