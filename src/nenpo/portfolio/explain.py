@@ -9,6 +9,7 @@ whether more moves would help.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -30,9 +31,9 @@ def _change(move: Move) -> dict[Cell, float]:
     return {c: move.after.get(c, 0.0) - move.before.get(c, 0.0) for c in cells}
 
 
-def _delta(prob: AllocationProblem, have: dict[Cell, float], move: Move) -> float:
+def _delta(prob: AllocationProblem, have: dict[Cell, float], change: dict[Cell, float]) -> float:
     total = 0.0
-    for c, d in _change(move).items():
+    for c, d in change.items():
         if c in prob.demand:
             w = prob.weights[c[0]]
             total += w * (max(0.0, prob.demand[c] - have.get(c, 0.0) - d) - _short(prob, have, c))
@@ -40,20 +41,38 @@ def _delta(prob: AllocationProblem, have: dict[Cell, float], move: Move) -> floa
 
 
 def order_moves(prob: AllocationProblem, moves: list[Move]) -> None:
-    """Order moves best first and record each one's effect, applied after those before it."""
+    """Order moves best first and record each one's effect, applied after those before it.
+
+    Greedy: apply the move that lowers the risk-weighted shortfall most, then the next given
+    that one, and so on. A move's effect depends only on the cells it touches, so after each
+    step only the moves sharing a cell with it are re-evaluated (a heap keeps the order).
+    """
     have: dict[Cell, float] = defaultdict(float, prob.supply())
-    left = list(moves)
+    changes = [_change(mv) for mv in moves]
+    touching: dict[Cell, list[int]] = defaultdict(list)
+    for i, change in enumerate(changes):
+        for c in change:
+            touching[c].append(i)
+    version = [0] * len(moves)
+    heap = [(_delta(prob, have, ch), moves[i].person, i, 0) for i, ch in enumerate(changes)]
+    heapq.heapify(heap)
+    done = [False] * len(moves)
     ordered: list[Move] = []
-    while left:
-        best = min(left, key=lambda mv: (_delta(prob, have, mv), mv.person))
-        best.delta = _delta(prob, have, best)
-        change = _change(best)
-        best.shortfall_before = {c: _short(prob, have, c) for c in change if c in prob.demand}
+    while heap:
+        delta, _person, i, v = heapq.heappop(heap)
+        if done[i] or v != version[i]:
+            continue
+        done[i] = True
+        mv, change = moves[i], changes[i]
+        mv.delta = delta
+        mv.shortfall_before = {c: _short(prob, have, c) for c in change if c in prob.demand}
         for c, d in change.items():
             have[c] += d
-        best.shortfall_after = {c: _short(prob, have, c) for c in change if c in prob.demand}
-        ordered.append(best)
-        left.remove(best)
+        mv.shortfall_after = {c: _short(prob, have, c) for c in change if c in prob.demand}
+        ordered.append(mv)
+        for k in {k for c in change for k in touching[c] if not done[k]}:
+            version[k] += 1
+            heapq.heappush(heap, (_delta(prob, have, changes[k]), moves[k].person, k, version[k]))
     moves[:] = ordered
 
 
