@@ -113,6 +113,58 @@ def serve(
 
 
 @app.command()
+@handles_errors
+def portfolio(
+    workspace: Workspace = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Also write the staff-only pages into this folder")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+) -> None:
+    """Show the portfolio (staff only): ratings by focus area, variances, staffing, findings."""
+    from .render.portfolio_text import print_view
+
+    store = core.store_for()
+    view = core.portfolio_view(store, workspace)
+    print_view(out, view, lang)
+    if out_dir is not None:
+        with err.status("building the portfolio pages…") as status:
+            result = core.build_portfolio(
+                store, out_dir, None, lang, progress=lambda s: status.update(f"portfolio: {s}…")
+            )
+        out.print(
+            f"wrote {len(result.site.pages)} staff-only pages into {result.out}/ "
+            "(internal: never publish them)",
+            highlight=False,
+        )
+    if view.findings:
+        raise typer.Exit(WorkspaceError.exit_code)
+
+
+@app.command()
+@handles_errors
+def allocate(
+    workspace: Workspace = None,
+    max_moves: Annotated[
+        int | None, typer.Option("--max-moves", help="Move limit (default: portfolio.yaml)")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the explanations: ja or en")] = "ja",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 60.0,
+) -> None:
+    """Recommend staff moves that minimise risk-weighted unmet demand (HiGHS MILP)."""
+    from .render.portfolio_text import plan_json, print_plan
+
+    plan = core.allocate(core.store_for(), workspace, max_moves, time_limit)
+    if as_json:
+        sys.stdout.write(json.dumps(plan_json(plan, lang), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_plan(out, plan, lang)
+    if plan.result.status == "infeasible":
+        raise typer.Exit(1)
+
+
+@app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file")] = None,
 ) -> None:

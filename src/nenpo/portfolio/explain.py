@@ -209,12 +209,12 @@ def describe(
     )
     for (j, s), (b, a) in closes.items():
         text += (
-            f" Cuts {names.get(j, j)}'s {SKILL_LABELS[s].en} shortfall from {number(b, 2)} to "
+            f" Cuts the {SKILL_LABELS[s].en} shortfall of {names.get(j, j)} from {number(b, 2)} to "
             f"{number(a, 2)} FTE (risk weight {number(prob.weights[j], 1)})."
         )
     for (j, s), (b, a) in opens.items():
         text += (
-            f" {names.get(j, j)}'s {SKILL_LABELS[s].en} shortfall grows from {number(b, 2)} "
+            f" The {SKILL_LABELS[s].en} shortfall of {names.get(j, j)} grows from {number(b, 2)} "
             f"to {number(a, 2)} FTE."
         )
     return text + f" Change in risk-weighted shortfall: {number(move.delta, 2, sign=True)}."

@@ -11,19 +11,28 @@ import datetime as dt
 from typing import Any
 
 from ..errors import Problem
-from ..ingest.workspace import Loaded
+from ..ingest.workspace import Loaded, Where
+from ..model.workspace import Workspace
 from ..report.formats import number
 from .variance import budget, money
 
 
 def check(loaded: Loaded) -> list[Problem]:
     """Every portfolio rule that needs only the workspace (the budget narrative rule)."""
-    return budget_narratives(loaded)
+    return budget_narratives(loaded.workspace, loaded.where)
 
 
-def budget_narratives(loaded: Loaded) -> list[Problem]:
+def _at(
+    where: Where | None, project: str, sub: tuple[str | int, ...], msg: str, fld: str
+) -> Problem:
+    if where is None:  # read from the store: the file is known by convention, not the line
+        return Problem(f"portfolio/projects/{project}.yaml", None, fld, msg)
+    return where.problem("portfolio", project, sub, msg, field_=fld)
+
+
+def budget_narratives(ws: Workspace, where: Where | None = None) -> list[Problem]:
     """A budget year whose variance exceeds the threshold and has no narrative."""
-    pf = loaded.workspace.portfolio
+    pf = ws.portfolio
     if pf is None:
         return []
     out = []
@@ -34,14 +43,14 @@ def budget_narratives(loaded: Loaded) -> list[Problem]:
                 continue
             side = "over" if v.variance > 0 else "under"
             out.append(
-                loaded.where.problem(
-                    "portfolio",
+                _at(
+                    where,
                     rec.project,
                     ("budget", i),
                     f"{b.fiscal_year}: the {v.basis} {money(v.amount)} is "
                     f"{number(abs(v.percent), 1)}% {side} the baseline {money(v.baseline)}; "
                     f"a variance above {pf.budget_threshold:g}% needs a narrative (narrative:)",
-                    field_=f"budget[{i}].narrative",
+                    f"budget[{i}].narrative",
                 )
             )
     return out
