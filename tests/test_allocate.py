@@ -232,7 +232,7 @@ def test_fewest_moves_among_optimal_plans() -> None:
 
 
 def test_inconsistent_input_is_an_error_not_a_plan() -> None:
-    with pytest.raises(AllocationError, match="p1 is allocated 1.5 FTE, over their capacity 1"):
+    with pytest.raises(AllocationError, match=r"p1 is allocated 1\.5 FTE, over their capacity 1"):
         AllocationProblem(
             [Holder("p1", ("pm",), 1.0, {("a", "pm"): 1.5})], {}, {"a": 1.0}, {}, max_moves=1
         )
