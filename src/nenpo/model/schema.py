@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from ..ingest.mapping import ImportMapping
+from .portfolio import PortfolioSettings, ProjectPortfolio
 from .workspace import (
     Aim,
     Chapter,
@@ -45,6 +46,8 @@ def workspace_schema() -> dict[str, Any]:
             "additionalProperties": False,
         },
         "imports/*.yaml": ImportMapping.model_json_schema(),
+        "portfolio/portfolio.yaml": PortfolioSettings.model_json_schema(),
+        "portfolio/projects/*.yaml": _project_file_schema(),
     }
     for name, model in (
         ("sources.yaml", Source),
@@ -62,3 +65,11 @@ def workspace_schema() -> dict[str, Any]:
         "description": "One schema per workspace file",
         "properties": files,
     }
+
+
+def _project_file_schema() -> dict[str, Any]:
+    """A project's portfolio file: the file's name gives the project, so no `project:` key."""
+    schema = ProjectPortfolio.model_json_schema()
+    schema["properties"].pop("project")
+    schema["required"] = [r for r in schema.get("required", []) if r != "project"]
+    return schema

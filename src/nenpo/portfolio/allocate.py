@@ -75,7 +75,8 @@ class AllocationProblem:
             used = sum(p.allocation.values())
             if used > p.capacity + 1e-9:
                 bad.append(f"{p.id} is allocated {used:g} FTE, over their capacity {p.capacity:g}")
-            for (_project, skill), fte in p.allocation.items():
+            for (project, skill), fte in p.allocation.items():
+                self.weights.setdefault(project, 1.0)
                 if skill not in p.skills:
                     bad.append(f"{p.id} is allocated as {skill} but has no such skill")
                 if fte < 0:
@@ -428,15 +429,23 @@ def _disaggregate(
                     new[i][c] += take
                     left[c] -= take
                     room[i] -= take
-        # Highest-weighted cells first, so each person's first destination is the one that matters.
-        order = sorted(left, key=lambda c: (-prob.weights[c[0]], c))
-        for i in moved:
-            for c in order:
+        # Highest-weighted cells first; each flow goes whole to the person it fits best (the
+        # least room that holds it), else to whoever has most room: fewer people are split.
+        for c in sorted(left, key=lambda c: (-prob.weights[c[0]], -left[c], c)):
+            while left[c] > EPS:
+                fits = [i for i in moved if room[i] >= left[c] - EPS]
+                free = [i for i in moved if room[i] > EPS]
+                if not free:
+                    break
+                i = (
+                    min(fits, key=lambda i: (room[i], i))
+                    if fits
+                    else max(free, key=lambda i: (room[i], -i))
+                )
                 take = min(left[c], room[i])
-                if take > EPS:
-                    new[i][c] += take
-                    left[c] -= take
-                    room[i] -= take
+                new[i][c] += take
+                left[c] -= take
+                room[i] -= take
         for i in moved:
             out[prob.people[i].id] = {
                 c: round(v, ROUND) for c, v in sorted(new[i].items()) if round(v, ROUND) > 0

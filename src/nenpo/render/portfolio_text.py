@@ -158,8 +158,8 @@ def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
     return {
         "status": res.status,
         "max_moves": res.max_moves,
-        "objective_before": res.objective_before,
-        "objective_after": res.objective_after,
+        "objective_before": round(res.objective_before, 9),
+        "objective_after": None if res.objective_after is None else round(res.objective_after, 9),
         "gap": res.gap,
         "seconds": res.seconds,
         "moves": [
