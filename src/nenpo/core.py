@@ -182,6 +182,7 @@ class Plan:
     problem: AllocationProblem
     result: AllocationResult
     names: dict[str, dict[str, str]]
+    illustrative: bool = False  # drawn from illustrative (例示値) portfolio data
 
     def name(self, project: str, lang: str = "ja") -> str:
         return self.names.get(lang, {}).get(project, project)
@@ -192,7 +193,8 @@ def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: flo
     view = build_view(ws)
     problem = AllocationProblem.from_portfolio(view.portfolio, max_moves)
     names = {lang: {p.id: p.name.get(lang) for p, _ in ws.all_projects()} for lang in ("ja", "en")}
-    return Plan(problem, solve_allocation(problem, time_limit=time_limit), names)
+    result = solve_allocation(problem, time_limit=time_limit)
+    return Plan(problem, result, names, view.illustrative)
 
 
 def allocate(

@@ -159,13 +159,15 @@ def infeasibility(prob: AllocationProblem, time_limit: float = 60.0) -> list[Rea
 
 
 def _cells(cells: dict[Cell, float], lang: str, names: Names) -> str:
-    sep = "、" if lang == "ja" else ", "
-    return sep.join(
-        f"{names.get(j, j)}（{SKILL_LABELS[s].get(lang)} {number(v, 2)}）"
-        if lang == "ja"
-        else f"{names.get(j, j)} ({SKILL_LABELS[s].get(lang)} {number(v, 2)})"
-        for (j, s), v in cells.items()
-    )
+    """'Project (Skill 1.00, Skill 0.50), Other (Skill 0.50)', one group per project."""
+    by_project: dict[str, list[str]] = defaultdict(list)
+    for (j, s), v in cells.items():
+        by_project[j].append(f"{SKILL_LABELS[s].get(lang)} {number(v, 2)}")
+    if lang == "ja":
+        return "、".join(
+            f"{names.get(j, j)}（{'、'.join(parts)}）" for j, parts in by_project.items()
+        )
+    return ", ".join(f"{names.get(j, j)} ({', '.join(parts)})" for j, parts in by_project.items())
 
 
 def describe(
@@ -173,7 +175,7 @@ def describe(
 ) -> str:
     """One move in words: who, from where to where, which shortfall it closes, the effect."""
     names = names or {}
-    skills = "・".join(SKILL_LABELS[s].get(lang) for s in move.skills)
+    skills = ("・" if lang == "ja" else "/").join(SKILL_LABELS[s].get(lang) for s in move.skills)
     leaves, joins = move.leaves, move.joins
     closes = {
         c: (move.shortfall_before[c], move.shortfall_after[c])

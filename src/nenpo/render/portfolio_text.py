@@ -112,6 +112,13 @@ def print_plan(console: Console, plan: Plan, lang: str = "ja") -> None:
     """The optimiser's plan in words, or why there is none."""
     res, ja = plan.result, lang == "ja"
     names = plan.names.get(lang, {})
+    if plan.illustrative:
+        console.print(
+            "例示値：この配置案は例示用の架空のデータによるものです。"
+            if ja
+            else "Illustrative: this plan is drawn from made-up example data.",
+            highlight=False,
+        )
     if res.status == "infeasible":
         console.print(
             "[bold red]"
@@ -156,6 +163,7 @@ def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
         return [{"project": j, "skill": s, "fte": v} for (j, s), v in d.items()]
 
     return {
+        "illustrative": plan.illustrative,
         "status": res.status,
         "max_moves": res.max_moves,
         "objective_before": round(res.objective_before, 9),
