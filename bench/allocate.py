@@ -22,7 +22,11 @@ RATING_SHARES = {"green": 30, "amber-green": 25, "amber": 25, "amber-red": 12, "
 
 
 def synthetic(
-    projects: int = 300, people: int = 2000, max_moves: int = 100, seed: int = 2024
+    projects: int = 300,
+    people: int = 2000,
+    max_moves: int = 100,
+    seed: int = 2024,
+    bench: float = 0.1,
 ) -> AllocationProblem:
     """A reproducible portfolio of the given size."""
     rng = random.Random(seed)
@@ -43,7 +47,7 @@ def synthetic(
             skills.add(rng.choices(SKILLS, weights=skill_weights)[0])
         capacity = rng.choices([1.0, 0.8, 0.5], weights=[85, 10, 5])[0]
         allocation: dict[tuple[str, str], float] = {}
-        if rng.random() < 0.9:  # 10% on the bench
+        if rng.random() >= bench:  # the rest are on the bench
             parts = [capacity] if rng.random() < 0.7 else [capacity / 2, capacity / 2]
             for part in parts:
                 cell = (rng.choice(ids), rng.choice(sorted(skills)))
@@ -65,10 +69,13 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=100, help="move limit")
     parser.add_argument("--gap", type=float, default=1e-6, help="relative MIP gap")
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument(
+        "--bench", type=float, default=0.1, help="share of people unallocated (0: all busy)"
+    )
     args = parser.parse_args()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
-    prob = synthetic(args.projects, args.people, args.moves)
+    prob = synthetic(args.projects, args.people, args.moves, bench=args.bench)
     t_gen = time.perf_counter() - t0
     t1 = time.perf_counter()
     result = solve(prob, gap=args.gap, time_limit=args.time_limit)
@@ -77,7 +84,7 @@ def main() -> None:
     size = result.size
     print(
         f"allocation optimiser: {args.projects} projects × {args.people} people × "
-        f"{len(SKILLS)} skills, move limit {args.moves}"
+        f"{len(SKILLS)} skills, move limit {args.moves}, {args.bench:.0%} on the bench"
     )
     print(
         f"  model       {size['columns']:,} columns ({size['binaries']:,} binaries), "
