@@ -225,3 +225,15 @@ def test_nenpo_allocate_json_and_infeasible(runner: CliRunner, example_copy: Pat
     assert res.exit_code == 1, res.output
     assert "No plan meets every constraint" in res.output
     assert "AI needs at least 90.0 FTE" in res.output
+
+
+def test_a_workspace_without_portfolio_says_so(runner: CliRunner, example_copy: Path) -> None:
+    import shutil
+
+    shutil.rmtree(example_copy / "portfolio")
+    res = runner.invoke(app, ["portfolio", str(example_copy)])
+    assert res.exit_code == 1
+    assert "has no portfolio" in res.output and "portfolio/" in res.output
+    # The public build does not need one.
+    res = runner.invoke(app, ["build", "--out", "site"])
+    assert res.exit_code == 0, res.output

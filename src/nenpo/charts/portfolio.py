@@ -78,14 +78,17 @@ def heatmap(view: PortfolioView, lang: str, font: str) -> ChartOut:
     spec = (
         alt.layer(cells, text).properties(width=100 * len(cols), height=50 * len(areas)).to_dict()
     )
+    sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
     parts = []
     for fa, trow in zip(areas, table_rows, strict=True):
-        listed = "、".join(
-            f"{lab} {n}" for lab, n in zip(labels, trow[1:], strict=True) if n != "0"
+        listed = sep.join(f"{lab} {n}" for lab, n in zip(labels, trow[1:], strict=True) if n != "0")
+        parts.append(f"{fa.name.get(lang)}{colon}{listed or ('なし' if lang == 'ja' else 'none')}")
+    if lang == "ja":
+        alt_text = (
+            f"{title}（ヒートマップ、{view.as_of.isoformat()}時点）。" + stop.join(parts) + stop
         )
-        parts.append(f"{fa.name.get(lang)}：{listed or ('なし' if lang == 'ja' else 'none')}")
-    kind = "ヒートマップ" if lang == "ja" else "heatmap"
-    alt_text = f"{title}（{kind}、{view.as_of.isoformat()}時点）。" + "。".join(parts) + "。"
+    else:
+        alt_text = f"{title} (heatmap, as of {view.as_of.isoformat()}). " + stop.join(parts) + "."
     return ChartOut(
         id="portfolio-heatmap",
         kind="heatmap",

@@ -382,8 +382,12 @@ def build_internal_site(
         ("ratings", "ratings.html", t["ratings"], b.ratings),
     ]
     pages, nav = [], []
-    when = f"{view.as_of.isoformat()}{t['as_of']}"
-    banner = f'<p class="internal-banner" role="note">{escape(t["banner"])}（{when}）</p>'
+    when = (
+        f"（{view.as_of.isoformat()}時点）"
+        if lang == "ja"
+        else f" (as of {view.as_of.isoformat()})"
+    )
+    banner = f'<p class="internal-banner" role="note">{escape(t["banner"])}{when}</p>'
     for ident, path, title, make in made:
         page = PageOut(ident, path, title, "portfolio", illustrative=view.illustrative)
         page.body = banner + make(page)

@@ -10,7 +10,6 @@ T = {
         "allocation": "人員配置の最適化案",
         "banner": "職員限定の内部資料です。リスク、人員、予算の詳細を含みます。"
         "公開しないでください。",
-        "as_of": "時点",
         "findings": "チェック結果",
         "no_findings": "指摘はありません。",
         "project": "プロジェクト",
@@ -70,7 +69,6 @@ T = {
         "ratings": "Ratings over time",
         "allocation": "Staff allocation plan",
         "banner": "Internal, staff only: risk, staffing and budget detail. Do not publish.",
-        "as_of": "as of",
         "findings": "Findings",
         "no_findings": "No findings.",
         "project": "Project",
