@@ -105,7 +105,12 @@ def test_time_axis_labels_equal_observation_dates(
             indicator, where = chart_id.removeprefix("indicator-"), {}
         dates = [p.period.label("dot") for p in data.series(indicator, where)]  # type: ignore[arg-type]
         svg = str(fig.select_one("div.chart-image svg"))
-        assert axis_labels(svg, "X") == dates, chart_id
+        drawn = axis_labels(svg, "X")
+        if len(dates) <= 12:
+            assert drawn == dates, chart_id
+        else:  # crowded dates: every label drawn is an observation date, in order, none made up
+            assert drawn == [d for d in dates if d in drawn], chart_id
+            assert drawn[0] == dates[0] and len(drawn) >= len(dates) // 2, chart_id
         seen += 1
     assert seen >= 3
 

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError, Problem, WorkspaceError
+from .check import Finding, run_checks
+from .errors import BuildError, CheckFailed, Problem, WorkspaceError
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
@@ -29,7 +30,7 @@ from .store import Store, open_store
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     pass
 
 
@@ -49,8 +50,21 @@ def load(workspace: Path, store: Store) -> Loaded:
     rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
     if rebaselined:
         raise WorkspaceError(rebaselined)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()))
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
+
+
+def check(store: Store, workspace: Path | None = None) -> list[Finding]:
+    """Run every check rule on a workspace folder (read, not stored) or on the store's content."""
+    if workspace is not None:
+        loaded = read_workspace(workspace)
+        return run_checks(loaded.workspace, loaded.where)
+    if store.is_empty():
+        loaded = read_workspace(bundled_example())
+        return run_checks(loaded.workspace, loaded.where)
+    ws = store.read()
+    assert ws is not None
+    return run_checks(ws, store.read_locations())
 
 
 @dataclass
@@ -62,6 +76,7 @@ class BuildResult:
     files: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     loaded_from: str | None = None
+    findings: list[Finding] = field(default_factory=list)
 
 
 def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
@@ -87,7 +102,8 @@ def build(
     workspace: Path | None = None,
     lang: str = "ja",
     settings: Settings | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
+    force: bool = False,
 ) -> BuildResult:
     """Build the static site into `out` from the store (loading `workspace` first if given)."""
     settings = settings or get_settings()
@@ -102,6 +118,12 @@ def build(
         )
     timings["load"] = time.perf_counter() - t0
     t = time.perf_counter()
+    progress("check")
+    findings = run_checks(ws, store.read_locations())
+    if not force and any(f.severity == "error" for f in findings):
+        raise CheckFailed(findings)
+    timings["check"] = time.perf_counter() - t
+    t = time.perf_counter()
     progress("model")
     # Public outputs never see the portfolio, only the fields projects marked public.
     site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
@@ -114,7 +136,7 @@ def build(
     files = replace_dir(out, lambda tmp: write_site(site, tmp))
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site, out, files, timings, origin)
+    return BuildResult(site, out, files, timings, origin, findings)
 
 
 MARKER = ".nenpo-build"
@@ -215,7 +237,7 @@ def build_portfolio(
     lang: str = "ja",
     max_moves: int | None = None,
     settings: Settings | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> BuildResult:
     """Write the staff-only portfolio pages into `out` (never over a public site)."""
     from .report.internal import build_internal_site

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -29,10 +29,8 @@ from ..model.portfolio import (
 )
 from ..model.workspace import Workspace
 from .validate import one
+from .where import Where
 from .yamlfile import Located, read_yaml
-
-if TYPE_CHECKING:
-    from .workspace import Where
 
 FOLDER = "portfolio"
 CAPACITY_SLACK = 1e-9  # FTE sums are floats: 0.1 + 0.2 must not exceed a capacity of 0.3

@@ -8,7 +8,7 @@ imports/*.yaml, content/**/*.md. Only nenpo.yaml is required.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from .crossref import cross_check
 from .observations import Sourced, read_csv
 from .portfolio import cross_check_portfolio, read_portfolio
 from .validate import items, no_duplicates, one
+from .where import Where
 from .yamlfile import Located, Path_, read_yaml
 
 LIST_FILES: dict[str, tuple[str, type[Any]]] = {
@@ -52,42 +53,6 @@ MAIN_KEYS: dict[str, type[Any]] = {
     "statement": Statement,
     "priority_plan": PriorityPlan,
 }
-
-
-@dataclass
-class Where:
-    """Where each object of a loaded workspace was defined: (kind, id) → (file, line)."""
-
-    places: dict[tuple[str, str], tuple[Located, Path_]] = field(default_factory=dict)
-
-    def add(self, kind: str, ident: str, src: Located, path: Path_) -> None:
-        self.places[(kind, ident)] = (src, path)
-
-    def of(self, kind: str, ident: str, *sub: str | int) -> tuple[str, int | None]:
-        """File and line of an object, or of a key inside it."""
-        if (kind, ident) not in self.places:
-            return ("", None)
-        src, path = self.places[(kind, ident)]
-        return (src.file, src.line((*path, *sub)))
-
-    def problem(
-        self,
-        kind: str,
-        ident: str,
-        sub: tuple[str | int, ...],
-        message: str,
-        field_: str | None = None,
-    ) -> Problem:
-        """A Problem located at a key inside a defined object."""
-        file, line = self.of(kind, ident, *sub)
-        return Problem(file, line, field_ if field_ is not None else _field(sub), message)
-
-
-def _field(sub: tuple[str | int, ...]) -> str | None:
-    out = ""
-    for k in sub:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out or None
 
 
 @dataclass

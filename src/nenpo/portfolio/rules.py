@@ -11,7 +11,8 @@ import datetime as dt
 from typing import Any
 
 from ..errors import Problem
-from ..ingest.workspace import Loaded, Where
+from ..ingest.where import Where
+from ..ingest.workspace import Loaded
 from ..model.workspace import Workspace
 from ..report.formats import number
 from .variance import budget, money
@@ -25,9 +26,9 @@ def check(loaded: Loaded) -> list[Problem]:
 def _at(
     where: Where | None, project: str, sub: tuple[str | int, ...], msg: str, fld: str
 ) -> Problem:
-    if where is None:  # read from the store: the file is known by convention, not the line
-        return Problem(f"portfolio/projects/{project}.yaml", None, fld, msg)
-    return where.problem("portfolio", project, sub, msg, field_=fld)
+    file, line = where.of("portfolio", project, *sub) if where else ("", None)
+    # Without recorded places the file is known by convention, the line is not.
+    return Problem(file or f"portfolio/projects/{project}.yaml", line, fld, msg)
 
 
 def budget_narratives(ws: Workspace, where: Where | None = None) -> list[Problem]:

@@ -35,6 +35,10 @@ TEXT = {
         "実際の数値ではありません。",
         "skip": "本文へ移動",
         "nav": "目次",
+        "colon": "：",
+        "open": "（",
+        "close": "）",
+        "sep": "、",
     },
     "en": {
         "table": "Data table",
@@ -46,6 +50,10 @@ TEXT = {
         "illustrative_note": "Values marked 'illustrative' are examples, not published figures.",
         "skip": "Skip to content",
         "nav": "Contents",
+        "colon": ": ",
+        "open": " (",
+        "close": ")",
+        "sep": "; ",
     },
 }
 

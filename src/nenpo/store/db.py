@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspe
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
+from ..ingest.where import Where
 from ..model.periods import Period
 from ..model.workspace import Observation, Result, Survey, Workspace
 from . import schema as t
@@ -19,6 +20,7 @@ from .migrate import upgrade
 from .portfolio import read_baselines, read_portfolio, write_portfolio
 
 DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan")
+LOCATIONS = "locations"  # document key: where each object was written, for check's file:line
 SIMPLE = {
     "sources": t.source,
     "focus_areas": t.focus_area,
@@ -70,13 +72,15 @@ class Store:
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 
-    def replace(self, ws: Workspace, origin: str) -> None:
-        """Replace the stored workspace with `ws`, all or nothing."""
+    def replace(self, ws: Workspace, origin: str, where: Where | None = None) -> None:
+        """Replace the stored workspace (and where its parts were written), all or nothing."""
         try:
             with self.engine.begin() as conn:
                 for table in t.ALL_TABLES:
                     conn.execute(delete(table))
                 self._insert_documents(conn, ws)
+                if where is not None:
+                    _insert(conn, t.document, [{"key": LOCATIONS, "data": where.to_json()}])
                 for key, table in SIMPLE.items():
                     rows = [
                         {"id": o.id, "position": i, "data": o.model_dump(mode="json")}
@@ -158,7 +162,10 @@ class Store:
     def read(self) -> Workspace | None:
         """The stored workspace, or None when the store is empty."""
         with self.engine.connect() as conn:
-            docs = {r.key: r.data["value"] for r in conn.execute(select(t.document))}
+            docs = {
+                r.key: r.data["value"]
+                for r in conn.execute(select(t.document).where(t.document.c.key.in_(DOCUMENT_KEYS)))
+            }
             if not docs:
                 return None
             data: dict[str, Any] = {k: v for k, v in docs.items() if v is not None}
@@ -219,6 +226,14 @@ class Store:
         """Each stored milestone's original baseline and recorded rebaselines."""
         with self.engine.connect() as conn:
             return read_baselines(conn)
+
+    def read_locations(self) -> Where:
+        """Where each stored object was written (file and line), as of the last load."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.document.c.data).where(t.document.c.key == LOCATIONS)
+            ).first()
+        return Where.from_json(row.data) if row else Where()
 
     def last_load(self) -> dict[str, Any] | None:
         """When and from where the store was last loaded, with the content hash."""
