@@ -184,3 +184,23 @@ def test_public_phase_and_milestones_of_the_example(built_example: core.BuildRes
         if "milestones" in rec.public:
             rows = status.select("table tbody tr")
             assert [r.th.get_text() for r in rows] == [m.name.ja for m in rec.milestones]
+
+
+def test_a_published_edition_holds_no_internal_value(tmp_path: Path) -> None:
+    """What `nenpo publish` puts in the public tree (each edition's site, the feed) is clean."""
+    from nenpo.publish import pipeline
+    from nenpo.settings import Settings
+
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'n.db'}",
+        editions_dir=str(tmp_path / "editions"),
+        public_dir=str(tmp_path / "public"),
+    )
+    store = open_store(settings.database_url)
+    core.load(bundled_example(), store)
+    pipeline.publish(store, "approver", settings=settings)
+    texts = texts_of(tmp_path / "public")
+    assert any(n.endswith("index.html") for n in texts) and "feed.xml" in texts
+    ws = store.read()
+    assert ws is not None
+    assert leaks(texts, internal_values(ws)) == {}
