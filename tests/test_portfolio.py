@@ -313,3 +313,25 @@ def test_the_portfolio_round_trips_through_the_store(store: Store, example_dir: 
     assert len(back.portfolio.people) == len(loaded.workspace.portfolio.people)  # type: ignore[union-attr]
     baselines = store.baselines()
     assert len(baselines) == sum(len(r.milestones) for r in back.portfolio.projects)
+
+
+def test_nenpo_check_reports_the_missing_narrative(example_copy: Path, store: Store) -> None:
+    from nenpo.errors import CheckFailed
+
+    f = example_copy / "portfolio" / "projects" / "ai.yaml"
+    lines = f.read_text(encoding="utf-8").splitlines()
+    i = next(
+        i for i, ln in enumerate(lines) if ln.strip().startswith("narrative:") and "執行額" in ln
+    )
+    del lines[i]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fy_line = max(n for n, ln in enumerate(lines[:i], 1) if "fiscal_year:" in ln)
+    found = [x for x in core.check(store, example_copy) if x.rule == "budget-narrative"]
+    assert [(x.file, x.line, x.severity) for x in found] == [
+        ("portfolio/projects/ai.yaml", fy_line, "error")
+    ]
+    core.load(example_copy, store)  # loading is fine: the rule belongs to the check
+    (again,) = [x for x in core.check(store) if x.rule == "budget-narrative"]
+    assert (again.file, again.line) == ("portfolio/projects/ai.yaml", fy_line)
+    with pytest.raises(CheckFailed):
+        core.build(store, example_copy.parent / "site")
