@@ -12,20 +12,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .check import Finding, run_checks
 from .errors import BuildError, CheckFailed, Problem, WorkspaceError
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
-from .portfolio.allocate import AllocationProblem, AllocationResult
-from .portfolio.allocate import solve as solve_allocation
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
 from .report.site import Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
+
+if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
+    from .portfolio.allocate import AllocationProblem, AllocationResult
 
 Progress = Callable[[str], None]
 
@@ -212,6 +214,9 @@ class Plan:
 
 def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: float = 60.0) -> Plan:
     """Run the staff-allocation optimiser on a workspace's portfolio."""
+    from .portfolio.allocate import AllocationProblem
+    from .portfolio.allocate import solve as solve_allocation
+
     view = build_view(ws)
     problem = AllocationProblem.from_portfolio(view.portfolio, max_moves)
     names = {lang: {p.id: p.name.get(lang) for p, _ in ws.all_projects()} for lang in ("ja", "en")}
