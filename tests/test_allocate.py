@@ -140,7 +140,7 @@ def instances(draw: st.DrawFn) -> AllocationProblem:
     return AllocationProblem(people, demand, weights, minimum, max_moves)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_optimum_equals_brute_force_and_constraints_hold(prob: AllocationProblem) -> None:
     expected = brute_force(prob)
