@@ -229,6 +229,35 @@ def publish(
 
 @app.command()
 @handles_errors
+def portfolio(
+    workspace: Workspace = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Also write the staff-only pages into this folder")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+) -> None:
+    """Show the portfolio (staff only): ratings by focus area, variances, staffing, findings."""
+    from .render.portfolio_text import print_view
+
+    store = core.store_for()
+    view = core.portfolio_view(store, workspace)
+    print_view(out, view, lang)
+    if out_dir is not None:
+        with err.status("building the portfolio pages…") as status:
+            result = core.build_portfolio(
+                store, out_dir, None, lang, progress=lambda s: status.update(f"portfolio: {s}…")
+            )
+        out.print(
+            f"wrote {len(result.site.pages)} staff-only pages into {result.out}/ "
+            "(internal: never publish them)",
+            highlight=False,
+        )
+    if view.findings:
+        raise typer.Exit(WorkspaceError.exit_code)
+
+
+@app.command()
+@handles_errors
 def diff(
     a: Annotated[str, typer.Argument(help="Earlier edition id (or 'previous')")],
     b: Annotated[str, typer.Argument(help="Later edition id (or 'latest')")] = "latest",
@@ -263,6 +292,29 @@ def editions() -> None:
             f"{e.id}  {e.date}  {len(e.entries)} 更新履歴 entries  (previous: {e.previous or '—'})",
             highlight=False,
         )
+
+
+@app.command()
+@handles_errors
+def allocate(
+    workspace: Workspace = None,
+    max_moves: Annotated[
+        int | None, typer.Option("--max-moves", help="Move limit (default: portfolio.yaml)")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the explanations: ja or en")] = "ja",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 60.0,
+) -> None:
+    """Recommend staff moves that minimise risk-weighted unmet demand (HiGHS MILP)."""
+    from .render.portfolio_text import plan_json, print_plan
+
+    plan = core.allocate(core.store_for(), workspace, max_moves, time_limit)
+    if as_json:
+        sys.stdout.write(json.dumps(plan_json(plan, lang), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_plan(out, plan, lang)
+    if plan.result.status == "infeasible":
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -12,16 +12,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .check import Finding, run_checks
-from .errors import BuildError, CheckFailed, Problem
+from .errors import BuildError, CheckFailed, Problem, WorkspaceError
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
+from .portfolio import rules as portfolio_rules
+from .portfolio.public import public_records, public_workspace
+from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
 from .render.pdf import Prints, render_prints, write_prints
 from .report.site import Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
+
+if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
+    from .portfolio.allocate import AllocationProblem, AllocationResult
 
 Progress = Callable[[str], None]
 
@@ -42,6 +49,10 @@ def load(workspace: Path, store: Store) -> Loaded:
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
     """
     loaded = read_workspace(workspace)
+    # A milestone's original baseline never changes silently (rebaselines are recorded).
+    rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
+    if rebaselined:
+        raise WorkspaceError(rebaselined)
     store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
 
@@ -119,7 +130,8 @@ def build(
     timings["check"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("model")
-    site = build_site(ws, lang, settings.chart_font)
+    # Public outputs never see the portfolio, only the fields projects marked public.
+    site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
     if site.problems:
         raise_problems(site.problems)
     timings["model"] = time.perf_counter() - t
@@ -179,3 +191,99 @@ def raise_problems(problems: list[Problem]) -> None:
     """Stop a build on problems found while resolving references and charts."""
     lines = "\n".join(f"  {p}" for p in problems)
     raise BuildError(f"{len(problems)} problem(s) in the report's content:\n{lines}")
+
+
+# ── Portfolio (staff only) ───────────────────────────────────────────────────────────────────
+
+INTERNAL_MARKER = ".nenpo-internal"
+
+
+def portfolio_workspace(
+    store: Store, workspace: Path | None = None
+) -> tuple[Workspace, list[Problem]]:
+    """The workspace to analyse (loading `workspace` first if given) and the portfolio rules'
+    findings, located at file and line when the workspace was just read."""
+    if workspace is not None:
+        loaded = load(workspace, store)
+        return loaded.workspace, portfolio_rules.check(loaded)
+    ws, _origin = workspace_for_build(store, None)
+    return ws, portfolio_rules.budget_narratives(ws)
+
+
+def portfolio_view(store: Store, workspace: Path | None = None) -> PortfolioView:
+    """The portfolio view: ratings by focus area, variances, staffing, findings."""
+    ws, findings = portfolio_workspace(store, workspace)
+    return build_view(ws, findings)
+
+
+@dataclass
+class Plan:
+    """An allocation plan with the problem it answers and the projects' display names."""
+
+    problem: AllocationProblem
+    result: AllocationResult
+    names: dict[str, dict[str, str]]
+    illustrative: bool = False  # drawn from illustrative (例示値) portfolio data
+
+    def name(self, project: str, lang: str = "ja") -> str:
+        return self.names.get(lang, {}).get(project, project)
+
+
+def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: float = 60.0) -> Plan:
+    """Run the staff-allocation optimiser on a workspace's portfolio."""
+    from .portfolio.allocate import AllocationProblem
+    from .portfolio.allocate import solve as solve_allocation
+
+    view = build_view(ws)
+    problem = AllocationProblem.from_portfolio(view.portfolio, max_moves)
+    names = {lang: {p.id: p.name.get(lang) for p, _ in ws.all_projects()} for lang in ("ja", "en")}
+    result = solve_allocation(problem, time_limit=time_limit)
+    return Plan(problem, result, names, view.illustrative)
+
+
+def allocate(
+    store: Store,
+    workspace: Path | None = None,
+    max_moves: int | None = None,
+    time_limit: float = 60.0,
+) -> Plan:
+    """Recommend moves of people that minimise risk-weighted unmet demand (nenpo allocate)."""
+    ws, _findings = portfolio_workspace(store, workspace)
+    return plan_allocation(ws, max_moves, time_limit)
+
+
+def build_portfolio(
+    store: Store,
+    out: Path,
+    workspace: Path | None = None,
+    lang: str = "ja",
+    max_moves: int | None = None,
+    settings: Settings | None = None,
+    progress: Progress = quiet,
+) -> BuildResult:
+    """Write the staff-only portfolio pages into `out` (never over a public site)."""
+    from .report.internal import build_internal_site
+
+    settings = settings or get_settings()
+    out = Path(out)
+    if (out / MARKER).exists() and not (out / INTERNAL_MARKER).exists():
+        raise BuildError(
+            f"{out} holds a public site built by nenpo; write the staff-only portfolio pages "
+            "to another folder (they must never be published with the site)"
+        )
+    t0 = time.perf_counter()
+    progress("load")
+    ws, findings = portfolio_workspace(store, workspace)
+    view = build_view(ws, findings)
+    progress("allocate")
+    plan = plan_allocation(ws, max_moves)
+    progress("model")
+    site = build_internal_site(view, (plan.problem, plan.result), lang, settings.chart_font)
+
+    def write(tmp: Path) -> list[Path]:
+        (tmp / INTERNAL_MARKER).write_text("staff-only portfolio pages\n", encoding="utf-8")
+        return write_site(site, tmp)
+
+    progress("write")
+    files = replace_dir(out, write)
+    return BuildResult(site, out, files, {"total": time.perf_counter() - t0}, str(workspace))

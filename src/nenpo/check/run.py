@@ -59,6 +59,10 @@ RULES: dict[str, tuple[Severity, str]] = {
         "warning",
         "a chart or list follows a heading with no text explaining it",
     ),
+    "budget-narrative": (
+        "error",
+        "a budget variance above the portfolio's threshold (5% by default) has no narrative",
+    ),
 }
 
 
@@ -94,9 +98,9 @@ Check = Callable[[Context], Iterable[Finding]]
 
 
 def _checks() -> list[Check]:
-    from . import charts, data, prose
+    from . import charts, data, portfolio, prose
 
-    return [*charts.CHECKS, *prose.CHECKS, *data.CHECKS]
+    return [*charts.CHECKS, *prose.CHECKS, *data.CHECKS, *portfolio.CHECKS]
 
 
 def run_checks(

@@ -34,6 +34,7 @@ from . import mapping as mapping_mod
 from .crossref import cross_check
 from .deck import check_charts, check_references, read_deck
 from .observations import Sourced, read_csv
+from .portfolio import cross_check_portfolio, read_portfolio
 from .validate import items, no_duplicates, one
 from .where import Where
 from .yamlfile import Located, Path_, read_yaml
@@ -144,11 +145,13 @@ def read_workspace(root: Path) -> Loaded:
 
     dimensions = {d.id: d for d in [PREFECTURE_DIMENSION, *data["dimensions"]]}
     observations = _read_observations(root, dimensions, problems)
+    data["portfolio"] = read_portfolio(root, where, problems)
 
     # Cross-check what is valid even when other parts are not: all problems in one report.
     fields: dict[str, Any] = {**_defaults(), **{k: v for k, v in data.items() if v is not None}}
     partial = Workspace.model_construct(**fields)
     cross_check(partial, where, observations, problems, salvaged)
+    cross_check_portfolio(partial, where, problems)
     if problems or data.get("organisation") is None or data.get("report") is None:
         raise WorkspaceError(problems)
     ws = Workspace.model_validate({**data, "observations": []})

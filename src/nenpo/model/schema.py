@@ -8,6 +8,7 @@ from pydantic import TypeAdapter
 
 from ..ingest.mapping import ImportMapping
 from .deck import Deck
+from .portfolio import PortfolioSettings, ProjectPortfolio
 from .workspace import (
     Aim,
     Chapter,
@@ -46,6 +47,8 @@ def workspace_schema() -> dict[str, Any]:
             "additionalProperties": False,
         },
         "imports/*.yaml": ImportMapping.model_json_schema(),
+        "portfolio/portfolio.yaml": PortfolioSettings.model_json_schema(),
+        "portfolio/projects/*.yaml": _project_file_schema(),
         "deck.yaml": Deck.model_json_schema(),
     }
     for name, model in (
@@ -83,3 +86,11 @@ def _resource(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
     body = hoist(schema)
     return {"$id": f"urn:nenpo:workspace:{name}", **body, **({"$defs": defs} if defs else {})}
+
+
+def _project_file_schema() -> dict[str, Any]:
+    """A project's portfolio file: the file's name gives the project, so no `project:` key."""
+    schema = ProjectPortfolio.model_json_schema()
+    schema["properties"].pop("project")
+    schema["required"] = [r for r in schema.get("required", []) if r != "project"]
+    return schema

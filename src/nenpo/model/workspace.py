@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .periods import Period
+from .portfolio import Portfolio
 from .text import I18n
 
 Provenance = Literal["real", "illustrative"]
@@ -296,6 +297,9 @@ class Workspace(Base):
     chapters: list[Chapter] = []
     observations: list[Observation] = []
     texts: dict[str, str] = Field(default={}, description="Markdown files by workspace path")
+    portfolio: Portfolio | None = Field(
+        default=None, description="Staff-only portfolio (portfolio/); internal by default"
+    )
     deck: Deck | None = Field(default=None, description="会見資料 (press deck): deck.yaml")
 
     def all_projects(self) -> list[tuple[Project, Project | None]]:

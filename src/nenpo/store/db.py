@@ -17,6 +17,7 @@ from ..model.periods import Period
 from ..model.workspace import Observation, Result, Survey, Workspace
 from . import schema as t
 from .migrate import upgrade
+from .portfolio import read_baselines, read_portfolio, write_portfolio
 
 DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan", "deck")
 LOCATIONS = "locations"  # document key: where each object was written, for check's file:line
@@ -104,6 +105,7 @@ class Store:
                 self._insert_surveys(conn, ws.surveys)
                 _insert(conn, t.text, [{"path": p, "body": b} for p, b in ws.texts.items()])
                 _insert(conn, t.observation, [_observation_row(o) for o in ws.observations])
+                write_portfolio(conn, ws.portfolio)
                 conn.execute(
                     insert(t.load_log).values(
                         loaded_at=datetime.now(UTC),
@@ -188,6 +190,7 @@ class Store:
                 )
                 for r in conn.execute(select(t.observation).order_by(t.observation.c.id))
             ]
+            data["portfolio"] = read_portfolio(conn)
         return Workspace.model_validate(data)
 
     def _read_surveys(self, conn: Any) -> list[dict[str, Any]]:
@@ -218,6 +221,11 @@ class Store:
             data["results"] = [x.model_dump() for x in results]
             out.append(data)
         return out
+
+    def baselines(self) -> dict[tuple[str, str], tuple[Any, list[dict[str, Any]]]]:
+        """Each stored milestone's original baseline and recorded rebaselines."""
+        with self.engine.connect() as conn:
+            return read_baselines(conn)
 
     def read_locations(self) -> Where:
         """Where each stored object was written (file and line), as of the last load."""
