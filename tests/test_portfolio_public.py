@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from nenpo import core
 from nenpo.ingest.workspace import read_workspace
@@ -77,8 +79,6 @@ def texts_of(folder: Path) -> dict[str, str]:
         name = f.relative_to(folder).as_posix()
         data = f.read_bytes()
         if f.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
-
             reader = PdfReader(io.BytesIO(data))
             out[name] = "\n".join(page.extract_text() or "" for page in reader.pages)
             out[name] += "\n" + str(reader.metadata or "")
@@ -165,7 +165,16 @@ def test_fields_marked_public_are_published_and_nothing_else(
     texts = texts_of(result.out)
     found = leaks(texts, values)
     assert set(found) <= {"fte"}, found
-    assert all(hit.startswith("projects/e-gov.html") for hit in found.get("fte", []))
+    # report.pdf prints the same public page (docs/print.md), staffing table included: FTE may
+    # appear there, on the pages of e-gov's section only (pages.json says where it is printed).
+    on_page = ("projects/e-gov.html", "report.pdf")
+    assert all(hit.startswith(on_page) for hit in found.get("fte", []))
+    printed = json.loads((result.out / "pages.json").read_text(encoding="utf-8"))["report"]
+    start = printed["projects/e-gov.html"]
+    end = min((n for n in printed.values() if n > start), default=start)
+    reader = PdfReader(result.out / "report.pdf")
+    fte = {i + 1 for i, pg in enumerate(reader.pages) if "FTE" in (pg.extract_text() or "")}
+    assert fte and fte <= set(range(start, end + 1)), (fte, start, end)
 
 
 def test_public_phase_and_milestones_of_the_example(built_example: core.BuildResult) -> None:
