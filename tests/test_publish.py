@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -74,6 +75,11 @@ def test_publish_then_correct_three_things(env: tuple[Path, Settings, Store]) ->
     ]
     texts = [e.text for e in second.edition.entries]
     assert len(texts) == 3
+    # Each entry cites the page of report.pdf the change is printed on, as the seed's errata do.
+    pages = json.loads((second.path / "site" / "pages.json").read_text(encoding="utf-8"))
+    assert texts[0].startswith(f"{pages['report']['deck/p10.html']}ページ、")
+    assert texts[1].startswith(f"{pages['report']['chart:approval']}ページ、")
+    assert texts[2].startswith(f"{pages['report']['chart:staff']}ページ、")
     legend = next(t for t in texts if "凡例" in t)
     assert (
         "デジタル社会の賛同の凡例に誤りがありましたので修正しました(正:C良くないと思う)" in legend
