@@ -93,6 +93,7 @@ def test_publish_then_correct_three_things(env: tuple[Path, Settings, Store]) ->
     # nenpo diff gives the same three changes from the stored editions.
     changes, entries = pipeline.diff("2024-09-02", "2024-09-04", settings)
     assert sorted(c.kind for c in changes) == ["axis", "legend", "value"]
+    assert [c.where for c in changes] == [t.split("、")[0] for t in texts]
     assert [e.text for e in entries] == texts
 
 

@@ -272,7 +272,12 @@ def diff(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     for c, e in zip(changes, entries, strict=False):
-        out.print(f"{c.page}: {c.change} {c.kind} [{c.label}]", highlight=False, markup=False)
+        out.print(
+            f"{c.where} ({c.page}): {c.change} {c.kind} [{c.label}]",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
         out.print(
             f"    − {c.before}\n    + {c.after}", highlight=False, markup=False, soft_wrap=True
         )

@@ -22,6 +22,7 @@ class Change:
     before: Any
     after: Any
     context: str = ""  # for a value: the sentence it is in (after the change)
+    where: str = ""  # as errata name it: 16ページ (deck slide or report page), else 「page title」
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

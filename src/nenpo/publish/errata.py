@@ -81,7 +81,7 @@ def draft(changes: list[Change], locator: Locator) -> list[Entry]:
     """One entry per change, in the order of the pages."""
     out: list[Entry] = []
     for c in changes:
-        loc = locator.where(c)
+        loc = c.where = locator.where(c)
         text = _sentence(c, loc)
         if text:
             out.append(Entry(text, c.page, c.kind))
