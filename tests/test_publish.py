@@ -105,7 +105,8 @@ def test_history_page_feed_and_stable_urls(env: tuple[Path, Settings, Store]) ->
     pipeline.publish(store, "承認者A", day=date(2024, 9, 4), settings=settings)
     public = Path(settings.public_dir)
     for ident in ("2024-09-02", "2024-09-04"):
-        assert (public / "editions" / ident / "index.html").is_file()
+        for output in ("index.html", "report.pdf", "history.html", "feed.xml"):
+            assert (public / "editions" / ident / output).is_file(), (ident, output)
     page = BeautifulSoup(
         (public / "editions" / "2024-09-04" / "history.html").read_text(), "html.parser"
     )

@@ -23,7 +23,7 @@ from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
 from .render.pdf import Prints, render_prints, write_prints
-from .report.site import Site, build_site
+from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
 
@@ -136,6 +136,8 @@ def build(
         raise_problems(site.problems)
     timings["model"] = time.perf_counter() - t
     prints = print_stage(site, settings, timings, progress) if pdf else None
+    if prints:
+        site.downloads = [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
     t = time.perf_counter()
     progress("write")
     out = Path(out)
@@ -145,6 +147,12 @@ def build(
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return BuildResult(site, out, files, timings, origin, findings, prints)
+
+
+def _download_label(name: str, lang: str, pages: int) -> str:
+    what = {"report.pdf": ("報告書", "Report"), "deck.pdf": ("会見資料", "Press deck")}
+    ja, en = what.get(name, (name, name))
+    return f"{ja}（PDF、{pages}ページ）" if lang == "ja" else f"{en} (PDF, {pages} pages)"
 
 
 def print_stage(

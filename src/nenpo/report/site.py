@@ -86,6 +86,7 @@ class Site:
     nav: list[Link]
     problems: list[Problem]
     internal: bool = False  # the staff-only portfolio pages: banner and noindex
+    downloads: list[Link] = field(default_factory=list)  # the PDFs, linked from the top page
 
     def page(self, ident: str) -> PageOut:
         return next(p for p in self.pages if p.id == ident)
