@@ -215,7 +215,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     )
     y = alt.Y(
         "value:Q",
-        title=f"{ind.name.get(lang)}（{ind.unit}）" if ind.unit else None,
+        title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if ind.unit_in(lang) else None,
         axis=_large_number_axis(pts, lang),
     )
     line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
@@ -241,7 +241,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         )
     )
     spec = alt.layer(line, points).properties(width=WIDTH, height=240).to_dict()
-    unit = ind.unit
+    unit = ind.unit_in(lang)
     alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
     date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
     table_rows = [
@@ -341,7 +341,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
         .mark_bar(color=PALETTE[1])
         .encode(
             y=alt.Y("category:N", sort=cats, title=None),
-            x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit}）"),
+            x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）"),
         )
         .properties(width=WIDTH - 80, height=max(60, 14 * len(rows)))
         .to_dict()
@@ -350,8 +350,8 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     if pts:
         hi = max(rows, key=lambda r: r["value"])
         lo = min(rows, key=lambda r: r["value"])
-        hv = _value_label(hi["value"], ind.unit, ind.decimals, lang)
-        lv = _value_label(lo["value"], ind.unit, ind.decimals, lang)
+        hv = _value_label(hi["value"], ind.unit_in(lang), ind.decimals, lang)
+        lv = _value_label(lo["value"], ind.unit_in(lang), ind.decimals, lang)
         if lang == "en":
             alt_text = (
                 f"{title} (bar chart), {len(rows)} categories: highest {hi['category']} "
@@ -375,7 +375,10 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
         spec=spec,
         alt=alt_text,
         table=DataTable(
-            [dim_name, f"値（{ind.unit}）" if lang == "ja" else f"Value ({ind.unit})"],
+            [
+                dim_name,
+                f"値（{ind.unit_in(lang)}）" if lang == "ja" else f"Value ({ind.unit_in(lang)})",
+            ],
             table_rows,
             [
                 [chart.dimension, "label", "date", "value"],
@@ -412,7 +415,7 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         x=alt.X(
             "value:Q",
             stack="zero",
-            title=f"{ind.name.get(lang)}（{ind.unit}）",
+            title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）",
             scale=alt.Scale(domain=[0, total], nice=False),
         ),
         order=alt.Order("order:Q"),
@@ -428,17 +431,17 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     )
     spec = bars.properties(width=WIDTH, height=48).to_dict()
     pts = [p for _, p in rows_]
-    total_text = _value_label(total, ind.unit, ind.decimals, lang)
+    total_text = _value_label(total, ind.unit_in(lang), ind.decimals, lang)
     if lang == "en":
         parts = ", ".join(
-            f"{r['category']} {_value_label(r['value'], ind.unit, ind.decimals, lang)}"
+            f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
             f" ({formats.number(r['share'], 0)}%)"
             for r in rows
         )
         alt_text = f"{title} (stacked bar chart), total {total_text}: {parts}."
     else:
         parts = "、".join(
-            f"{r['category']} {_value_label(r['value'], ind.unit, ind.decimals, lang)}"
+            f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
             f"（{formats.number(r['share'], 0)}%）"
             for r in rows
         )
@@ -450,9 +453,9 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         for r in rows
     ]
     cols = (
-        ["区分", f"値（{ind.unit}）", "構成比（%）"]
+        ["区分", f"値（{ind.unit_in(lang)}）", "構成比（%）"]
         if lang == "ja"
-        else ["Category", f"Value ({ind.unit})", "Share (%)"]
+        else ["Category", f"Value ({ind.unit_in(lang)})", "Share (%)"]
     )
     return ChartOut(
         id=chart.id,

@@ -148,6 +148,9 @@ class Indicator(Identified):
 
     name: I18n
     unit: str = Field(description="Unit as shown after a value: %, 人, 枚, 件, 時間/月, …")
+    unit_en: str | None = Field(
+        default=None, description="The unit in English outputs (people, cards, …); default: unit"
+    )
     direction: Literal["higher", "lower", "neutral"] = "neutral"
     decimals: int = 0
     source: Id
@@ -156,6 +159,10 @@ class Indicator(Identified):
     description: I18n | None = None
     dimensions: list[Id] = []
     targets: list[Target] = []
+
+    def unit_in(self, lang: str) -> str:
+        """The unit as printed in `lang`."""
+        return self.unit_en if lang == "en" and self.unit_en is not None else self.unit
 
 
 class DimensionValue(Base):

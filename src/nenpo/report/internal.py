@@ -356,7 +356,7 @@ class _Pages:
             last = data.value_at(ind_id, None)
 
             def value(v: float, ind: Indicator = ind) -> str:
-                return formats.with_unit(formats.number(v, ind.decimals), ind.unit, lang)
+                return formats.with_unit(formats.number(v, ind.decimals), ind.unit_in(lang), lang)
 
             latest = f"{value(last.value)}（{last.period.label('dot', lang)}）" if last else "—"
             targets = "、".join(f"{value(tg.value)}（{tg.date}）" for tg in ind.targets)

@@ -151,7 +151,7 @@ def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
     if ref.kind == "value":
         pt = _point(ref, data, ind.id, dims, "at")
         return Resolved(
-            _format_value(ref, pt.value, ind.unit, ind.decimals, lang),
+            _format_value(ref, pt.value, ind.unit_in(lang), ind.decimals, lang),
             pt.value,
             pt.illustrative,
             ind.id,
@@ -164,7 +164,7 @@ def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
         ref,
         a.value,
         b.value,
-        ind.unit,
+        ind.unit_in(lang),
         ind.decimals,
         a.illustrative or b.illustrative,
         lang,

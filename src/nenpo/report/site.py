@@ -309,7 +309,7 @@ def _indicator_block(
     facts = []
     if series:
         last = series[-1]
-        v = formats.with_unit(formats.number(last.value, ind.decimals), ind.unit, lang)
+        v = formats.with_unit(formats.number(last.value, ind.decimals), ind.unit_in(lang), lang)
         badge = f'<span class="badge">{ILLUSTRATIVE[lang]}</span>' if last.illustrative else ""
         facts.append(
             f"<dt>{ui['latest']}</dt><dd>{escape(v)}{badge}"
@@ -318,7 +318,7 @@ def _indicator_block(
     for tg in ind.targets:
         from ..model.periods import Period
 
-        v = formats.with_unit(formats.number(tg.value, ind.decimals), ind.unit, lang)
+        v = formats.with_unit(formats.number(tg.value, ind.decimals), ind.unit_in(lang), lang)
         badge = (
             f'<span class="badge">{ILLUSTRATIVE[lang]}</span>'
             if tg.provenance == "illustrative"
