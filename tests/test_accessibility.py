@@ -30,7 +30,8 @@ def _missing() -> str | None:
     return None
 
 
-def test_every_page_passes_axe(built_example: core.BuildResult) -> None:
+def axe_violations(result: core.BuildResult) -> list[str]:
+    """Run axe-core on every page of a build in chromium; skip (saying why) without the tools."""
     reason = _missing()
     if reason:
         print(f"SKIP reason: {reason}")
@@ -52,15 +53,20 @@ def test_every_page_passes_axe(built_example: core.BuildResult) -> None:
             ],
         )
         page = browser.new_page()
-        for p in built_example.site.pages:
-            page.goto((built_example.out / p.path).as_uri())
+        for p in result.site.pages:
+            page.goto((result.out / p.path).as_uri())
             page.add_script_tag(content=axe)
-            result = page.evaluate(
+            found = page.evaluate(
                 "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
                 TAGS,
             )
-            for v in result["violations"]:
+            for v in found["violations"]:
                 nodes = ", ".join(n["target"][0] for n in v["nodes"][:3])
                 failures.append(f"{p.path}: {v['id']} ({v['impact']}): {v['help']} — {nodes}")
         browser.close()
+    return failures
+
+
+def test_every_page_passes_axe(built_example: core.BuildResult) -> None:
+    failures = axe_violations(built_example)
     assert not failures, "\n".join(failures[:40])

@@ -40,8 +40,11 @@ def test_build_in_english(db: str, example_dir: Path, tmp_path: Path) -> None:
     doc = BeautifulSoup((tmp_path / "en" / "index.html").read_text(), "html.parser")
     assert doc.html["lang"] == "en"
     assert "Digital Agency" in doc.title.get_text()
-    refs = [r.get_text() for f in (tmp_path / "en").rglob("*.html")
-            for r in BeautifulSoup(f.read_text(), "html.parser").select("span.ref")]
+    refs = [
+        r.get_text()
+        for f in (tmp_path / "en").rglob("*.html")
+        for r in BeautifulSoup(f.read_text(), "html.parser").select("span.ref")
+    ]
     assert refs
     assert not [r for r in refs if any(u in r for u in "人枚件通")], "Japanese units in English"
 

@@ -241,30 +241,7 @@ def test_a_workspace_without_portfolio_says_so(runner: CliRunner, example_copy: 
 
 def test_internal_pages_pass_axe(internal: core.BuildResult) -> None:
     """The staff-only pages meet the same WCAG 2.2 AA bar as the public site."""
-    from .test_accessibility import AXE, CHROMIUM, TAGS, _missing
+    from .test_accessibility import axe_violations
 
-    reason = _missing()
-    if reason:
-        print(f"SKIP reason: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    axe = AXE.read_text(encoding="utf-8")
-    failures = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        page = browser.new_page()
-        for p in internal.site.pages:
-            page.goto((internal.out / p.path).as_uri())
-            page.add_script_tag(content=axe)
-            result = page.evaluate(
-                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                TAGS,
-            )
-            for v in result["violations"]:
-                nodes = ", ".join(n["target"][0] for n in v["nodes"][:3])
-                failures.append(f"{p.path}: {v['id']} ({v['impact']}): {v['help']} — {nodes}")
-        browser.close()
+    failures = axe_violations(internal)
     assert not failures, "\n".join(failures[:40])

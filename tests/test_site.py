@@ -181,8 +181,9 @@ def test_out_dir_not_made_by_nenpo_is_never_deleted(
     assert (precious / "notes.txt").read_text() == "keep me"
 
 
-def test_top_page_links_the_pdfs_and_states_the_period(pages: dict[str, BeautifulSoup],
-                                                       built_example: core.BuildResult) -> None:
+def test_top_page_links_the_pdfs_and_states_the_period(
+    pages: dict[str, BeautifulSoup], built_example: core.BuildResult
+) -> None:
     home = pages["index.html"]
     assert home.select_one("p.period").get_text() == "対象期間：2023年9月〜2024年8月"
     links = {a["href"]: a.get_text() for a in home.select("ul.downloads a")}
