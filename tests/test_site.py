@@ -191,3 +191,13 @@ def test_top_page_links_the_pdfs_and_states_the_period(
     for href in links:
         assert (built_example.out / href).is_file()
     assert "報告書（PDF、" in links["report.pdf"]
+
+
+def test_chart_specs_are_valid_vega_lite(built_example: core.BuildResult) -> None:
+    """Builds skip Altair's schema validation for speed; the specs are validated here instead."""
+    import altair as alt
+
+    assert built_example.site.charts
+    for chart in built_example.site.charts.values():
+        cls = alt.LayerChart if "layer" in chart.spec else alt.Chart
+        cls.from_dict(chart.spec, validate=True)  # raises on an invalid spec

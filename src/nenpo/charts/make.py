@@ -137,7 +137,11 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         text=alt.Text("share:Q", format=".1f"),
         color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
     )
-    spec = alt.layer(bars, text).properties(width=WIDTH, height=36 * len(wave_labels)).to_dict()
+    spec = (
+        alt.layer(bars, text)
+        .properties(width=WIDTH, height=36 * len(wave_labels))
+        .to_dict(validate=False)
+    )
     sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
     parts = [
         wl + colon + sep.join(f"{lab} {v}%" for lab, v in zip(labels, trow[1:], strict=True))
@@ -240,7 +244,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
             fill=alt.condition(alt.datum.kind == ill, alt.value("white"), alt.value(PALETTE[0])),
         )
     )
-    spec = alt.layer(line, points).properties(width=WIDTH, height=240).to_dict()
+    spec = alt.layer(line, points).properties(width=WIDTH, height=240).to_dict(validate=False)
     unit = ind.unit_in(lang)
     alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
     date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
@@ -344,7 +348,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
             x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）"),
         )
         .properties(width=WIDTH - 80, height=max(60, 14 * len(rows)))
-        .to_dict()
+        .to_dict(validate=False)
     )
     pts = [p for _, p in rows_]
     if pts:
@@ -429,7 +433,7 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
             legend=alt.Legend(orient="bottom", direction="horizontal"),
         )
     )
-    spec = bars.properties(width=WIDTH, height=48).to_dict()
+    spec = bars.properties(width=WIDTH, height=48).to_dict(validate=False)
     pts = [p for _, p in rows_]
     total_text = _value_label(total, ind.unit_in(lang), ind.decimals, lang)
     if lang == "en":

@@ -76,7 +76,9 @@ def heatmap(view: PortfolioView, lang: str, font: str) -> ChartOut:
         color=alt.condition(alt.datum.n >= 3, alt.value("#FFFFFF"), alt.value("#1A1A1C")),
     )
     spec = (
-        alt.layer(cells, text).properties(width=100 * len(cols), height=50 * len(areas)).to_dict()
+        alt.layer(cells, text)
+        .properties(width=100 * len(cols), height=50 * len(areas))
+        .to_dict(validate=False)
     )
     sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
     parts = []
@@ -135,7 +137,7 @@ def staffing(view: PortfolioView, lang: str, font: str) -> ChartOut:
             ),
         )
         .properties(width=WIDTH, height=260)
-        .to_dict()
+        .to_dict(validate=False)
     )
     fmt = formats.number
     parts = [
@@ -240,7 +242,7 @@ def rating_history(view: PortfolioView, lang: str, font: str) -> ChartOut:
     spec = (
         alt.layer(cells, text)
         .properties(width=60 * max(1, len(dates)), height=18 * len(names))
-        .to_dict()
+        .to_dict(validate=False)
     )
     worse = [r.name.get(lang) for r in view.rows if r.trend == "worse"]
     better = [r.name.get(lang) for r in view.rows if r.trend == "better"]
