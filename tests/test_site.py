@@ -105,7 +105,12 @@ def test_time_axis_labels_equal_observation_dates(
             indicator, where = chart_id.removeprefix("indicator-"), {}
         dates = [p.period.label("dot") for p in data.series(indicator, where)]  # type: ignore[arg-type]
         svg = str(fig.select_one("div.chart-image svg"))
-        assert axis_labels(svg, "X") == dates, chart_id
+        drawn = axis_labels(svg, "X")
+        if len(dates) <= 12:
+            assert drawn == dates, chart_id
+        else:  # crowded dates: every label drawn is an observation date, in order, none made up
+            assert drawn == [d for d in dates if d in drawn], chart_id
+            assert drawn[0] == dates[0] and len(drawn) >= len(dates) // 2, chart_id
         seen += 1
     assert seen >= 3
 
@@ -174,3 +179,25 @@ def test_out_dir_not_made_by_nenpo_is_never_deleted(
     with pytest.raises(BuildError, match="not made by nenpo"):
         core.replace_dir(precious, lambda d: [])
     assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_top_page_links_the_pdfs_and_states_the_period(
+    pages: dict[str, BeautifulSoup], built_example: core.BuildResult
+) -> None:
+    home = pages["index.html"]
+    assert home.select_one("p.period").get_text() == "対象期間：2023年9月〜2024年8月"
+    links = {a["href"]: a.get_text() for a in home.select("ul.downloads a")}
+    assert set(links) == {"report.pdf", "deck.pdf"}
+    for href in links:
+        assert (built_example.out / href).is_file()
+    assert "報告書（PDF、" in links["report.pdf"]
+
+
+def test_chart_specs_are_valid_vega_lite(built_example: core.BuildResult) -> None:
+    """Builds skip Altair's schema validation for speed; the specs are validated here instead."""
+    import altair as alt
+
+    assert built_example.site.charts
+    for chart in built_example.site.charts.values():
+        cls = alt.LayerChart if "layer" in chart.spec else alt.Chart
+        cls.from_dict(chart.spec, validate=True)  # raises on an invalid spec

@@ -69,3 +69,12 @@ def test_dims_key_round_trip() -> None:
     assert dims_key(dims) == "age_band=20-24;prefecture=13"
     assert parse_dims(dims_key(dims)) == dims
     assert dims_key({}) == "" and parse_dims("") == {}
+
+
+def test_locations_survive_the_store(store: Store, example_dir: Path) -> None:
+    loaded = core.load(example_dir, store)
+    where = store.read_locations()
+    assert where.places.keys() == loaded.where.places.keys()
+    chart = loaded.workspace.charts[0].id
+    assert where.of("charts", chart, "kind") == loaded.where.of("charts", chart, "kind")
+    assert where.of("charts", chart)[0] == "charts.yaml"

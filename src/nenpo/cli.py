@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__, core
 from .errors import NenpoError, WorkspaceError
@@ -24,6 +25,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_SHOWN = 100  # problems printed; a bad import can have thousands
 
 Workspace = Annotated[
     Path | None,
@@ -44,11 +46,13 @@ def handles_errors(fn: F) -> F:
                 "nothing was written:",
                 highlight=False,
             )
-            for p in exc.problems:
-                err.print(f"  {p}", highlight=False, markup=False)
+            for p in exc.problems[:MAX_SHOWN]:
+                err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+            if len(exc.problems) > MAX_SHOWN:
+                err.print(f"  … and {len(exc.problems) - MAX_SHOWN} more", highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except NenpoError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -75,8 +79,10 @@ def build(
     workspace: Workspace = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path("site"),
     lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+    force: Annotated[bool, typer.Option(help="Build even when the check finds errors")] = False,
+    pdf: Annotated[bool, typer.Option(help="Also write report.pdf and deck.pdf")] = True,
 ) -> None:
-    """Build the report as a static web site (loading WORKSPACE into the store first if given)."""
+    """Build the web site, report.pdf and deck.pdf (loading WORKSPACE into the store if given)."""
     store = core.store_for()
     with err.status("building…") as status:
         result = core.build(
@@ -85,13 +91,59 @@ def build(
             workspace,
             lang,
             progress=lambda stage: status.update(f"building: {stage}…"),
+            force=force,
+            pdf=pdf,
         )
+    _print_summary(result.findings)
     pages = len(result.site.pages)
     out.print(
         f"built {pages} pages and {len(result.site.charts)} charts into "
         f"{result.out}/ in {result.timings['total']:.2f} s",
         highlight=False,
     )
+    for p in result.prints.pdfs if result.prints else []:
+        out.print(f"  {p.name}: {p.pages} pages", highlight=False)
+
+
+@app.command()
+@handles_errors
+def check(
+    workspace: Workspace = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Check the report against its data; exit 7 when there are errors."""
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("--format must be text or json")
+    findings = core.check(core.store_for(), workspace)
+    errors = sum(f.severity == "error" for f in findings)
+    if fmt == "json":
+        doc = {
+            "errors": errors,
+            "warnings": len(findings) - errors,
+            "findings": [f.to_json() for f in findings],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for f in findings:
+            style = "red" if f.severity == "error" else "yellow"
+            where = f.file if f.line is None else f"{f.file}:{f.line}"
+            out.print(
+                f"{where}: [{style}]{f.severity}[/] [bold]{f.rule}[/] {escape(f.message)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            if f.hint:
+                out.print(f"    hint: {escape(f.hint)}", highlight=False, soft_wrap=True)
+        _print_summary(findings, always=True)
+    if errors:
+        raise typer.Exit(7)
+
+
+def _print_summary(findings: list[Any], always: bool = False) -> None:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if findings or always:
+        err.print(f"check: {errors} error(s), {warnings} warning(s)", highlight=False)
 
 
 @app.command()
@@ -173,6 +225,164 @@ def import_(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@app.command()
+@handles_errors
+def publish(
+    approver: Annotated[str, typer.Option(help="Who approved this edition (kept internal)")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="Edition date YYYY-MM-DD (default today)")
+    ] = None,
+    ident: Annotated[
+        str | None, typer.Option("--id", help="Edition id (default: the date)")
+    ] = None,
+    errata: Annotated[
+        Path | None, typer.Option(help="更新履歴 entries to publish (YAML, as --draft writes)")
+    ] = None,
+    entry: Annotated[
+        list[str] | None, typer.Option(help="An 更新履歴 entry (repeat for several)")
+    ] = None,
+    draft: Annotated[
+        Path | None, typer.Option(help="Only write the drafted 更新履歴 to this file")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the outputs")] = "ja",
+) -> None:
+    """Publish the store's content as a new immutable edition; 更新履歴 is drafted from the diff."""
+    from datetime import date as date_
+
+    from .publish import pipeline
+
+    entries = None
+    if errata is not None:
+        entries = pipeline.read_entries(errata)
+    elif entry:
+        entries = [pipeline.Entry(text, "history.html") for text in entry]
+    try:
+        when = date_.fromisoformat(day) if day else None
+    except ValueError:
+        raise typer.BadParameter(f"--date {day!r}: expected YYYY-MM-DD") from None
+    with err.status("publishing…") as status:
+        result = pipeline.publish(
+            core.store_for(),
+            approver,
+            day=when,
+            ident=ident,
+            entries=entries,
+            lang=lang,
+            draft_only=draft is not None,
+            progress=lambda stage: status.update(f"publishing: {stage}…"),
+        )
+    if draft is not None:
+        pipeline.write_entries(result.drafted, draft)
+        out.print(
+            f"drafted {len(result.drafted)} 更新履歴 entries into {draft}; edit them and "
+            f"publish with --errata {draft}",
+            highlight=False,
+        )
+        return
+    out.print(
+        f"published edition {result.edition.id} ({len(result.changes)} changes, "
+        f"{len(result.edition.entries)} 更新履歴 entries) into {result.path}",
+        highlight=False,
+    )
+    for e in result.edition.entries:
+        out.print(f"  • {e.text}", highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+@handles_errors
+def portfolio(
+    workspace: Workspace = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Also write the staff-only pages into this folder")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+) -> None:
+    """Show the portfolio (staff only): ratings by focus area, variances, staffing, findings."""
+    from .render.portfolio_text import print_view
+
+    store = core.store_for()
+    view = core.portfolio_view(store, workspace)
+    print_view(out, view, lang)
+    if out_dir is not None:
+        with err.status("building the portfolio pages…") as status:
+            result = core.build_portfolio(
+                store, out_dir, None, lang, progress=lambda s: status.update(f"portfolio: {s}…")
+            )
+        out.print(
+            f"wrote {len(result.site.pages)} staff-only pages into {result.out}/ "
+            "(internal: never publish them)",
+            highlight=False,
+        )
+    if view.findings:
+        raise typer.Exit(WorkspaceError.exit_code)
+
+
+@app.command()
+@handles_errors
+def diff(
+    a: Annotated[str, typer.Argument(help="Earlier edition id (or 'previous')")],
+    b: Annotated[str, typer.Argument(help="Later edition id (or 'latest')")] = "latest",
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Compare two editions unit by unit, naming the page or slide of each change."""
+    from .publish import pipeline
+
+    changes, entries = pipeline.diff(a, b)
+    if fmt == "json":
+        doc = {"changes": [c.to_json() for c in changes], "entries": [e.to_json() for e in entries]}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return
+    for c, e in zip(changes, entries, strict=False):
+        out.print(
+            f"{c.where} ({c.page}): {c.change} {c.kind} [{c.label}]",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        out.print(
+            f"    − {c.before}\n    + {c.after}", highlight=False, markup=False, soft_wrap=True
+        )
+        out.print(f"    更新履歴: {e.text}", highlight=False, markup=False, soft_wrap=True)
+    err.print(f"{len(changes)} change(s) from {a} to {b}", highlight=False)
+
+
+@app.command()
+@handles_errors
+def editions() -> None:
+    """List the published editions."""
+    from .publish.editions import list_editions
+
+    settings = get_settings()
+    for e in list_editions(Path(settings.editions_dir)):
+        out.print(
+            f"{e.id}  {e.date}  {len(e.entries)} 更新履歴 entries  (previous: {e.previous or '—'})",
+            highlight=False,
+        )
+
+
+@app.command()
+@handles_errors
+def allocate(
+    workspace: Workspace = None,
+    max_moves: Annotated[
+        int | None, typer.Option("--max-moves", help="Move limit (default: portfolio.yaml)")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the explanations: ja or en")] = "ja",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 60.0,
+) -> None:
+    """Recommend staff moves that minimise risk-weighted unmet demand (HiGHS MILP)."""
+    from .render.portfolio_text import plan_json, print_plan
+
+    plan = core.allocate(core.store_for(), workspace, max_moves, time_limit)
+    if as_json:
+        sys.stdout.write(json.dumps(plan_json(plan, lang), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_plan(out, plan, lang)
+    if plan.result.status == "infeasible":
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -12,21 +12,30 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import BuildError, Problem
+from .check import Finding, run_checks
+from .errors import BuildError, CheckFailed, Problem, WorkspaceError
 from .ingest import importer
 from .ingest.importer import ImportResult
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
+from .portfolio import rules as portfolio_rules
+from .portfolio.public import public_records, public_workspace
+from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
-from .report.site import Site, build_site
+from .render.pdf import Prints, render_prints, write_prints
+from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
+
+if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
+    from .portfolio.allocate import AllocationProblem, AllocationResult
 
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     pass
 
 
@@ -42,8 +51,25 @@ def load(workspace: Path, store: Store) -> Loaded:
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
     """
     loaded = read_workspace(workspace)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()))
+    # A milestone's original baseline never changes silently (rebaselines are recorded).
+    rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
+    if rebaselined:
+        raise WorkspaceError(rebaselined)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
+
+
+def check(store: Store, workspace: Path | None = None) -> list[Finding]:
+    """Run every check rule on a workspace folder (read, not stored) or on the store's content."""
+    if workspace is not None:
+        loaded = read_workspace(workspace)
+        return run_checks(loaded.workspace, loaded.where)
+    if store.is_empty():
+        loaded = read_workspace(bundled_example())
+        return run_checks(loaded.workspace, loaded.where)
+    ws = store.read()
+    assert ws is not None
+    return run_checks(ws, store.read_locations())
 
 
 def import_file(
@@ -93,6 +119,8 @@ class BuildResult:
     files: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     loaded_from: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    prints: Prints | None = None
 
 
 def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
@@ -118,9 +146,11 @@ def build(
     workspace: Path | None = None,
     lang: str = "ja",
     settings: Settings | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
+    force: bool = False,
+    pdf: bool = True,
 ) -> BuildResult:
-    """Build the static site into `out` from the store (loading `workspace` first if given)."""
+    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given)."""
     settings = settings or get_settings()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -133,18 +163,47 @@ def build(
         )
     timings["load"] = time.perf_counter() - t0
     t = time.perf_counter()
+    progress("check")
+    findings = run_checks(ws, store.read_locations())
+    if not force and any(f.severity == "error" for f in findings):
+        raise CheckFailed(findings)
+    timings["check"] = time.perf_counter() - t
+    t = time.perf_counter()
     progress("model")
-    site = build_site(ws, lang, settings.chart_font)
+    # Public outputs never see the portfolio, only the fields projects marked public.
+    site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
     if site.problems:
         raise_problems(site.problems)
     timings["model"] = time.perf_counter() - t
+    prints = print_stage(site, settings, timings, progress) if pdf else None
+    if prints:
+        site.downloads = [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
     t = time.perf_counter()
     progress("write")
     out = Path(out)
-    files = replace_dir(out, lambda tmp: write_site(site, tmp))
+    files = replace_dir(
+        out, lambda tmp: write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
+    )
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site, out, files, timings, origin)
+    return BuildResult(site, out, files, timings, origin, findings, prints)
+
+
+def _download_label(name: str, lang: str, pages: int) -> str:
+    what = {"report.pdf": ("報告書", "Report"), "deck.pdf": ("会見資料", "Press deck")}
+    ja, en = what.get(name, (name, name))
+    return f"{ja}（PDF、{pages}ページ）" if lang == "ja" else f"{en} (PDF, {pages} pages)"
+
+
+def print_stage(
+    site: Site, settings: Settings, timings: dict[str, float], progress: Progress = quiet
+) -> Prints:
+    """The `pdf` stage: report.pdf and deck.pdf (with deck.json) from the report model."""
+    t = time.perf_counter()
+    progress("pdf")
+    prints = render_prints(site, settings.chart_font, None if settings.pdf_parallel else False)
+    timings["pdf"] = time.perf_counter() - t
+    return prints
 
 
 MARKER = ".nenpo-build"
@@ -180,3 +239,99 @@ def raise_problems(problems: list[Problem]) -> None:
     """Stop a build on problems found while resolving references and charts."""
     lines = "\n".join(f"  {p}" for p in problems)
     raise BuildError(f"{len(problems)} problem(s) in the report's content:\n{lines}")
+
+
+# ── Portfolio (staff only) ───────────────────────────────────────────────────────────────────
+
+INTERNAL_MARKER = ".nenpo-internal"
+
+
+def portfolio_workspace(
+    store: Store, workspace: Path | None = None
+) -> tuple[Workspace, list[Problem]]:
+    """The workspace to analyse (loading `workspace` first if given) and the portfolio rules'
+    findings, located at file and line when the workspace was just read."""
+    if workspace is not None:
+        loaded = load(workspace, store)
+        return loaded.workspace, portfolio_rules.check(loaded)
+    ws, _origin = workspace_for_build(store, None)
+    return ws, portfolio_rules.budget_narratives(ws)
+
+
+def portfolio_view(store: Store, workspace: Path | None = None) -> PortfolioView:
+    """The portfolio view: ratings by focus area, variances, staffing, findings."""
+    ws, findings = portfolio_workspace(store, workspace)
+    return build_view(ws, findings)
+
+
+@dataclass
+class Plan:
+    """An allocation plan with the problem it answers and the projects' display names."""
+
+    problem: AllocationProblem
+    result: AllocationResult
+    names: dict[str, dict[str, str]]
+    illustrative: bool = False  # drawn from illustrative (例示値) portfolio data
+
+    def name(self, project: str, lang: str = "ja") -> str:
+        return self.names.get(lang, {}).get(project, project)
+
+
+def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: float = 60.0) -> Plan:
+    """Run the staff-allocation optimiser on a workspace's portfolio."""
+    from .portfolio.allocate import AllocationProblem
+    from .portfolio.allocate import solve as solve_allocation
+
+    view = build_view(ws)
+    problem = AllocationProblem.from_portfolio(view.portfolio, max_moves)
+    names = {lang: {p.id: p.name.get(lang) for p, _ in ws.all_projects()} for lang in ("ja", "en")}
+    result = solve_allocation(problem, time_limit=time_limit)
+    return Plan(problem, result, names, view.illustrative)
+
+
+def allocate(
+    store: Store,
+    workspace: Path | None = None,
+    max_moves: int | None = None,
+    time_limit: float = 60.0,
+) -> Plan:
+    """Recommend moves of people that minimise risk-weighted unmet demand (nenpo allocate)."""
+    ws, _findings = portfolio_workspace(store, workspace)
+    return plan_allocation(ws, max_moves, time_limit)
+
+
+def build_portfolio(
+    store: Store,
+    out: Path,
+    workspace: Path | None = None,
+    lang: str = "ja",
+    max_moves: int | None = None,
+    settings: Settings | None = None,
+    progress: Progress = quiet,
+) -> BuildResult:
+    """Write the staff-only portfolio pages into `out` (never over a public site)."""
+    from .report.internal import build_internal_site
+
+    settings = settings or get_settings()
+    out = Path(out)
+    if (out / MARKER).exists() and not (out / INTERNAL_MARKER).exists():
+        raise BuildError(
+            f"{out} holds a public site built by nenpo; write the staff-only portfolio pages "
+            "to another folder (they must never be published with the site)"
+        )
+    t0 = time.perf_counter()
+    progress("load")
+    ws, findings = portfolio_workspace(store, workspace)
+    view = build_view(ws, findings)
+    progress("allocate")
+    plan = plan_allocation(ws, max_moves)
+    progress("model")
+    site = build_internal_site(view, (plan.problem, plan.result), lang, settings.chart_font)
+
+    def write(tmp: Path) -> list[Path]:
+        (tmp / INTERNAL_MARKER).write_text("staff-only portfolio pages\n", encoding="utf-8")
+        return write_site(site, tmp)
+
+    progress("write")
+    files = replace_dir(out, write)
+    return BuildResult(site, out, files, {"total": time.perf_counter() - t0}, str(workspace))

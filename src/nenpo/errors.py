@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -76,3 +77,18 @@ def rel(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+class CheckFailed(NenpoError):
+    """`nenpo check` found errors; a build stops on them unless forced."""
+
+    exit_code = 7
+
+    def __init__(self, findings: list[Any]):
+        self.findings = findings
+        errors = [f for f in findings if f.severity == "error"]
+        lines = "\n".join(f"  {f}" for f in errors[:50])
+        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(
+            f"check found {len(errors)} error(s); fix them or build with --force:\n{lines}{more}"
+        )

@@ -32,6 +32,18 @@ class Settings(BaseSettings):
         description="Font family for chart text; must be installed (vl-convert draws blank text "
         "for an unknown font without an error).",
     )
+    editions_dir: str = Field(
+        default="editions",
+        description="Where published editions are kept (immutable; with internal snapshots).",
+    )
+    public_dir: str = Field(
+        default="public",
+        description="The public tree `nenpo publish` derives from the editions, for serving.",
+    )
+    pdf_parallel: bool = Field(
+        default=True,
+        description="Render deck.pdf in a second process beside report.pdf when a core is free.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
     port: int = Field(default=8000, description="Port `nenpo serve` listens on.")
 

@@ -22,6 +22,7 @@ from .svg import to_svg
 
 PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4", "#5A7BF9"]
 ILLUSTRATIVE = {"ja": "例示値", "en": "illustrative"}
+ACTUAL = {"ja": "実績", "en": "actual"}
 WIDTH = 560
 
 
@@ -136,16 +137,18 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         text=alt.Text("share:Q", format=".1f"),
         color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
     )
-    spec = alt.layer(bars, text).properties(width=WIDTH, height=36 * len(wave_labels)).to_dict()
-    unit = "%"
-    parts = []
-    for wl, trow in zip(wave_labels, table_rows, strict=True):
-        parts.append(
-            f"{wl}："
-            + "、".join(f"{lab} {v}{unit}" for lab, v in zip(labels, trow[1:], strict=True))
-        )
-    kind = "帯グラフ" if lang == "ja" else "stacked bar chart"
-    alt_text = f"{title}（{kind}）。" + "。".join(parts) + "。"
+    spec = (
+        alt.layer(bars, text)
+        .properties(width=WIDTH, height=36 * len(wave_labels))
+        .to_dict(validate=False)
+    )
+    sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
+    parts = [
+        wl + colon + sep.join(f"{lab} {v}%" for lab, v in zip(labels, trow[1:], strict=True))
+        for wl, trow in zip(wave_labels, table_rows, strict=True)
+    ]
+    head = f"{title}（帯グラフ）。" if lang == "ja" else f"{title} (stacked bar chart). "
+    alt_text = (head + stop.join(parts) + stop).strip()
     wave_col = "調査時期" if lang == "ja" else "Wave"
     return ChartOut(
         id=chart.id,
@@ -190,7 +193,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
             "date": p.period.start.isoformat(),
             "value": p.value,
             "label": lab,
-            "kind": ill if p.illustrative else ("実績" if lang == "ja" else "actual"),
+            "kind": ill if p.illustrative else ACTUAL[lang],
         }
         for p, lab in zip(pts, labels, strict=True)
     ]
@@ -207,46 +210,43 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
             values=ticks,
             labelExpr=f"{label_map}[+datum.value]",
             labelAngle=-90 if many else 0,
-            labelOverlap=False,
-            labelFontSize=9 if many else 11,
+            # Every tick is an observation date; where dates crowd, some labels are left out
+            # rather than drawn over each other (the data table lists every date).
+            labelOverlap="greedy" if many else False,
+            labelFontSize=10 if many else 11,
             grid=False,
         ),
     )
-    y = alt.Y("value:Q", title=f"{ind.name.get(lang)}（{ind.unit}）" if ind.unit else None)
+    y = alt.Y(
+        "value:Q",
+        title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if ind.unit_in(lang) else None,
+        axis=_large_number_axis(pts, lang),
+    )
     line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
+    actual = ACTUAL[lang]
+    illustrative = any(p.illustrative for p in pts)
+    # Illustrative points are red and hollow; the legend appears only when there are some.
+    kind_scale = alt.Scale(domain=[actual, ill], range=[PALETTE[0], "#D81B1B"])
+    legend = alt.Legend(orient="bottom") if illustrative else None
     points = (
         alt.Chart(alt.Data(values=rows))
-        .mark_point(size=50, filled=True)
+        .mark_point(size=60, strokeWidth=2)
         .encode(
             x=x,
             y=y,
-            shape=alt.Shape("kind:N", title=None, legend=alt.Legend(orient="bottom")),
-            color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[PALETTE[0], "#FE3939"])),
+            shape=alt.Shape(
+                "kind:N",
+                title=None,
+                legend=legend,
+                scale=alt.Scale(domain=[actual, ill], range=["circle", "diamond"]),
+            ),
+            color=alt.Color("kind:N", title=None, scale=kind_scale, legend=legend),
+            fill=alt.condition(alt.datum.kind == ill, alt.value("white"), alt.value(PALETTE[0])),
         )
     )
-    spec = alt.layer(line, points).properties(width=WIDTH, height=240).to_dict()
-    unit = ind.unit
-    illustrative = any(p.illustrative for p in pts)
-    kind = "折れ線グラフ" if lang == "ja" else "line chart"
-    if pts:
-        hi = max(pts, key=lambda p: p.value)
-        alt_text = (
-            f"{title}（{kind}）。{labels[0]}から{labels[-1]}までの{len(pts)}時点。"
-            f"{labels[0]}は{_value_label(pts[0].value, unit, ind.decimals, lang)}、"
-            f"{labels[-1]}は{_value_label(pts[-1].value, unit, ind.decimals, lang)}"
-            f"（最大は{hi.period.label('dot', lang)}の"
-            f"{_value_label(hi.value, unit, ind.decimals, lang)}）。"
-        )
-        if lang == "en":
-            alt_text = (
-                f"{title} ({kind}), {len(pts)} dates from {labels[0]} to {labels[-1]}: "
-                f"{_value_label(pts[0].value, unit, ind.decimals, lang)} at {labels[0]}, "
-                f"{_value_label(pts[-1].value, unit, ind.decimals, lang)} at {labels[-1]}."
-            )
-        if illustrative:
-            alt_text += f"一部は{ill}。" if lang == "ja" else " Some values are illustrative."
-    else:
-        alt_text = f"{title}（データなし）。"
+    spec = alt.layer(line, points).properties(width=WIDTH, height=240).to_dict(validate=False)
+    unit = ind.unit_in(lang)
+    alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
     date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
     table_rows = [
         [lab, formats.number(p.value, ind.decimals), ill if p.illustrative else ""]
@@ -276,6 +276,49 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     )
 
 
+def _large_number_axis(pts: list[Point], lang: str) -> alt.Axis | Any:
+    """Axis labels of large counts as readers write them: 8,000万 (ja), 80M (en)."""
+    if not pts or max(abs(p.value) for p in pts) < 1_000_000:
+        return alt.Undefined
+    if lang == "ja":
+        return alt.Axis(labelExpr="format(datum.value / 10000, ',') + '万'")
+    return alt.Axis(labelExpr="format(datum.value / 1000000, ',') + 'M'")
+
+
+def _timeseries_alt(
+    title: str, pts: list[Point], labels: list[str], unit: str, decimals: int, lang: str
+) -> str:
+    """Alt text of a line chart: span, first and last values, the peak, what is illustrative."""
+    if not pts:
+        return f"{title}（データなし）。" if lang == "ja" else f"{title} (no data)."
+    hi = max(range(len(pts)), key=lambda i: pts[i].value)
+    first = _value_label(pts[0].value, unit, decimals, lang)
+    last = _value_label(pts[-1].value, unit, decimals, lang)
+    peak = _value_label(pts[hi].value, unit, decimals, lang)
+    n_ill = sum(p.illustrative for p in pts)
+    if lang == "en":
+        text = (
+            f"{title} (line chart), {len(pts)} dates from {labels[0]} to {labels[-1]}: "
+            f"{first} at {labels[0]}, {last} at {labels[-1]}; highest {peak} at {labels[hi]}."
+        )
+        if n_ill:
+            text += (
+                " All values are illustrative."
+                if n_ill == len(pts)
+                else f" {n_ill} of {len(pts)} values are illustrative."
+            )
+        return text
+    text = (
+        f"{title}（折れ線グラフ）。{labels[0]}から{labels[-1]}までの{len(pts)}時点。"
+        f"{labels[0]}は{first}、{labels[-1]}は{last}（最大は{labels[hi]}の{peak}）。"
+    )
+    if n_ill:
+        text += (
+            "すべて例示値。" if n_ill == len(pts) else f"{len(pts)}時点のうち{n_ill}時点は例示値。"
+        )
+    return text
+
+
 def _at(chart: Chart) -> Period | None:
     return None if chart.date in (None, "latest") else Period.parse(chart.date)
 
@@ -286,7 +329,13 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     rows_ = data.breakdown(ind.id, chart.dimension, _at(chart), chart.where)
     when = rows_[0][1].period.label("long", lang) if rows_ else ""
     dim_name = data.dimensions[chart.dimension].name.get(lang)
-    title = _title(chart, f"{dim_name}別 {ind.name.get(lang)}（{when}）", lang)
+    title = _title(
+        chart,
+        f"{dim_name}別 {ind.name.get(lang)}（{when}）"
+        if lang == "ja"
+        else f"{ind.name.get(lang)} by {dim_name.lower()} ({when})",
+        lang,
+    )
     cats = [data.dimension_label(chart.dimension, c, lang) for c, _ in rows_]
     rows: list[dict[str, Any]] = [
         {"category": cat, "value": p.value} for cat, (_, p) in zip(cats, rows_, strict=True)
@@ -296,23 +345,31 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
         .mark_bar(color=PALETTE[1])
         .encode(
             y=alt.Y("category:N", sort=cats, title=None),
-            x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit}）"),
+            x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）"),
         )
         .properties(width=WIDTH - 80, height=max(60, 14 * len(rows)))
-        .to_dict()
+        .to_dict(validate=False)
     )
     pts = [p for _, p in rows_]
-    kind = "棒グラフ" if lang == "ja" else "bar chart"
     if pts:
         hi = max(rows, key=lambda r: r["value"])
         lo = min(rows, key=lambda r: r["value"])
-        alt_text = (
-            f"{title}（{kind}）。{len(rows)}区分。最大は{hi['category']}の"
-            f"{_value_label(hi['value'], ind.unit, ind.decimals, lang)}、最小は"
-            f"{lo['category']}の{_value_label(lo['value'], ind.unit, ind.decimals, lang)}。"
-        )
+        hv = _value_label(hi["value"], ind.unit_in(lang), ind.decimals, lang)
+        lv = _value_label(lo["value"], ind.unit_in(lang), ind.decimals, lang)
+        if lang == "en":
+            alt_text = (
+                f"{title} (bar chart), {len(rows)} categories: highest {hi['category']} "
+                f"{hv}, lowest {lo['category']} {lv}."
+            )
+        else:
+            alt_text = (
+                f"{title}（棒グラフ）。{len(rows)}区分。最大は{hi['category']}の{hv}、"
+                f"最小は{lo['category']}の{lv}。"
+            )
+        if any(p.illustrative for p in pts):
+            alt_text += " Illustrative values." if lang == "en" else "例示値を含む。"
     else:
-        alt_text = f"{title}（データなし）。"
+        alt_text = f"{title}（データなし）。" if lang == "ja" else f"{title} (no data)."
     table_rows = [[r["category"], formats.number(r["value"], ind.decimals)] for r in rows]
     return ChartOut(
         id=chart.id,
@@ -322,7 +379,10 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
         spec=spec,
         alt=alt_text,
         table=DataTable(
-            [dim_name, f"値（{ind.unit}）" if lang == "ja" else f"Value ({ind.unit})"],
+            [
+                dim_name,
+                f"値（{ind.unit_in(lang)}）" if lang == "ja" else f"Value ({ind.unit_in(lang)})",
+            ],
             table_rows,
             [
                 [chart.dimension, "label", "date", "value"],
@@ -342,7 +402,13 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         [data.dimension_label(chart.dimension, c, lang) for c, _ in rows_], chart.legend_labels
     )
     when = rows_[0][1].period.label("long", lang) if rows_ else ""
-    title = _title(chart, f"{ind.name.get(lang)}の構成（{when}）", lang)
+    title = _title(
+        chart,
+        f"{ind.name.get(lang)}の構成（{when}）"
+        if lang == "ja"
+        else f"{ind.name.get(lang)}: composition ({when})",
+        lang,
+    )
     total = sum(p.value for _, p in rows_) or 1.0
     rows: list[dict[str, Any]] = [
         {"category": lab, "value": p.value, "share": p.value / total * 100, "order": i, "bar": when}
@@ -350,7 +416,12 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     ]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("bar:N", title=None, axis=None),
-        x=alt.X("value:Q", stack="zero", title=f"{ind.name.get(lang)}（{ind.unit}）"),
+        x=alt.X(
+            "value:Q",
+            stack="zero",
+            title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）",
+            scale=alt.Scale(domain=[0, total], nice=False),
+        ),
         order=alt.Order("order:Q"),
     )
     bars = base.mark_bar().encode(
@@ -362,25 +433,33 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
             legend=alt.Legend(orient="bottom", direction="horizontal"),
         )
     )
-    spec = bars.properties(width=WIDTH, height=48).to_dict()
+    spec = bars.properties(width=WIDTH, height=48).to_dict(validate=False)
     pts = [p for _, p in rows_]
-    parts = "、".join(
-        f"{r['category']} {_value_label(r['value'], ind.unit, ind.decimals, lang)}"
-        f"（{formats.number(r['share'], 0)}%）"
-        for r in rows
-    )
-    kind = "積み上げ棒グラフ" if lang == "ja" else "stacked bar chart"
-    alt_text = (
-        f"{title}（{kind}）。合計{_value_label(total, ind.unit, ind.decimals, lang)}：{parts}。"
-    )
+    total_text = _value_label(total, ind.unit_in(lang), ind.decimals, lang)
+    if lang == "en":
+        parts = ", ".join(
+            f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
+            f" ({formats.number(r['share'], 0)}%)"
+            for r in rows
+        )
+        alt_text = f"{title} (stacked bar chart), total {total_text}: {parts}."
+    else:
+        parts = "、".join(
+            f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
+            f"（{formats.number(r['share'], 0)}%）"
+            for r in rows
+        )
+        alt_text = f"{title}（積み上げ棒グラフ）。合計{total_text}：{parts}。"
+    if any(p.illustrative for p in pts):
+        alt_text += " Illustrative values." if lang == "en" else "例示値を含む。"
     table_rows = [
         [r["category"], formats.number(r["value"], ind.decimals), formats.number(r["share"], 1)]
         for r in rows
     ]
     cols = (
-        ["区分", f"値（{ind.unit}）", "構成比（%）"]
+        ["区分", f"値（{ind.unit_in(lang)}）", "構成比（%）"]
         if lang == "ja"
-        else ["Category", f"Value ({ind.unit})", "Share (%)"]
+        else ["Category", f"Value ({ind.unit_in(lang)})", "Share (%)"]
     )
     return ChartOut(
         id=chart.id,

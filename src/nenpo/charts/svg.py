@@ -43,7 +43,12 @@ def _texts_under(el: ET.Element, role: str) -> list[str]:
     out: list[str] = []
     for g in el.iter(f"{SVG}g"):
         if role in _classes(g):
-            out.extend("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+            # Labels hidden to avoid overlap are kept in the SVG with opacity 0: not drawn.
+            out.extend(
+                "".join(t.itertext())
+                for t in g.iter(f"{SVG}text")
+                if t.get("opacity") not in ("0", "0.0")
+            )
     return out
 
 

@@ -2,13 +2,13 @@
 
 Layout (docs/workspace.md): nenpo.yaml, sources.yaml, focus_areas.yaml, projects.yaml,
 indicators.yaml, dimensions.yaml, surveys.yaml, charts.yaml, report.yaml, observations/*.csv,
-imports/*.yaml, content/**/*.md. Only nenpo.yaml is required.
+imports/*.yaml, content/**/*.md, deck.yaml (the press deck). Only nenpo.yaml is required.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,14 @@ from ..model.workspace import (
     Workspace,
 )
 from .crossref import cross_check
+from .deck import check_charts, check_references, read_deck
 from .importer import read_mapped
 from .mapping import mapping_from
 from .observations import Sourced, read_csv
 from .plan import Catalog
+from .portfolio import cross_check_portfolio, read_portfolio
 from .validate import items, no_duplicates, one
+from .where import Where
 from .yamlfile import Located, Path_, read_yaml
 
 LIST_FILES: dict[str, tuple[str, type[Any]]] = {
@@ -53,42 +56,6 @@ MAIN_KEYS: dict[str, type[Any]] = {
     "statement": Statement,
     "priority_plan": PriorityPlan,
 }
-
-
-@dataclass
-class Where:
-    """Where each object of a loaded workspace was defined: (kind, id) → (file, line)."""
-
-    places: dict[tuple[str, str], tuple[Located, Path_]] = field(default_factory=dict)
-
-    def add(self, kind: str, ident: str, src: Located, path: Path_) -> None:
-        self.places[(kind, ident)] = (src, path)
-
-    def of(self, kind: str, ident: str, *sub: str | int) -> tuple[str, int | None]:
-        """File and line of an object, or of a key inside it."""
-        if (kind, ident) not in self.places:
-            return ("", None)
-        src, path = self.places[(kind, ident)]
-        return (src.file, src.line((*path, *sub)))
-
-    def problem(
-        self,
-        kind: str,
-        ident: str,
-        sub: tuple[str | int, ...],
-        message: str,
-        field_: str | None = None,
-    ) -> Problem:
-        """A Problem located at a key inside a defined object."""
-        file, line = self.of(kind, ident, *sub)
-        return Problem(file, line, field_ if field_ is not None else _field(sub), message)
-
-
-def _field(sub: tuple[str | int, ...]) -> str | None:
-    out = ""
-    for k in sub:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out or None
 
 
 @dataclass
@@ -173,6 +140,10 @@ def read_workspace(root: Path) -> Loaded:
     data["chapters"] = chapters
     texts = _read_texts(root, chapters, report_src, where, problems)
     data["texts"] = texts
+    deck, deck_src = read_deck(root, problems)
+    data["deck"] = deck
+    chart_ids = {c.id for c in data["charts"]} | salvaged.get("charts", set())
+    check_charts(deck, deck_src, chart_ids, problems)
 
     dimensions = {d.id: d for d in [*builtin_dimensions(), *data["dimensions"]]}
     catalog = Catalog(
@@ -182,15 +153,20 @@ def read_workspace(root: Path) -> Loaded:
     )
     broken = {"indicators", "dimensions"} & set(salvaged)  # imports wait until these parse
     observations = _read_observations(root, catalog, problems, read_imports=not broken)
+    data["portfolio"] = read_portfolio(root, where, problems)
 
     # Cross-check what is valid even when other parts are not: all problems in one report.
     fields: dict[str, Any] = {**_defaults(), **{k: v for k, v in data.items() if v is not None}}
     partial = Workspace.model_construct(**fields)
     cross_check(partial, where, observations, problems, salvaged)
+    cross_check_portfolio(partial, where, problems)
     if problems or data.get("organisation") is None or data.get("report") is None:
         raise WorkspaceError(problems)
     ws = Workspace.model_validate({**data, "observations": []})
     ws.observations = [s.obs for s in observations]
+    check_references(ws, deck_src, problems)  # needs the whole, valid workspace's data
+    if problems:
+        raise WorkspaceError(problems)
     return Loaded(ws, root, where, observations)
 
 

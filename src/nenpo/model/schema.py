@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from ..ingest.mapping import ImportMapping
+from .deck import Deck
+from .portfolio import PortfolioSettings, ProjectPortfolio
 from .workspace import (
     Aim,
     Chapter,
@@ -45,6 +47,9 @@ def workspace_schema() -> dict[str, Any]:
             "additionalProperties": False,
         },
         "imports/*.yaml": ImportMapping.model_json_schema(),
+        "portfolio/portfolio.yaml": PortfolioSettings.model_json_schema(),
+        "portfolio/projects/*.yaml": _project_file_schema(),
+        "deck.yaml": Deck.model_json_schema(),
     }
     for name, model in (
         ("sources.yaml", Source),
@@ -56,9 +61,36 @@ def workspace_schema() -> dict[str, Any]:
         ("charts.yaml", Chart),
     ):
         files[name] = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
+    # Each file's schema is its own resource ($id) with its definitions hoisted to its top, so
+    # it can validate a file alone and "#/$defs/…" references resolve inside it.
+    files = {name: _resource(name, sub) for name, sub in files.items()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "nenpo workspace",
         "description": "One schema per workspace file",
         "properties": files,
     }
+
+
+def _resource(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+
+    def hoist(node: Any) -> Any:
+        if isinstance(node, dict):
+            for key, value in node.pop("$defs", {}).items():
+                defs[key] = hoist(value)
+            return {k: hoist(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [hoist(v) for v in node]
+        return node
+
+    body = hoist(schema)
+    return {"$id": f"urn:nenpo:workspace:{name}", **body, **({"$defs": defs} if defs else {})}
+
+
+def _project_file_schema() -> dict[str, Any]:
+    """A project's portfolio file: the file's name gives the project, so no `project:` key."""
+    schema = ProjectPortfolio.model_json_schema()
+    schema["properties"].pop("project")
+    schema["required"] = [r for r in schema.get("required", []) if r != "project"]
+    return schema

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 
 class I18n(BaseModel):
@@ -21,6 +23,13 @@ class I18n(BaseModel):
         if isinstance(data, str):
             return {"ja": data}
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The schema says what authors may write: a plain string (Japanese) or {ja, en}.
+        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
 
     def get(self, lang: str = "ja") -> str:
         """The text in `lang`, falling back to Japanese where no translation exists."""

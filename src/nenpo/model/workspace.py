@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .periods import Period
+from .portfolio import Portfolio
 from .text import I18n
 
 Provenance = Literal["real", "illustrative"]
@@ -147,6 +148,9 @@ class Indicator(Identified):
 
     name: I18n
     unit: str = Field(description="Unit as shown after a value: %, 人, 枚, 件, 時間/月, …")
+    unit_en: str | None = Field(
+        default=None, description="The unit in English outputs (people, cards, …); default: unit"
+    )
     direction: Literal["higher", "lower", "neutral"] = "neutral"
     decimals: int = 0
     source: Id
@@ -155,6 +159,10 @@ class Indicator(Identified):
     description: I18n | None = None
     dimensions: list[Id] = []
     targets: list[Target] = []
+
+    def unit_in(self, lang: str) -> str:
+        """The unit as printed in `lang`."""
+        return self.unit_en if lang == "en" and self.unit_en is not None else self.unit
 
 
 class DimensionValue(Base):
@@ -296,6 +304,10 @@ class Workspace(Base):
     chapters: list[Chapter] = []
     observations: list[Observation] = []
     texts: dict[str, str] = Field(default={}, description="Markdown files by workspace path")
+    portfolio: Portfolio | None = Field(
+        default=None, description="Staff-only portfolio (portfolio/); internal by default"
+    )
+    deck: Deck | None = Field(default=None, description="会見資料 (press deck): deck.yaml")
 
     def all_projects(self) -> list[tuple[Project, Project | None]]:
         """Every project and sub-project with its parent, depth first in file order."""
@@ -309,3 +321,9 @@ class Workspace(Base):
         for p in self.projects:
             walk(p, None)
         return out
+
+
+# The deck's models build on Base above, so they are imported (and Workspace completed) last.
+from .deck import Deck  # noqa: E402
+
+Workspace.model_rebuild()

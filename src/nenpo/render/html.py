@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..charts import ChartOut
+from ..model.periods import Period
 from ..report.site import UI, PageOut, Site
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -35,6 +36,10 @@ TEXT = {
         "実際の数値ではありません。",
         "skip": "本文へ移動",
         "nav": "目次",
+        "colon": "：",
+        "open": "（",
+        "close": "）",
+        "sep": "、",
     },
     "en": {
         "table": "Data table",
@@ -46,6 +51,10 @@ TEXT = {
         "illustrative_note": "Values marked 'illustrative' are examples, not published figures.",
         "skip": "Skip to content",
         "nav": "Contents",
+        "colon": ": ",
+        "open": " (",
+        "close": ")",
+        "sep": "; ",
     },
 }
 
@@ -76,8 +85,17 @@ def render_page(site: Site, page: PageOut) -> str:
         ui=UI[site.lang],
         body=Markup(page.body),
         root=root,
+        period=_period(site),
     )
     return html.replace(ROOT, root)
+
+
+def _period(site: Site) -> str:
+    """The report period as readers write it: 2023年9月〜2024年8月, September 2023 – August 2024."""
+    r = site.ws.report
+    start = Period(r.period_start.replace(day=1), "month").label("long", site.lang)
+    end = Period(r.period_end.replace(day=1), "month").label("long", site.lang)
+    return f"{start}〜{end}" if site.lang == "ja" else f"{start} – {end}"
 
 
 def csv_bytes(rows: list[list[object]]) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -63,16 +65,54 @@ def wareki_year(d: date) -> tuple[str, int]:
 def wareki(period: Period) -> str:
     """Period in 和暦: 令和6年7月, 令和元年5月1日, 令和5年度."""
     d = period.start
-    if period.precision == "fiscal_year":
-        # A fiscal year is named after the era year in which it starts (April).
-        era, y = wareki_year(d)
-        return f"{era}{_year(y)}年度"
-    era, y = wareki_year(d)
-    if period.precision == "year":
-        return f"{era}{_year(y)}年"
+    if period.precision in ("year", "fiscal_year"):
+        # A year that saw two eras is named by the later one (2019 → 令和元年, FY2019 → 令和元年度,
+        # as official documents wrote it), i.e. by the era in effect on 31 December.
+        era, y = wareki_year(date(d.year, 12, 31))
+        suffix = "年度" if period.precision == "fiscal_year" else "年"
+        return f"{era}{_year(y)}{suffix}"
+    # A month that began just before 明治 (1868-10) is named by the era it ends in.
+    era, y = wareki_year(max(d, ERAS[-1][2]) if period.precision == "month" else d)
     if period.precision == "month":
         return f"{era}{_year(y)}年{d.month}月"
     return f"{era}{_year(y)}年{d.month}月{d.day}日"
+
+
+_WAREKI = re.compile(
+    r"^(?P<era>明治|大正|昭和|平成|令和)(?P<year>元|\d{1,3})年(?P<fy>度)?"
+    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?(?P<end>末)?$"
+)
+
+
+def parse_wareki(text: str) -> Period:
+    """令和6年7月(末) → 2024-07, 令和元年5月1日 → 2019-05-01, 令和5年度 → FY2023 (inverse of
+    `wareki`); a date outside its era (平成31年5月1日) is an error."""
+    m = _WAREKI.match(unicodedata.normalize("NFKC", text).strip())
+    if not m or (m["fy"] and m["month"]):
+        raise ValueError(f"{text!r} is not a Japanese-era date such as 令和6年7月 or 令和5年度")
+    starts = {name: start for name, _en, start in ERAS}
+    start = starts[m["era"]]
+    year = start.year + (1 if m["year"] == "元" else int(m["year"])) - 1
+    if year < start.year or (m["year"] != "元" and int(m["year"]) < 1):
+        raise ValueError(f"{text!r}: no year 0 in an era")
+    later = [s for _n, _e, s in ERAS if s > start]
+    era_end = min(later) if later else date.max
+    if m["fy"]:
+        period = Period(date(year, 4, 1), "fiscal_year")
+    elif m["day"]:
+        period = Period(date(year, int(m["month"]), int(m["day"])), "day")
+    elif m["month"]:
+        period = Period(date(year, int(m["month"]), 1), "month")
+    else:
+        period = Period(date(year, 1, 1), "year")
+    # The period must overlap the era (平成31年度 and 令和元年度 are both FY2019).
+    first, last = period.start, period.end
+    if last < start or first >= era_end:
+        raise ValueError(
+            f"{text!r} is outside the {m['era']} era ({start.isoformat()} to "
+            f"{era_end.isoformat() if later else 'now'})"
+        )
+    return period
 
 
 def _year(y: int) -> str:

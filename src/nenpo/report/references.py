@@ -7,7 +7,9 @@ against the data at build time, so a number in prose can never disagree with the
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shlex
 from dataclasses import dataclass, field
 
 from ..errors import BuildError
@@ -18,10 +20,10 @@ from .data import Data, Point
 PATTERN = re.compile(r"\{\{(.*?)\}\}", re.S)
 KINDS = ("value", "change", "share", "share_change", "first", "last", "chart")
 OPTIONS = {
-    "value": {"at", "format", "decimals", "unit"},
-    "change": {"from", "to", "format", "decimals", "unit"},
-    "share": {"wave", "decimals", "unit"},
-    "share_change": {"from", "to", "format", "decimals"},
+    "value": {"at", "format", "decimals", "unit", "text"},
+    "change": {"from", "to", "format", "decimals", "unit", "text"},
+    "share": {"wave", "decimals", "unit", "text"},
+    "share_change": {"from", "to", "format", "decimals", "text"},
     "first": {"format"},
     "last": {"format"},
     "chart": set(),
@@ -51,12 +53,18 @@ class Resolved:
     illustrative: bool
     indicator: str | None = None
     period: str | None = None
+    computed: str | None = None  # the text from the data, when `text=` overrides it
+    unit: str = ""
 
 
 def parse(inner: str) -> Reference:
     """Parse the inside of {{ … }}; raise ReferenceError_ saying what was expected."""
     raw = "{{" + inner + "}}"
-    parts = inner.split()
+    try:
+        # shlex: option values may be quoted, e.g. text="国民の約75%"
+        parts = shlex.split(inner)
+    except ValueError as exc:
+        raise ReferenceError_(f"{raw}: {exc}") from None
     if len(parts) < 2:
         raise ReferenceError_(
             f"{raw}: expected {{{{ KIND TARGET [key=value …] }}}} with KIND one "
@@ -99,7 +107,19 @@ def _decimals(ref: Reference, default: int) -> int:
 
 
 def resolve(ref: Reference, data: Data, lang: str = "ja") -> Resolved:
-    """The value a reference stands for and its text; raise ReferenceError_ if it has none."""
+    """The value a reference stands for and its text; raise ReferenceError_ if it has none.
+
+    With `text="…"` the hand-written text is shown instead of the computed one; `nenpo check`
+    compares the two (rule override-text).
+    """
+    res = _resolve(ref, data, lang)
+    override = ref.options.get("text")
+    if override is None:
+        return res
+    return dataclasses.replace(res, text=override, computed=res.text)
+
+
+def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
     if ref.kind == "chart":
         raise ReferenceError_(f"{ref.raw}: a chart reference stands alone on its own line")
     if ref.kind in ("share", "share_change"):
@@ -131,11 +151,12 @@ def resolve(ref: Reference, data: Data, lang: str = "ja") -> Resolved:
     if ref.kind == "value":
         pt = _point(ref, data, ind.id, dims, "at")
         return Resolved(
-            _format_value(ref, pt.value, ind.unit, ind.decimals, lang),
+            _format_value(ref, pt.value, ind.unit_in(lang), ind.decimals, lang),
             pt.value,
             pt.illustrative,
             ind.id,
             pt.period.key,
+            unit=ind.unit,
         )
     a = _point(ref, data, ind.id, dims, "from")
     b = _point(ref, data, ind.id, dims, "to")
@@ -143,7 +164,7 @@ def resolve(ref: Reference, data: Data, lang: str = "ja") -> Resolved:
         ref,
         a.value,
         b.value,
-        ind.unit,
+        ind.unit_in(lang),
         ind.decimals,
         a.illustrative or b.illustrative,
         lang,
@@ -192,18 +213,19 @@ def _change(
         diff = b - a
         suffix = "PT" if fmt == "pt" else ("ポイント" if lang == "ja" else " points")
         text = formats.number(diff, dec, sign=True) + suffix
-        return Resolved(text, diff, illustrative, ind, period)
+        return Resolved(text, diff, illustrative, ind, period, unit="pt")
     if fmt == "percent":
         if a == 0:
             raise ReferenceError_(f"{ref.raw}: no percent change from zero")
         rel = (b - a) / abs(a) * 100
-        return Resolved(formats.number(rel, dec, sign=True) + "%", rel, illustrative, ind, period)
+        text = formats.number(rel, dec, sign=True) + "%"
+        return Resolved(text, rel, illustrative, ind, period, unit="relative%")
     if fmt == "number":
         diff = b - a
         text = formats.number(diff, dec, sign=True)
         if ref.options.get("unit") != "no":
             text = formats.with_unit(text, unit, lang)
-        return Resolved(text, diff, illustrative, ind, period)
+        return Resolved(text, diff, illustrative, ind, period, unit=unit)
     raise ReferenceError_(f"{ref.raw}: format must be pt, point, percent or number")
 
 
@@ -242,7 +264,9 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
         v = share(ref.options.get("wave"))
         text = formats.number(v, _decimals(ref, 1))
         text = text if ref.options.get("unit") == "no" else text + "%"
-        return Resolved(text, v, illustrative, f"{sid}.{qid}.{oid}", ref.options.get("wave"))
+        return Resolved(
+            text, v, illustrative, f"{sid}.{qid}.{oid}", ref.options.get("wave"), unit="%"
+        )
     if "from" not in ref.options or "to" not in ref.options:
         raise ReferenceError_(f"{ref.raw}: a share_change needs from= and to= (wave ids)")
     a, b = share(ref.options["from"]), share(ref.options["to"])

@@ -14,6 +14,7 @@ from ..charts import ChartOut, make_chart
 from ..errors import Problem
 from ..model.text import I18n
 from ..model.workspace import Chapter, Chart, FocusArea, Project, Workspace
+from ..portfolio.public import PublicRecord
 from . import formats
 from .data import Data
 from .markdown import ILLUSTRATIVE, RenderEnv, render, strip_front_matter
@@ -84,14 +85,19 @@ class Site:
     charts: dict[str, ChartOut]
     nav: list[Link]
     problems: list[Problem]
+    internal: bool = False  # the staff-only portfolio pages: banner and noindex
+    downloads: list[Link] = field(default_factory=list)  # the PDFs, linked from the top page
 
     def page(self, ident: str) -> PageOut:
         return next(p for p in self.pages if p.id == ident)
 
 
 class _Builder:
-    def __init__(self, ws: Workspace, lang: str, font: str):
+    def __init__(
+        self, ws: Workspace, lang: str, font: str, public: dict[str, PublicRecord] | None = None
+    ):
         self.ws, self.lang, self.font = ws, lang, font
+        self.public = public or {}  # portfolio fields projects marked public
         self.data = Data(ws)
         self.ui = UI[lang]
         self.problems: list[Problem] = []
@@ -192,9 +198,14 @@ def _translated(path: str, lang: str) -> str:
     return f"{head}/{lang}/{name}" if head else f"{lang}/{name}"
 
 
-def build_site(ws: Workspace, lang: str = "ja", font: str = "Noto Sans CJK JP") -> Site:
-    """The whole report as pages, from a validated workspace."""
-    b = _Builder(ws, lang, font)
+def build_site(
+    ws: Workspace,
+    lang: str = "ja",
+    font: str = "Noto Sans CJK JP",
+    public_portfolio: dict[str, PublicRecord] | None = None,
+) -> Site:
+    """The whole report as pages, from a validated workspace (and public portfolio fields)."""
+    b = _Builder(ws, lang, font, public_portfolio)
     pages: list[PageOut] = []
     nav: list[Link] = []
     home = PageOut("home", "index.html", ws.report.title.get(lang), "home")
@@ -261,6 +272,11 @@ def _project_pages(
     parts.append("</p>")
     if p.summary:
         parts.append(f"<p>{escape(b.t(p.summary))}</p>")
+    if p.id in b.public:
+        from .public_portfolio import public_block
+
+        parts.append(public_block(b.public[p.id], b.lang))
+        page.illustrative |= b.public[p.id].illustrative
     path = f"content/projects/{p.id}.md"
     if path in b.ws.texts:
         parts.append(b.markdown(path, page))
@@ -293,7 +309,7 @@ def _indicator_block(
     facts = []
     if series:
         last = series[-1]
-        v = formats.with_unit(formats.number(last.value, ind.decimals), ind.unit, lang)
+        v = formats.with_unit(formats.number(last.value, ind.decimals), ind.unit_in(lang), lang)
         badge = f'<span class="badge">{ILLUSTRATIVE[lang]}</span>' if last.illustrative else ""
         facts.append(
             f"<dt>{ui['latest']}</dt><dd>{escape(v)}{badge}"
@@ -302,7 +318,7 @@ def _indicator_block(
     for tg in ind.targets:
         from ..model.periods import Period
 
-        v = formats.with_unit(formats.number(tg.value, ind.decimals), ind.unit, lang)
+        v = formats.with_unit(formats.number(tg.value, ind.decimals), ind.unit_in(lang), lang)
         badge = (
             f'<span class="badge">{ILLUSTRATIVE[lang]}</span>'
             if tg.provenance == "illustrative"

@@ -12,12 +12,15 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspe
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
+from ..ingest.where import Where
 from ..model.periods import Period
 from ..model.workspace import Observation, Result, Survey, Workspace
 from . import schema as t
 from .migrate import upgrade
+from .portfolio import read_baselines, read_portfolio, write_portfolio
 
-DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan")
+DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan", "deck")
+LOCATIONS = "locations"  # document key: where each object was written, for check's file:line
 SIMPLE = {
     "sources": t.source,
     "focus_areas": t.focus_area,
@@ -69,13 +72,15 @@ class Store:
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 
-    def replace(self, ws: Workspace, origin: str) -> None:
-        """Replace the stored workspace with `ws`, all or nothing."""
+    def replace(self, ws: Workspace, origin: str, where: Where | None = None) -> None:
+        """Replace the stored workspace (and where its parts were written), all or nothing."""
         try:
             with self.engine.begin() as conn:
                 for table in t.ALL_TABLES:
                     conn.execute(delete(table))
                 self._insert_documents(conn, ws)
+                if where is not None:
+                    _insert(conn, t.document, [{"key": LOCATIONS, "data": where.to_json()}])
                 for key, table in SIMPLE.items():
                     rows = [
                         {"id": o.id, "position": i, "data": o.model_dump(mode="json")}
@@ -100,6 +105,7 @@ class Store:
                 self._insert_surveys(conn, ws.surveys)
                 _insert(conn, t.text, [{"path": p, "body": b} for p, b in ws.texts.items()])
                 _insert(conn, t.observation, [_observation_row(o) for o in ws.observations])
+                write_portfolio(conn, ws.portfolio)
                 conn.execute(
                     insert(t.load_log).values(
                         loaded_at=datetime.now(UTC),
@@ -156,7 +162,10 @@ class Store:
     def read(self) -> Workspace | None:
         """The stored workspace, or None when the store is empty."""
         with self.engine.connect() as conn:
-            docs = {r.key: r.data["value"] for r in conn.execute(select(t.document))}
+            docs = {
+                r.key: r.data["value"]
+                for r in conn.execute(select(t.document).where(t.document.c.key.in_(DOCUMENT_KEYS)))
+            }
             if not docs:
                 return None
             data: dict[str, Any] = {k: v for k, v in docs.items() if v is not None}
@@ -181,6 +190,7 @@ class Store:
                 )
                 for r in conn.execute(select(t.observation).order_by(t.observation.c.id))
             ]
+            data["portfolio"] = read_portfolio(conn)
         return Workspace.model_validate(data)
 
     def _read_surveys(self, conn: Any) -> list[dict[str, Any]]:
@@ -211,6 +221,19 @@ class Store:
             data["results"] = [x.model_dump() for x in results]
             out.append(data)
         return out
+
+    def baselines(self) -> dict[tuple[str, str], tuple[Any, list[dict[str, Any]]]]:
+        """Each stored milestone's original baseline and recorded rebaselines."""
+        with self.engine.connect() as conn:
+            return read_baselines(conn)
+
+    def read_locations(self) -> Where:
+        """Where each stored object was written (file and line), as of the last load."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.document.c.data).where(t.document.c.key == LOCATIONS)
+            ).first()
+        return Where.from_json(row.data) if row else Where()
 
     def last_load(self) -> dict[str, Any] | None:
         """When and from where the store was last loaded, with the content hash."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -109,8 +110,95 @@ load_log = Table(
     Column("content_hash", String(64), nullable=False),
 )
 
+# The portfolio (staff only; migration 0002). Facts that analytics query are columns; texts
+# (names, narratives, reasons) and short lists stay JSON in the row they belong to.
+portfolio_settings = Table(
+    "portfolio_settings",
+    metadata,
+    Column("key", String(ID), primary_key=True),
+    Column("data", JSON, nullable=False),
+)
+portfolio_project = Table(
+    "portfolio_project",
+    metadata,
+    Column("project_id", String(ID), ForeignKey("project.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("provenance", String(20), nullable=False),
+    Column("phase", String(20), nullable=False),
+    Column("min_fte", Float, nullable=False),
+    Column("public", JSON, nullable=False),
+)
+milestone = Table(
+    "milestone",
+    metadata,
+    Column("project_id", String(ID), ForeignKey("portfolio_project.project_id"), primary_key=True),
+    Column("milestone_id", String(ID), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name", JSON, nullable=False),
+    Column("baseline", Date, nullable=False),
+    Column("forecast", Date),
+    Column("actual", Date),
+    Column("rebaselines", JSON, nullable=False),
+)
+budget_year = Table(
+    "budget_year",
+    metadata,
+    Column("project_id", String(ID), ForeignKey("portfolio_project.project_id"), primary_key=True),
+    Column("fiscal_year", String(20), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("baseline", BigInteger, nullable=False),
+    Column("forecast", BigInteger),
+    Column("actual", BigInteger),
+    Column("narrative", JSON),
+)
+risk_assessment = Table(
+    "risk_assessment",
+    metadata,
+    Column("project_id", String(ID), ForeignKey("portfolio_project.project_id"), primary_key=True),
+    Column("assessed_on", Date, primary_key=True),
+    Column("rating", String(20), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("narrative", JSON, nullable=False),
+)
+staffing_demand = Table(
+    "staffing_demand",
+    metadata,
+    Column("project_id", String(ID), ForeignKey("portfolio_project.project_id"), primary_key=True),
+    Column("skill", String(20), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("fte", Float, nullable=False),
+)
+person = Table(
+    "person",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("capacity", Float, nullable=False),
+    Column("skills", JSON, nullable=False),
+)
+allocation = Table(
+    "allocation",
+    metadata,
+    Column("person_id", String(ID), ForeignKey("person.id"), primary_key=True),
+    Column("project_id", String(ID), ForeignKey("project.id"), primary_key=True),
+    Column("skill", String(20), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("fte", Float, nullable=False),
+)
+PORTFOLIO_TABLES = [
+    allocation,
+    person,
+    staffing_demand,
+    risk_assessment,
+    budget_year,
+    milestone,
+    portfolio_project,
+    portfolio_settings,
+]
+
 # Delete order: children before parents.
 ALL_TABLES = [
+    *PORTFOLIO_TABLES,
     observation,
     survey_share,
     survey,

@@ -1,0 +1,114 @@
+"""The rule registry and the runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..ingest.where import Where
+from ..model.workspace import Workspace
+from ..report.data import Data
+from .findings import Finding, Severity
+
+# Every rule: id → (severity, what it catches). docs/check.md explains each with an example.
+RULES: dict[str, tuple[Severity, str]] = {
+    "legend-labels": (
+        "error",
+        "a hand-set legend differs from the survey's options or the "
+        "dimension's values, or their order",
+    ),
+    "axis-labels": ("error", "a hand-set time-axis label differs from the observation dates"),
+    "chart-title": ("warning", "a hand-set chart title does not name what the chart shows"),
+    "missing-alt": ("error", "a chart's hand-set alt text is empty or too short to describe it"),
+    "missing-source": (
+        "warning",
+        "a source of real figures gives neither an address nor a "
+        "publisher, so a reader cannot look the figure up",
+    ),
+    "missing-licence": ("warning", "a source used in the report has no licence"),
+    "unknown-reference": (
+        "error",
+        "a reference to an unknown indicator, survey, option, date "
+        "or chart, or a reference that cannot be read",
+    ),
+    "override-text": (
+        "error",
+        "a figure given by hand in a reference (text=) disagrees with the value it stands for",
+    ),
+    "prose-number": (
+        "error",
+        "a number typed in prose contradicts a value referenced in the same paragraph (same unit)",
+    ),
+    "unlinked-number": ("warning", "a number typed in prose matches no data at all"),
+    "illustrative-unlabelled": (
+        "error",
+        "a number typed in prose matches only illustrative "
+        "values, so it would not be labelled 例示値",
+    ),
+    "shares-sum": ("error", "one question's shares in one wave do not sum to 100 within rounding"),
+    "stale-data": (
+        "warning",
+        "data shown in the report ends more than a year before the end of the report period",
+    ),
+    "target-direction": (
+        "error",
+        "a target lies on the wrong side of the current value for the indicator's direction",
+    ),
+    "heading-mismatch": ("error", "a page's own heading differs from its title in report.yaml"),
+    "missing-explanation": (
+        "warning",
+        "a chart or list follows a heading with no text explaining it",
+    ),
+    "budget-narrative": (
+        "error",
+        "a budget variance above the portfolio's threshold (5% by default) has no narrative",
+    ),
+}
+
+
+@dataclass
+class Context:
+    """What rules look at: the workspace, where its parts were written, the data indexes."""
+
+    ws: Workspace
+    where: Where
+    data: Data
+
+    def finding(
+        self, rule: str, file: str, line: int | None, message: str, hint: str = ""
+    ) -> Finding:
+        """A finding of `rule`, with the rule's severity."""
+        return Finding(file, line, rule, RULES[rule][0], message, hint)
+
+    def at(
+        self,
+        rule: str,
+        kind: str,
+        ident: str,
+        sub: tuple[str | int, ...],
+        message: str,
+        hint: str = "",
+    ) -> Finding:
+        """A finding located at a key of a defined object."""
+        file, line = self.where.of(kind, ident, *sub)
+        return self.finding(rule, file, line, message, hint)
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+def _checks() -> list[Check]:
+    from . import charts, data, portfolio, prose
+
+    return [*charts.CHECKS, *prose.CHECKS, *data.CHECKS, *portfolio.CHECKS]
+
+
+def run_checks(
+    ws: Workspace, where: Where | None = None, extra: Iterable[Check] = ()
+) -> list[Finding]:
+    """Every finding for a workspace, errors first, then by file and line."""
+    ctx = Context(ws, where or Where(), Data(ws))
+    found: list[Finding] = []
+    for check in [*_checks(), *extra]:
+        found.extend(check(ctx))
+    return sorted(set(found), key=lambda f: (f.severity != "error", f.file, f.line or 0, f.rule))

@@ -1,0 +1,1 @@
+"""Portfolio analytics (staff only): ratings, variances, staffing, rules and the optimiser."""

@@ -1,0 +1,122 @@
+"""更新履歴 entries drafted from a diff, in the seed's words:
+「16ページ、デジタル社会の賛同の凡例に誤りがありましたので修正しました(正:A良いと思う、…)」.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .diff import Change
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass
+class Entry:
+    """One line of the revision history, linking to the page it is about."""
+
+    text: str
+    page: str  # site path of the changed page
+    kind: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Locator:
+    """Names where a change is as errata do: the deck slide or report page, else the page title.
+
+    Page numbers come from `pages.json`, written beside the PDFs when they are built:
+    {"deck": {unit key or site path: slide}, "report": {unit key or site path: page}}.
+    """
+
+    def __init__(self, site_dir: Path | None = None):
+        self.maps: dict[str, dict[str, int]] = {}
+        f = site_dir / "pages.json" if site_dir else None
+        if f and f.is_file():
+            self.maps = json.loads(f.read_text(encoding="utf-8"))
+
+    def where(self, c: Change) -> str:
+        chart = (
+            c.key.split(":")[-1]
+            if c.kind in ("legend", "axis", "chart-title", "chart-data", "chart")
+            else None
+        )
+        for output in ("deck", "report"):
+            pages = self.maps.get(output, {})
+            for key in (f"chart:{chart}" if chart else None, c.page):
+                if key and key in pages:
+                    return f"{pages[key]}ページ"
+        return f"「{c.page_title}」"
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _clause(context: str, value: str) -> str:
+    """The clause of the sentence that holds the corrected value: 国民の約75%が所有しています."""
+    import re
+
+    for clause in re.split(r"[、。,.]\s*", context or ""):
+        if value in clause:
+            return _short(clause)
+    return value
+
+
+def _labels(before: list[str] | None, after: list[str]) -> str:
+    """Only the positions that changed, lettered as the seed writes them: Bどちらとも…、C…."""
+    before = before or []
+    changed = [
+        f"{LETTERS[i]}{lab}" for i, lab in enumerate(after) if i >= len(before) or before[i] != lab
+    ]
+    return "、".join(changed or [f"{LETTERS[i]}{lab}" for i, lab in enumerate(after)])
+
+
+def draft(changes: list[Change], locator: Locator) -> list[Entry]:
+    """One entry per change, in the order of the pages."""
+    out: list[Entry] = []
+    for c in changes:
+        loc = c.where = locator.where(c)
+        text = _sentence(c, loc)
+        if text:
+            out.append(Entry(text, c.page, c.kind))
+    return out
+
+
+def _sentence(c: Change, loc: str) -> str | None:
+    label = c.label
+    if c.kind == "legend":
+        return (
+            f"{loc}、{label}の凡例に誤りがありましたので修正しました"
+            f"(正:{_labels(c.before, c.after)})"
+        )
+    if c.kind == "axis":
+        return (
+            f"{loc}、{label}の年月に誤りがありましたので修正しました(正:{'、'.join(c.after or [])})"
+        )
+    if c.kind == "chart-title":
+        return f"{loc}、{c.before}の記載に誤りがありましたので修正しました(正:{c.after})"
+    if c.kind == "chart-data":
+        return f"{loc}、{label}のデータを修正しました"
+    if c.kind == "value":
+        return f"{loc}、{c.page_title}の記載を修正しました(正:{_clause(c.context, c.after)})"
+    if c.kind == "paragraph":
+        if c.change == "added":
+            return f"{loc}、{c.page_title}について補足を追記しました(追記:{_short(c.after)})"
+        if c.change == "removed":
+            return f"{loc}、{c.page_title}の記載を削除しました"
+        return f"{loc}、{c.page_title}の記載を修正しました(正:{_short(c.after)})"
+    if c.kind == "table":
+        return f"{loc}、{c.page_title}の表を修正しました"
+    if c.kind == "chart":
+        verb = {"added": "追加しました", "removed": "削除しました"}.get(c.change, "修正しました")
+        return f"{loc}、{label}の図を{verb}"
+    if c.kind == "page":
+        verb = {"added": "追加しました", "removed": "削除しました"}.get(c.change, "修正しました")
+        return f"「{c.page_title}」のページを{verb}"
+    return None

@@ -1,0 +1,76 @@
+"""The CLI: exit codes, readable errors with file:line, nothing written on error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from typer.testing import CliRunner
+
+from nenpo.cli import app
+from nenpo.store import open_store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("NENPO_DATABASE_URL", url)
+    return url
+
+
+def test_load_then_build(db: str, example_dir: Path, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["load", str(example_dir)])
+    assert res.exit_code == 0, res.output
+    assert "observations" in res.output
+    res = runner.invoke(app, ["build", "--out", str(tmp_path / "site")])
+    assert res.exit_code == 0, res.output
+    doc = BeautifulSoup((tmp_path / "site" / "index.html").read_text(), "html.parser")
+    assert doc.html["lang"] == "ja"
+    assert "デジタル庁" in doc.get_text()
+
+
+def test_build_in_english(db: str, example_dir: Path, tmp_path: Path) -> None:
+    res = runner.invoke(
+        app, ["build", str(example_dir), "--out", str(tmp_path / "en"), "--lang", "en"]
+    )
+    assert res.exit_code == 0, res.output
+    doc = BeautifulSoup((tmp_path / "en" / "index.html").read_text(), "html.parser")
+    assert doc.html["lang"] == "en"
+    assert "Digital Agency" in doc.title.get_text()
+    refs = [
+        r.get_text()
+        for f in (tmp_path / "en").rglob("*.html")
+        for r in BeautifulSoup(f.read_text(), "html.parser").select("span.ref")
+    ]
+    assert refs
+    assert not [r for r in refs if any(u in r for u in "人枚件通")], "Japanese units in English"
+
+
+def test_bad_workspace_exit_code_and_message(db: str, example_copy: Path) -> None:
+    (example_copy / "observations" / "bad.csv").write_text(
+        "indicator,date,value\nstaff_count,2024-07,many\n", encoding="utf-8"
+    )
+    res = runner.invoke(app, ["load", str(example_copy)])
+    assert res.exit_code == 3
+    assert "observations/bad.csv:2: value:" in res.output
+    assert "nothing was written" in res.output
+    assert open_store(db).is_empty()
+
+
+def test_unknown_language_is_refused(db: str, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["build", "--out", str(tmp_path / "x"), "--lang", "fr"])
+    assert res.exit_code == 5
+    assert "no 'fr' content" in res.output
+
+
+def test_schema_is_json_with_every_file(tmp_path: Path) -> None:
+    import json
+
+    res = runner.invoke(app, ["schema"])
+    assert res.exit_code == 0
+    files = json.loads(res.output)["properties"]
+    for name in ("nenpo.yaml", "indicators.yaml", "surveys.yaml", "report.yaml"):
+        assert name in files

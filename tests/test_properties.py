@@ -1,0 +1,100 @@
+"""Property tests (hypothesis) for the formats and the reference parser."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nenpo.check.numbers import find_literals
+from nenpo.model.periods import Period
+from nenpo.report import formats, references
+from nenpo.report.formats import ERAS
+
+DATES = st.dates(min_value=date(1868, 10, 23), max_value=date(2200, 12, 31))
+
+
+@given(st.integers(min_value=0, max_value=10**15), st.sampled_from(["万", "億"]))
+def test_large_units_round_trip(n: int, unit: str) -> None:
+    size = 10_000 if unit == "万" else 100_000_000
+    value = (n // size) * size  # a whole number of units formats exactly
+    text = formats.large(value, unit)
+    assert text.endswith(unit)
+    assert formats.parse_large(text) == value
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=3))
+def test_large_units_with_decimals_round_trip_within_rounding(n: int, decimals: int) -> None:
+    text = formats.large(n, "万", decimals)
+    assert abs(formats.parse_large(text) - n) <= 0.5 * 10_000 * 10**-decimals + 1e-6
+
+
+@given(DATES)
+def test_wareki_round_trip_days(d: date) -> None:
+    p = Period(d, "day")
+    assert formats.parse_wareki(formats.wareki(p)) == p
+
+
+@given(DATES)
+def test_wareki_round_trip_months_years_and_fiscal_years(d: date) -> None:
+    for p in (
+        Period(d.replace(day=1), "month"),
+        Period(date(d.year, 1, 1), "year"),
+        Period(date(d.year, 4, 1), "fiscal_year"),
+    ):
+        text = formats.wareki(p)
+        assert formats.parse_wareki(text) == p, text
+
+
+@given(DATES)
+def test_wareki_year_one_is_gannen(d: date) -> None:
+    text = formats.wareki(Period(d, "day"))
+    era, year = formats.wareki_year(d)
+    assert text.startswith(era)
+    assert ("元年" in text) == (year == 1)
+
+
+def test_era_boundaries() -> None:
+    for name, _en, start in ERAS:
+        assert formats.wareki(Period(start, "day")).startswith(f"{name}元年")
+        before = date.fromordinal(start.toordinal() - 1)
+        if start.year > 1868:
+            assert not formats.wareki(Period(before, "day")).startswith(name)
+
+
+@given(st.integers(min_value=1869, max_value=2200))
+def test_fiscal_year_runs_april_to_march(year: int) -> None:
+    p = Period.parse(f"FY{year}")
+    assert (p.start, p.end) == (date(year, 4, 1), date(year + 1, 3, 31))
+    assert Period.parse(f"{year}年度") == p
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_reference_parser_never_crashes(text: str) -> None:
+    for _start, _end, inner in references.find(text):
+        with suppress(references.ReferenceError_):
+            references.parse(inner)
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("{} =\"'valuechgsr0123456789.-_約%万人abcxyz\n")), max_size=60
+    )
+)
+def test_reference_parser_on_reference_like_text(text: str) -> None:
+    for _start, _end, inner in references.find("{{" + text + "}}"):
+        try:
+            ref = references.parse(inner)
+        except references.ReferenceError_:
+            continue
+        assert ref.kind in references.KINDS
+
+
+@given(st.text())
+def test_literal_finder_never_crashes(text: str) -> None:
+    for lit in find_literals(text):
+        assert lit.half_width > 0
