@@ -74,3 +74,17 @@ def test_schema_is_json_with_every_file(tmp_path: Path) -> None:
     files = json.loads(res.output)["properties"]
     for name in ("nenpo.yaml", "indicators.yaml", "surveys.yaml", "report.yaml"):
         assert name in files
+
+
+def test_load_says_how_many_stored_observations_it_removes(
+    db: str, example_copy: Path, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["load", str(example_copy)]).exit_code == 0
+    csv_file = next((example_copy / "observations").glob("*.csv"))
+    lines = csv_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    csv_file.write_text("".join(lines[:-1]), encoding="utf-8")  # one observation fewer
+    res = runner.invoke(app, ["load", str(example_copy)])
+    assert res.exit_code == 0, res.output
+    assert "1 observation(s) in the store are not in this workspace and were removed" in (
+        res.output
+    )

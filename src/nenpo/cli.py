@@ -71,6 +71,13 @@ def load(workspace: Annotated[Path, typer.Argument(help="Workspace folder")]) ->
         f"{len(ws.all_projects())} projects",
         highlight=False,
     )
+    if loaded.removed:
+        err.print(
+            f"[yellow]note:[/] {loaded.removed} observation(s) in the store are not in this "
+            "workspace and were removed (rows added with `nenpo import` are kept only when the "
+            "workspace's imports/ reads them)",
+            highlight=False,
+        )
 
 
 @app.command()

@@ -28,6 +28,7 @@ from .render.pdf import Prints, render_prints, write_prints
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
+from .store.db import dims_key
 
 if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
     from .portfolio.allocate import AllocationProblem, AllocationResult
@@ -55,6 +56,11 @@ def load(workspace: Path, store: Store) -> Loaded:
     rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
     if rebaselined:
         raise WorkspaceError(rebaselined)
+    # A load replaces the store's observations whole; say how many go (e.g. rows added with
+    # `nenpo import` that the workspace does not read), so nothing is lost silently.
+    before = store.observation_keys()
+    after = {(o.indicator, o.period, dims_key(o.dims)) for o in loaded.workspace.observations}
+    loaded.removed = len(before - after)
     store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
 

@@ -227,6 +227,14 @@ class Store:
         with self.engine.connect() as conn:
             return read_baselines(conn)
 
+    def observation_keys(self) -> set[tuple[str, str, str]]:
+        """(indicator, period, dims) of every stored observation."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.observation.c.indicator_id, t.observation.c.period, t.observation.c.dims)
+            )
+            return {(r[0], r[1], r[2]) for r in rows}
+
     def read_locations(self) -> Where:
         """Where each stored object was written (file and line), as of the last load."""
         with self.engine.connect() as conn:
