@@ -37,12 +37,13 @@ print(json.dumps({"import": t_import, **result.timings, "wall": wall, "peak_mib"
 PDF_CHILD = """
 import json, os, resource, sys, time
 from nenpo.ingest.workspace import read_workspace
-from nenpo.render.pdf import render_prints
+from nenpo.render.pdf import deck_model, render_prints
 from nenpo.report.site import build_site
 from nenpo.settings import bundled_example, get_settings
 font = get_settings().chart_font
 site = build_site(read_workspace(bundled_example()).workspace, "ja", font)
-render_prints(site, font, parallel=False)  # warm: fonts loaded, caches filled
+deck = deck_model(site, font)  # the model stage builds it
+render_prints(site, deck, font, parallel=False)  # warm: fonts loaded, caches filled
 
 def cpu():
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -54,7 +55,7 @@ for mode, parallel in (("sequential", False), ("parallel", True)):
     out[mode] = {"wall": [], "cpu": []}
     for _ in range(int(sys.argv[1])):
         t, c = time.perf_counter(), cpu()
-        prints = render_prints(site, font, parallel=parallel)
+        prints = render_prints(site, deck, font, parallel=parallel)
         out[mode]["wall"].append(time.perf_counter() - t)
         out[mode]["cpu"].append(cpu() - c)
 report, deck = prints.pdfs

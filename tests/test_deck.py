@@ -208,14 +208,14 @@ def test_page_check_names_the_slide_that_spills() -> None:
 @pytest.mark.skipif(not POPPLER, reason=NO_POPPLER)
 def test_the_deck_worker_process_renders_the_same_deck(tiny: Path, tmp_path: Path) -> None:
     """The deck rendered in a worker process (beside the report) equals the one rendered here."""
-    from nenpo.render.pdf import render_prints
+    from nenpo.render.pdf import deck_model, render_prints
     from nenpo.report.site import build_site
 
     font = get_settings().chart_font
     site = build_site(read_workspace(tiny).workspace, "ja", font)
     texts = []
     for parallel in (True, False):
-        prints = render_prints(site, font, parallel=parallel)
+        prints = render_prints(site, deck_model(site, font), font, parallel=parallel)
         f = tmp_path / f"deck-{parallel}.pdf"
         f.write_bytes(prints.files()["deck.pdf"])
         texts.append(page_texts(f))

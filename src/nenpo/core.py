@@ -24,7 +24,8 @@ from .portfolio import rules as portfolio_rules
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
-from .render.pdf import Prints, render_prints, write_prints
+from .render.pdf import Prints, deck_model, render_prints, write_prints
+from .report.deck import DeckOut
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
@@ -180,8 +181,9 @@ def build(
     site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
     if site.problems:
         raise_problems(site.problems)
+    deck = deck_model(site, settings.chart_font) if pdf else None
     timings["model"] = time.perf_counter() - t
-    prints = print_stage(site, settings, timings, progress) if pdf else None
+    prints = print_stage(site, deck, settings, timings, progress) if pdf else None
     if prints:
         site.downloads = [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
     t = time.perf_counter()
@@ -202,12 +204,17 @@ def _download_label(name: str, lang: str, pages: int) -> str:
 
 
 def print_stage(
-    site: Site, settings: Settings, timings: dict[str, float], progress: Progress = quiet
+    site: Site,
+    deck: DeckOut | None,
+    settings: Settings,
+    timings: dict[str, float],
+    progress: Progress = quiet,
 ) -> Prints:
     """The `pdf` stage: report.pdf and deck.pdf (with deck.json) from the report model."""
     t = time.perf_counter()
     progress("pdf")
-    prints = render_prints(site, settings.chart_font, None if settings.pdf_parallel else False)
+    parallel = None if settings.pdf_parallel else False
+    prints = render_prints(site, deck, settings.chart_font, parallel)
     timings["pdf"] = time.perf_counter() - t
     return prints
 

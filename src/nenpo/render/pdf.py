@@ -155,19 +155,30 @@ def page_numbers(
     return {"deck": slides, "report": printed}
 
 
-def render_prints(site: Site, font: str, parallel: bool | None = None) -> Prints:
-    """report.pdf, and deck.pdf with deck.json when the workspace declares a deck.
+def deck_model(site: Site, font: str) -> DeckOut | None:
+    """The deck with every slide resolved from the data (None when the workspace has none).
 
-    `parallel`: render the deck in a worker process beside the report — always (True), never
-    (False), or when a core is free (None): on a busy machine a second process only competes.
+    Part of the model stage, beside the site: a problem in deck.yaml stops the build before
+    anything is rendered, and the print stage only lays out.
     """
-    ensure_pdf_environment(font)
     deck, problems = build_deck(site.ws, site.lang, site.charts, font)
     if problems:
         lines = "\n".join(
             f"  {Problem('deck.yaml', None, _field(i, where), msg)}" for i, where, msg in problems
         )
         raise BuildError(f"{len(problems)} problem(s) in deck.yaml:\n{lines}")
+    return deck
+
+
+def render_prints(
+    site: Site, deck: DeckOut | None, font: str, parallel: bool | None = None
+) -> Prints:
+    """report.pdf, and deck.pdf with deck.json when the workspace declares a deck.
+
+    `parallel`: render the deck in a worker process beside the report — always (True), never
+    (False), or when a core is free (None): on a busy machine a second process only competes.
+    """
+    ensure_pdf_environment(font)
     if parallel is None:
         parallel = _spare_core()
     worker = weasy.Worker(deck_job(deck, font)) if parallel and deck is not None else None
