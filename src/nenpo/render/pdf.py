@@ -21,6 +21,7 @@ from ..report.deck import DeckOut, SlideOut, build_deck
 from ..report.site import Site
 from . import weasy
 from .printhtml import CHART_URL, anchor, deck_html, report_html
+from .printsvg import for_print
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,7 +57,7 @@ def _stylesheets(name: str, font: str) -> list[str]:
 
 
 def _images(charts: list[ChartOut]) -> dict[str, bytes]:
-    return {CHART_URL.format(id=c.id): c.svg.encode("utf-8") for c in charts}
+    return {CHART_URL.format(id=c.id): for_print(c.svg).encode("utf-8") for c in charts}
 
 
 def report_job(site: Site, font: str) -> weasy.Job:
