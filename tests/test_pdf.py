@@ -264,6 +264,24 @@ def test_nothing_runs_into_the_side_margins(
             assert crop.getextrema()[0] > 235, f"{img_path.name}: ink at the edge (x={x0})"
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_no_page_ends_with_a_label_whose_table_is_overleaf(
+    request: pytest.FixtureRequest, lang: str
+) -> None:
+    """A data table's label (「データ表」) and a heading stay on the page of what they introduce."""
+    built: core.BuildResult = request.getfixturevalue(
+        "built_example" if lang == "ja" else "built_en"
+    )
+    label = "データ表" if lang == "ja" else "Data table"
+    headings = {c.title for c in built.site.charts.values()}
+    pages = pr.page_texts(built.out / "report.pdf")
+    assert sum(label in p for p in pages) >= 10
+    for number, page in enumerate(pages[:-1], start=1):
+        body = pr.lines(page)[:-1]  # the last line is the page number
+        assert body and body[-1] != label, f"page {number} ends with {label!r}"
+        assert body[-1] not in headings, f"page {number} ends with the chart title {body[-1]!r}"
+
+
 def test_pages_json_says_where_each_chart_and_page_is_printed(
     built_example: core.BuildResult, report_pages: list[str], deck: Path
 ) -> None:
