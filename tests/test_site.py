@@ -115,6 +115,22 @@ def test_time_axis_labels_equal_observation_dates(
     assert seen >= 3
 
 
+def test_large_count_axes_read_as_japanese_write_them(built_example: core.BuildResult) -> None:
+    """Counts in the tens of millions: 0, 2,000万 … 8,000万, 1億 — never 0万 or 10,000万."""
+    charts = built_example.site.charts
+    assert axis_labels(charts["indicator-card_holders"].svg, "Y") == [
+        "0",
+        "2,000万",
+        "4,000万",
+        "6,000万",
+        "8,000万",
+        "1億",
+    ]
+    for c in charts.values():
+        for label in axis_labels(c.svg, "Y"):
+            assert label != "0万" and not label.startswith("10,000万"), (c.id, label)
+
+
 def test_the_card_series_has_all_46_dates(built_example: core.BuildResult) -> None:
     data = Data(built_example.site.ws)
     national = data.series("card_issued")

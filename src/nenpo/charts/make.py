@@ -277,12 +277,17 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
 
 
 def _large_number_axis(pts: list[Point], lang: str) -> alt.Axis | Any:
-    """Axis labels of large counts as readers write them: 8,000万 (ja), 80M (en)."""
+    """Axis labels of large counts as readers write them: 0, 8,000万, 1億, 1.2億 (ja); 0, 80M,
+    1.2B (en) — never 10,000万 or 0万."""
     if not pts or max(abs(p.value) for p in pts) < 1_000_000:
         return alt.Undefined
-    if lang == "ja":
-        return alt.Axis(labelExpr="format(datum.value / 10000, ',') + '万'")
-    return alt.Axis(labelExpr="format(datum.value / 1000000, ',') + 'M'")
+    big, small = (("1e8", "億"), ("1e4", "万")) if lang == "ja" else (("1e9", "B"), ("1e6", "M"))
+    expr = (
+        f"datum.value == 0 ? '0' : abs(datum.value) >= {big[0]} "
+        f"? format(datum.value / {big[0]}, ',') + '{big[1]}' "
+        f": format(datum.value / {small[0]}, ',') + '{small[1]}'"
+    )
+    return alt.Axis(labelExpr=expr)
 
 
 def _timeseries_alt(
