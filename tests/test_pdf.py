@@ -282,6 +282,32 @@ def test_no_page_ends_with_a_label_whose_table_is_overleaf(
         assert body[-1] not in headings, f"page {number} ends with the chart title {body[-1]!r}"
 
 
+def test_no_page_is_left_half_empty_inside_a_section(
+    built_example: core.BuildResult, report: Path, tmp_path: Path
+) -> None:
+    """A chart too tall for what is left of a page moves on, but a chart and its data table are
+    not glued into one block that leaves half a page blank (a page before a new section, which
+    starts a page of its own, may end anywhere)."""
+    pages = json.loads((built_example.out / "pages.json").read_text(encoding="utf-8"))["report"]
+    starts = {n for key, n in pages.items() if not key.startswith("chart:")}
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(report), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    checked = 0
+    for number, img_path in enumerate(images, start=1):
+        if number <= 2 or number + 1 in starts or number >= len(images) - 1:
+            continue  # cover, contents, a section's last page, the colophon and the page before
+        img = Image.open(img_path).convert("L")
+        body = img.crop((0, 0, img.width, round(img.height * (1 - 20 / 297))))  # not the footer
+        rows = [
+            y
+            for y in range(body.height)
+            if body.crop((0, y, body.width, y + 1)).getextrema()[0] < 200
+        ]
+        assert rows and rows[-1] / img.height > 0.5, f"page {number} is more than half empty"
+        checked += 1
+    assert checked >= 8
+
+
 def test_pages_json_says_where_each_chart_and_page_is_printed(
     built_example: core.BuildResult, report_pages: list[str], deck: Path
 ) -> None:
