@@ -142,6 +142,26 @@ def test_encodings_are_told_apart(tmp_path: Path) -> None:
         assert rows[1] == (2, ["2022/12/31", "東京都", "7985934"])
 
 
+def test_a_sparse_cp932_table_is_read_as_cp932(tmp_path: Path) -> None:
+    """Few kanji and many 「－」 (no value): charset_normalizer alone found no encoding at all
+    (found by the import round-trip property test)."""
+    rows = ["指標,都道府県," + ",".join(f"2000/{m}/1" for m in range(1, 13))]
+    rows += [
+        f"cards,{p:02d}," + ",".join("0" if m == p else "－" for m in range(12)) for p in range(30)
+    ]
+    path = tmp_path / "sparse.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp932"))
+    assert detect_encoding(path, path.name) == "cp932"
+    assert next(iter(open_table(path, path.name).rows()))[1][:2] == ["指標", "都道府県"]
+
+
+def test_bytes_no_candidate_decodes_ask_for_the_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes("größe,wert\nä,1\n".encode("latin-1"))
+    with pytest.raises(TableError, match="set `encoding:` in the mapping"):
+        detect_encoding(path, path.name)
+
+
 def test_xls_and_utf16_are_refused_with_a_reason(tmp_path: Path) -> None:
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0")

@@ -94,9 +94,14 @@ def detect_encoding(path: Path, shown: str) -> str:
         sample = sample[: sample.rindex(b"\n") + 1]  # never judge a character cut in half
     if sample.isascii():
         return "utf-8-sig"
+    # Bytes that only one candidate decodes settle it. charset_normalizer weighs how plausible
+    # the text looks, and a CP932 table of few kanji and many 「－」 looked like nothing to it.
+    decodes = [c for c in CANDIDATES if _decodes(sample, c)]
+    if len(decodes) == 1:
+        return codec_for(decodes[0])
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample, cp_isolation=CANDIDATES).best()
+    best = from_bytes(sample, cp_isolation=decodes).best() if decodes else None
     if best is None:
         raise TableError(
             shown,
@@ -105,6 +110,14 @@ def detect_encoding(path: Path, shown: str) -> str:
             "set `encoding:` in the mapping",
         )
     return codec_for(best.encoding)
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass
