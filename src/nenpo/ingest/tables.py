@@ -112,14 +112,6 @@ def detect_encoding(path: Path, shown: str) -> str:
     return codec_for(best.encoding)
 
 
-def _decodes(data: bytes, codec: str) -> bool:
-    try:
-        data.decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 @dataclass
 class Table:
     """One sheet or CSV file, read row by row."""
