@@ -60,6 +60,40 @@ def test_number_matching_no_data_is_a_warning(ws: Path) -> None:
     assert (f.rule, f.severity, f.line) == ("unlinked-number", "warning", 1)
 
 
+DECK = """\
+slides:
+  - number: 1
+    id: cover
+    kind: cover
+    title: {ja: "会見資料"}
+  - number: 2
+    id: holders
+    title: {ja: "マイナンバーカードの普及"}
+    message:
+      ja: 保有率は{{ value card_holding_rate at=2024-08 }}、前年の約70%から伸びた
+    key_figures:
+      - value: "{{ value card_holders at=2024-08 format=man }}"
+        label: {ja: "保有枚数"}
+  - number: 3
+    id: events
+    title: "説明会"
+    points:
+      - "参加者は1,234人"
+      - "保有率は約75%"
+"""
+
+
+def test_numbers_typed_on_slides_are_checked_at_their_line(ws: Path) -> None:
+    """deck.yaml's text is prose too: a contradicting number is an error at its line, a number
+    no data holds a warning, and one that agrees passes."""
+    (ws / "deck.yaml").write_text(DECK, encoding="utf-8")
+    found = {(f.rule, f.file, f.line) for f in _check(ws)}
+    assert found == {
+        ("prose-number", "deck.yaml", 10),  # 約70% beside card_holding_rate (75% or so)
+        ("unlinked-number", "deck.yaml", 18),  # 1,234人
+    }
+
+
 def test_illustrative_value_typed_by_hand_is_an_error(ws: Path) -> None:
     (ws / "content" / "p38.md").write_text("組織信頼度は70点に達した。\n", encoding="utf-8")
     (f,) = _check(ws)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from ..model.text import I18n
 from ..report import references as refs
 from ..report.markdown import make_parser, strip_front_matter
 from .findings import Finding
@@ -204,4 +205,36 @@ def _numbers(ctx: Context, path: str, para: _Para, values: Values) -> Iterator[F
             )
 
 
-CHECKS = [prose]
+def deck_text(ctx: Context) -> Iterable[Finding]:
+    """The slides' text is prose too: their typed numbers are checked like a page's."""
+    if ctx.ws.deck is None:
+        return
+    values = Values(ctx.data)
+    seen: set[tuple[str, int | None, str]] = set()
+    for slide in ctx.ws.deck.slides:
+        texts: list[tuple[tuple[str | int, ...], I18n | None]] = [
+            (("title",), slide.title),
+            (("message",), slide.message),
+            (("note",), slide.note),
+        ]
+        texts += [(("points", i), p) for i, p in enumerate(slide.points)]
+        texts += [(("key_figures", i, "label"), k.label) for i, k in enumerate(slide.key_figures)]
+        for sub, text in texts:
+            if text is None:
+                continue
+            for lang in ctx.ws.report.languages:
+                # The line of `ja:`/`en:` when the text is a mapping, else the field's own.
+                file, line = ctx.where.of("slides", slide.id, *sub, lang)
+                file = file or "deck.yaml"
+                # A text read as one Markdown document whose first line is the field's line.
+                tokens = _MD.parse(text.get(lang), {})
+                paras, found = _paragraphs(ctx, file, tokens, (line or 1) - 1, lang)
+                for para in paras:
+                    found += _numbers(ctx, file, para, values)
+                for f in found:  # a text without its English falls back to the Japanese
+                    if (f.rule, f.line, f.message) not in seen:
+                        seen.add((f.rule, f.line, f.message))
+                        yield f
+
+
+CHECKS = [prose, deck_text]

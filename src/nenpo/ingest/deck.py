@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from ..errors import Problem
 from ..model.deck import Deck, Slide
 from .validate import items, no_duplicates, pydantic_problems
+from .where import Where
 from .yamlfile import Located, Path_, read_yaml
 
 if TYPE_CHECKING:
@@ -23,8 +24,14 @@ if TYPE_CHECKING:
 FILE = "deck.yaml"
 
 
-def read_deck(root: Path, problems: list[Problem]) -> tuple[Deck | None, Located | None]:
-    """The deck of deck.yaml (None when there is no such file), its slides validated one by one."""
+def read_deck(
+    root: Path, problems: list[Problem], where: Where | None = None
+) -> tuple[Deck | None, Located | None]:
+    """The deck of deck.yaml (None when there is no such file), its slides validated one by one.
+
+    Each valid slide's place is recorded in `where` (kind "slides"), so that `nenpo check` can
+    name the line of a number typed in a slide's text.
+    """
     path = root / FILE
     if not path.exists():
         return None, None
@@ -44,6 +51,8 @@ def read_deck(root: Path, problems: list[Problem]) -> tuple[Deck | None, Located
     deck.slides = [s for s, _ in found]
     no_duplicates("slide", [(s.id, src, p) for s, p in found], problems)
     for slide, p in found:
+        if where is not None:
+            where.add("slides", slide.id, src, p)
         position = int(p[-1]) + 1
         if slide.number != position:
             problems.append(

@@ -141,7 +141,7 @@ def read_workspace(root: Path) -> Loaded:
     data["chapters"] = chapters
     texts = _read_texts(root, chapters, report_src, where, problems)
     data["texts"] = texts
-    deck, deck_src = read_deck(root, problems)
+    deck, deck_src = read_deck(root, problems, where)
     data["deck"] = deck
     chart_ids = {c.id for c in data["charts"]} | salvaged.get("charts", set())
     check_charts(deck, deck_src, chart_ids, problems)
