@@ -124,15 +124,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         x=alt.X("share:Q", stack="zero", title="%", scale=alt.Scale(domain=[0, 100])),
         order=alt.Order("order:Q"),
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "option:N",
-            title=None,
-            sort=labels,
-            scale=alt.Scale(domain=labels, range=colors),
-            legend=alt.Legend(orient="bottom", direction="horizontal"),
-        )
-    )
+    bars = base.mark_bar().encode(color=_stack_colour("option:N", labels, colors))
     text = base.mark_text(dx=-4, align="right", baseline="middle").encode(
         text=alt.Text("share:Q", format=".1f"),
         color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
@@ -150,13 +142,11 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
     head = f"{title}（帯グラフ）。" if lang == "ja" else f"{title} (stacked bar chart). "
     alt_text = (head + stop.join(parts) + stop).strip()
     wave_col = "調査時期" if lang == "ja" else "Wave"
-    return ChartOut(
-        id=chart.id,
-        kind=chart.kind,
-        title=title,
-        svg="",
-        spec=spec,
-        alt=alt_text,
+    return _out(
+        chart,
+        title,
+        spec,
+        alt_text,
         table=DataTable(
             [wave_col, *(f"{lab}（%）" for lab in labels)],
             table_rows,
@@ -165,6 +155,24 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         sources=[s for s in [data.source_of(sv.source)] if s],
         illustrative=sv.provenance == "illustrative",
         legend_labels=labels,
+    )
+
+
+def _stack_colour(field: str, labels: list[str], colors: list[str]) -> alt.Color:
+    """The colour of a stacked bar's parts: the legend lists `labels` in their own order."""
+    return alt.Color(
+        field,
+        title=None,
+        sort=labels,
+        scale=alt.Scale(domain=labels, range=colors),
+        legend=alt.Legend(orient="bottom", direction="horizontal"),
+    )
+
+
+def _out(chart: Chart, title: str, spec: dict[str, Any], alt_text: str, **rest: Any) -> ChartOut:
+    """A chart's output before its SVG is drawn (make_chart draws it)."""
+    return ChartOut(
+        id=chart.id, kind=chart.kind, title=title, svg="", spec=spec, alt=alt_text, **rest
     )
 
 
@@ -252,13 +260,11 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         [lab, formats.number(p.value, ind.decimals), ill if p.illustrative else ""]
         for p, lab in zip(pts, labels, strict=True)
     ]
-    return ChartOut(
-        id=chart.id,
-        kind=chart.kind,
-        title=title,
-        svg="",
-        spec=spec,
-        alt=alt_text,
+    return _out(
+        chart,
+        title,
+        spec,
+        alt_text,
         table=DataTable(
             [date_col, val_col, "注記" if lang == "ja" else "Note"],
             table_rows,
@@ -376,13 +382,11 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     else:
         alt_text = f"{title}（データなし）。" if lang == "ja" else f"{title} (no data)."
     table_rows = [[r["category"], formats.number(r["value"], ind.decimals)] for r in rows]
-    return ChartOut(
-        id=chart.id,
-        kind=chart.kind,
-        title=title,
-        svg="",
-        spec=spec,
-        alt=alt_text,
+    return _out(
+        chart,
+        title,
+        spec,
+        alt_text,
         table=DataTable(
             [
                 dim_name,
@@ -429,15 +433,7 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         ),
         order=alt.Order("order:Q"),
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "category:N",
-            title=None,
-            sort=labels,
-            scale=alt.Scale(domain=labels, range=PALETTE),
-            legend=alt.Legend(orient="bottom", direction="horizontal"),
-        )
-    )
+    bars = base.mark_bar().encode(color=_stack_colour("category:N", labels, PALETTE))
     spec = bars.properties(width=WIDTH, height=48).to_dict(validate=False)
     pts = [p for _, p in rows_]
     total_text = _value_label(total, ind.unit_in(lang), ind.decimals, lang)
@@ -466,13 +462,11 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         if lang == "ja"
         else ["Category", f"Value ({ind.unit_in(lang)})", "Share (%)"]
     )
-    return ChartOut(
-        id=chart.id,
-        kind=chart.kind,
-        title=title,
-        svg="",
-        spec=spec,
-        alt=alt_text,
+    return _out(
+        chart,
+        title,
+        spec,
+        alt_text,
         table=DataTable(
             cols,
             table_rows,
