@@ -85,8 +85,7 @@ def stale_data(ctx: Context) -> Iterable[Finding]:
 
 
 def _latest(ctx: Context, ind_id: str) -> Period | None:
-    periods = [Period.parse(o.period) for o in ctx.ws.observations if o.indicator == ind_id]
-    return max(periods) if periods else None
+    return ctx.data.latest(ind_id)
 
 
 def target_direction(ctx: Context) -> Iterable[Finding]:

@@ -85,9 +85,7 @@ class Values:
         self.by_target: dict[tuple[str, str], list[Known]] = defaultdict(list)
         for ind in data.ws.indicators:
             kind = unit_kind(ind.unit)
-            for (ind_id, _dims), points in data._series.items():
-                if ind_id != ind.id:
-                    continue
+            for points in data.all_series(ind.id):
                 for p in points:
                     self._add(kind, ind.id, Known(p.value, p.illustrative))
                 if kind == "%" and len(points) <= 100:

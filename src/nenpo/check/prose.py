@@ -42,7 +42,7 @@ def _lang(path: str) -> str:
 
 def prose(ctx: Context) -> Iterable[Finding]:
     """Check every Markdown body: references resolve, typed numbers agree with the data."""
-    values = Values(ctx.data)
+    values = ctx.values
     titles = _pages(ctx)
     charts = {c.id for c in ctx.ws.charts}
     for path, text in sorted(ctx.ws.texts.items()):
@@ -209,7 +209,7 @@ def deck_text(ctx: Context) -> Iterable[Finding]:
     """The slides' text is prose too: their typed numbers are checked like a page's."""
     if ctx.ws.deck is None:
         return
-    values = Values(ctx.data)
+    values = ctx.values
     seen: set[tuple[str, int | None, str]] = set()
     for slide in ctx.ws.deck.slides:
         texts: list[tuple[tuple[str | int, ...], I18n | None]] = [

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..ingest.where import Where
 from ..model.workspace import Workspace
 from ..report.data import Data
 from .findings import Finding, Severity
+from .numbers import Values
 
 # Every rule: id → (severity, what it catches). docs/check.md explains each with an example.
 RULES: dict[str, tuple[Severity, str]] = {
@@ -92,6 +94,11 @@ class Context:
         """A finding located at a key of a defined object."""
         file, line = self.where.of(kind, ident, *sub)
         return self.finding(rule, file, line, message, hint)
+
+    @cached_property
+    def values(self) -> Values:
+        """Every value a typed number could mean, indexed once for the pages and the deck."""
+        return Values(self.data)
 
 
 Check = Callable[[Context], Iterable[Finding]]

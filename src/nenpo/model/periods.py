@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +31,12 @@ class Period:
         """Parse the canonical forms; raise ValueError naming the accepted forms otherwise."""
         if isinstance(text, date):
             return cls(text, "day")
-        s = str(text).strip()
+        # A store of a million observations holds a few hundred distinct periods: parse each
+        # once (a Period is immutable, and errors are never cached).
+        return _parse_text(str(text).strip())
+
+    @classmethod
+    def _parse(cls, s: str) -> Period:
         try:
             if m := _DAY.match(s):
                 return cls(date(int(m[1]), int(m[2]), int(m[3])), "day")
@@ -93,3 +99,6 @@ class Period:
 
     def __str__(self) -> str:
         return self.key
+
+
+_parse_text = functools.lru_cache(maxsize=1 << 16)(Period._parse)

@@ -1,12 +1,11 @@
 """HTML → tagged PDF with WeasyPrint, from plain data, so that it can run in a worker process.
 
-This module imports nothing of nenpo but its errors: a worker that renders the deck beside the
-report starts in a fraction of a second (no Altair, no vl-convert).
+This module imports nothing of nenpo but its errors and gcpause: a worker that renders the deck
+beside the report starts in a fraction of a second (no Altair, no vl-convert).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BuildError
+from ..gcpause import paused_gc
 
 VARIANT = "pdf/ua-1"
 
@@ -78,27 +78,13 @@ def _fetcher(images: dict[str, bytes]) -> Any:
     return MemoryFetcher(fail_on_errors=True)
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while WeasyPrint works.
-
-    Layout allocates millions of short-lived objects, and every collection would also scan the
-    build's own large, long-lived model: pausing saves about a tenth of the time (bench/build.py).
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def render(job: Job) -> Rendered:
     """Lay out and write one PDF/UA-1 document; WeasyPrint's errors stop the build."""
     import weasyprint
 
-    with _errors_stop_the_build(job.name), _no_gc():
+    # Layout makes millions of short-lived objects; every collection would also scan the
+    # build's own large model: pausing the collector saves about a tenth (bench/build.py).
+    with _errors_stop_the_build(job.name), paused_gc():
         doc = weasyprint.HTML(
             string=job.html, base_url="nenpo:/", url_fetcher=_fetcher(job.images)
         ).render(stylesheets=[weasyprint.CSS(string=s) for s in job.css])

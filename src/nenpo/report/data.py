@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..errors import BuildError
+from ..gcpause import paused_gc
 from ..model.builtin import builtin_dimensions
 from ..model.periods import Period
 from ..model.workspace import Dimension, Indicator, Question, Source, Survey, Wave, Workspace
@@ -41,17 +42,37 @@ class Data:
     @cached_property
     def _series(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], list[Point]]:
         out: dict[tuple[str, tuple[tuple[str, str], ...]], list[Point]] = defaultdict(list)
-        for o in self.ws.observations:
-            ind = self.indicators[o.indicator]
-            prov = o.provenance or ind.provenance
-            out[(o.indicator, _dims(o.dims))].append(
-                Point(
-                    Period.parse(o.period), o.value, prov == "illustrative", o.source or ind.source
+        with paused_gc():  # a point per observation: there may be millions
+            for o in self.ws.observations:
+                ind = self.indicators[o.indicator]
+                prov = o.provenance or ind.provenance
+                out[(o.indicator, _dims(o.dims))].append(
+                    Point(
+                        Period.parse(o.period),
+                        o.value,
+                        prov == "illustrative",
+                        o.source or ind.source,
+                    )
                 )
-            )
-        for pts in out.values():
-            pts.sort(key=lambda p: p.period)
+            for pts in out.values():
+                pts.sort(key=lambda p: p.period)
         return out
+
+    @cached_property
+    def _by_indicator(self) -> dict[str, list[list[Point]]]:
+        out: dict[str, list[list[Point]]] = defaultdict(list)
+        for (ind, _dims), pts in self._series.items():
+            out[ind].append(pts)
+        return out
+
+    def all_series(self, indicator: str) -> list[list[Point]]:
+        """Every series of the indicator: the whole, and each combination of dimension values."""
+        return self._by_indicator.get(indicator, [])
+
+    def latest(self, indicator: str) -> Period | None:
+        """The latest period the indicator has any observation for, in any dimension."""
+        ends = [pts[-1].period for pts in self.all_series(indicator) if pts]
+        return max(ends) if ends else None
 
     def indicator(self, ident: str) -> Indicator:
         try:

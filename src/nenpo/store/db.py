@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspe
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
+from ..gcpause import paused_gc
 from ..ingest.where import Where
 from ..model.periods import Period
 from ..model.workspace import Observation, Result, Survey, Workspace
@@ -179,17 +180,20 @@ class Store:
             )
             data["surveys"] = self._read_surveys(conn)
             data["texts"] = {r.path: r.body for r in conn.execute(select(t.text))}
-            data["observations"] = [
-                Observation(
-                    indicator=r.indicator_id,
-                    period=r.period,
-                    value=r.value,
-                    dims=parse_dims(r.dims),
-                    provenance=r.provenance,
-                    source=r.source_id,
-                )
-                for r in conn.execute(select(t.observation).order_by(t.observation.c.id))
-            ]
+            # Rows were validated when they were loaded or imported: constructing them without
+            # validating again makes reading a million observations about three times faster.
+            with paused_gc():
+                data["observations"] = [
+                    Observation.model_construct(
+                        indicator=r.indicator_id,
+                        period=r.period,
+                        value=r.value,
+                        dims=parse_dims(r.dims),
+                        provenance=r.provenance,
+                        source=r.source_id,
+                    )
+                    for r in conn.execute(select(t.observation).order_by(t.observation.c.id))
+                ]
             data["portfolio"] = read_portfolio(conn)
         return Workspace.model_validate(data)
 
