@@ -131,6 +131,25 @@ def test_large_count_axes_read_as_japanese_write_them(built_example: core.BuildR
             assert label != "0万" and not label.startswith("10,000万"), (c.id, label)
 
 
+def test_a_rank_is_drawn_with_first_place_at_the_top(built_example: core.BuildResult) -> None:
+    """Japan's UN e-Government rank went from 14th to 13th: the line must rise, not fall."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    svg = built_example.site.charts["indicator-un_egov_rank"].svg
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    y_of: dict[str, float] = {}
+    for g in root.iter(f"{ns}g"):
+        if (g.get("aria-label") or "").startswith("Y-axis"):
+            for t in g.iter(f"{ns}text"):
+                m = re.search(r"translate\(([-\d.]+),([-\d.]+)\)", t.get("transform", ""))
+                if m and (t.text or "").isdigit():
+                    y_of[t.text or ""] = float(m[2])
+    assert {"2", "14"} <= set(y_of)
+    assert y_of["2"] < y_of["14"]  # SVG y grows downward: 2nd is drawn above 14th
+
+
 def test_the_card_series_has_all_46_dates(built_example: core.BuildResult) -> None:
     data = Data(built_example.site.ws)
     national = data.series("card_issued")

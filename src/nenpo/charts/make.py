@@ -229,6 +229,10 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         "value:Q",
         title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if ind.unit_in(lang) else None,
         axis=_large_number_axis(pts, lang),
+        # A rank (位) is drawn with 1st at the top, so that rising means improving.
+        scale=alt.Scale(reverse=True, zero=False, domainMin=1)
+        if ind.unit == "位"
+        else alt.Undefined,
     )
     line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
     actual = ACTUAL[lang]
