@@ -252,3 +252,47 @@ def test_the_example_plan(example_dir: Path) -> None:
     assert_plan_holds(prob, res)
     deltas = [m.delta for m in res.moves]
     assert deltas == sorted(deltas), "the biggest improvement comes first"
+
+
+def _large() -> AllocationProblem:
+    """bench/allocate.py's portfolio (300 projects × 2,000 people), with room for 1,000 moves."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "allocate.py"
+    spec = importlib.util.spec_from_file_location("bench_allocate", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    prob: AllocationProblem = module.synthetic(300, 2000, 1000)
+    return prob
+
+
+def test_a_time_limit_too_short_for_any_plan_asks_for_more_time() -> None:
+    with pytest.raises(AllocationError, match=r"stopped without a plan \(Time limit reached\)"):
+        solve(_large(), time_limit=0.001)
+
+
+def test_the_time_limit_bounds_both_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fewest-moves pass gets only what the first pass left of the time limit (it once got
+    the whole limit again, so --time-limit 60 could take two minutes)."""
+    import nenpo.portfolio.allocate as allocate
+
+    given: list[float] = []
+    fewest = allocate._fewest_moves
+
+    def spy(h, built, x, best):  # type: ignore[no-untyped-def]
+        value = h.getOptionValue("time_limit")  # (status, value) in older highspy
+        given.append(value[1] if isinstance(value, tuple) else value)
+        return fewest(h, built, x, best)
+
+    monkeypatch.setattr(allocate, "_fewest_moves", spy)
+    prob = AllocationProblem(
+        [_bench(f"p{i}", ("security",)) for i in range(4)],
+        {("x", "security"): 1.0},
+        {"x": 3.0},
+        {},
+        max_moves=4,
+    )
+    res = solve(prob, time_limit=30.0)
+    assert res.status == "optimal" and len(res.moves) == 1
+    assert len(given) == 1 and 0 < given[0] < 30.0

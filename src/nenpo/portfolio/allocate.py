@@ -366,7 +366,11 @@ def solve(prob: AllocationProblem, gap: float = 1e-6, time_limit: float = 60.0) 
             seconds=time.perf_counter() - t0,
             size=size,
         )
-    x = _fewest_moves(h, built, x, best)
+    # The time limit bounds the whole solve: the second pass gets what the first left.
+    left = time_limit - (time.perf_counter() - t0)
+    if left > 0:
+        h.setOptionValue("time_limit", left)
+        x = _fewest_moves(h, built, x, best)
     allocation = _disaggregate(prob, built, x)
     moves = _moves(prob, allocation)
     order_moves(prob, moves)
