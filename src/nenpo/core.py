@@ -156,13 +156,21 @@ def build(
     progress: Progress = quiet,
     force: bool = False,
     pdf: bool = True,
+    stored: Workspace | None = None,
 ) -> BuildResult:
-    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given)."""
+    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given).
+
+    `stored`: the store's workspace when the caller has just read it (publish does), so that a
+    large store is not read twice.
+    """
     settings = settings or get_settings()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress("load")
-    ws, origin = workspace_for_build(store, workspace)
+    if stored is not None and workspace is None:
+        ws, origin = stored, None
+    else:
+        ws, origin = workspace_for_build(store, workspace)
     if lang not in ws.report.languages:
         raise BuildError(
             f"the report has no {lang!r} content; its languages are "

@@ -61,7 +61,7 @@ def publish(
     work = eds.start(root, ident)
     try:
         progress("build")
-        result = core.build(store, work / "site", None, lang, settings, progress)
+        result = core.build(store, work / "site", None, lang, settings, progress, stored=ws)
         progress("diff")
         units = [u for u in site_units(work / "site") if u.page != "history.html"]
         write_units(units, work / "units.json")
