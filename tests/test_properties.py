@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from nenpo.check.numbers import find_literals
 from nenpo.model.periods import Period
+from nenpo.model.workspace import Workspace
 from nenpo.report import formats, references
+from nenpo.report.data import Data
 from nenpo.report.formats import ERAS
 
 DATES = st.dates(min_value=date(1868, 10, 23), max_value=date(2200, 12, 31))
@@ -98,3 +100,28 @@ def test_reference_parser_on_reference_like_text(text: str) -> None:
 def test_literal_finder_never_crashes(text: str) -> None:
     for lit in find_literals(text):
         assert lit.half_width > 0
+
+
+@given(st.floats(min_value=-99.99, max_value=99.99, allow_nan=False), st.sampled_from(["ja", "en"]))
+def test_a_change_in_points_reads_back_as_points(diff: float, lang: str) -> None:
+    """What `format=pt` prints (+6.80PT; in English +6.80 pp) is read by the check as points."""
+    ws = Workspace.model_validate(
+        {
+            "organisation": {"name": "x"},
+            "report": {"title": "x", "period_start": "2023-09-01", "period_end": "2024-08-31"},
+            "sources": [{"id": "s", "title": "s"}],
+            "indicators": [
+                {"id": "r", "name": "r", "unit": "%", "source": "s", "provenance": "real"}
+            ],
+            "observations": [
+                {"indicator": "r", "period": "2023-11", "value": 50.0},
+                {"indicator": "r", "period": "2024-07", "value": 50.0 + diff},
+            ],
+        }
+    )
+    res = references.resolve(
+        references.parse("change r from=2023-11 to=2024-07 format=pt decimals=2"), Data(ws), lang
+    )
+    assert res.text.endswith("PT" if lang == "ja" else " pp")
+    (lit,) = find_literals(res.text)
+    assert lit.kind == "pt" and lit.matches(res.value or 0.0)

@@ -225,10 +225,13 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
             grid=False,
         ),
     )
+    y_title = f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if lang == "ja" else ind.name.get(lang)
+    if lang == "en" and ind.unit_in(lang):
+        y_title += f" ({ind.unit_in(lang)})"
     y = alt.Y(
         "value:Q",
-        title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if ind.unit_in(lang) else None,
-        axis=_large_number_axis(pts, lang),
+        title=y_title if ind.unit_in(lang) else None,
+        axis=_value_axis(pts, lang),
         # A rank (位) is drawn with 1st at the top, so that rising means improving.
         scale=alt.Scale(reverse=True, zero=False, domainMin=1)
         if ind.unit == "位"
@@ -286,18 +289,31 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     )
 
 
-def _large_number_axis(pts: list[Point], lang: str) -> alt.Axis | Any:
-    """Axis labels of large counts as readers write them: 0, 8,000万, 1億, 1.2億 (ja); 0, 80M,
-    1.2B (en) — never 10,000万 or 0万."""
+def _value_axis(pts: list[Point], lang: str) -> alt.Axis:
+    """The value axis of a line chart.
+
+    Its title (the indicator and its unit) stands level above the axis, as Japanese statistical
+    charts set it: rotated along the axis, a long English name made the drawing taller than
+    its plot, and a slide then shrank the whole chart to fit. Large counts are labelled as
+    readers write them: 0, 8,000万, 1億, 1.2億 (ja); 0, 80M, 1.2B (en) — never 10,000万 or 0万.
+    """
+    level: dict[str, Any] = {
+        "titleAngle": 0,
+        "titleAlign": "left",
+        "titleAnchor": "start",
+        "titleBaseline": "bottom",
+        "titleX": -40,
+        "titleY": -8,
+    }
     if not pts or max(abs(p.value) for p in pts) < 1_000_000:
-        return alt.Undefined
+        return alt.Axis(**level)
     big, small = (("1e8", "億"), ("1e4", "万")) if lang == "ja" else (("1e9", "B"), ("1e6", "M"))
     expr = (
         f"datum.value == 0 ? '0' : abs(datum.value) >= {big[0]} "
         f"? format(datum.value / {big[0]}, ',') + '{big[1]}' "
         f": format(datum.value / {small[0]}, ',') + '{small[1]}'"
     )
-    return alt.Axis(labelExpr=expr)
+    return alt.Axis(labelExpr=expr, **level)
 
 
 def _timeseries_alt(

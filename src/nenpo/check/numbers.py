@@ -17,10 +17,18 @@ LITERAL = re.compile(
     r"(?P<sign>[+\-−])?"
     r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
     r"(?P<scale>万|億)?"
-    r"(?P<unit>%|ポイント|PT|pt|points?|人|件|枚|通|時間|位|点|円|回|団体)"
+    r"(?P<unit>%|ポイント|PT|pt|pp|points?|人|件|枚|通|時間|位|点|円|回|団体)"
 )
 SCALE = {"万": 10_000, "億": 100_000_000, None: 1}
-UNIT_KIND = {"%": "%", "ポイント": "pt", "PT": "pt", "pt": "pt", "point": "pt", "points": "pt"}
+UNIT_KIND = {
+    "%": "%",
+    "ポイント": "pt",
+    "PT": "pt",
+    "pt": "pt",
+    "pp": "pt",
+    "point": "pt",
+    "points": "pt",
+}
 
 
 def unit_kind(unit: str) -> str:

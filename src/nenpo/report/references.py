@@ -211,7 +211,10 @@ def _change(
     dec = _decimals(ref, decimals)
     if fmt in ("pt", "point"):
         diff = b - a
-        suffix = "PT" if fmt == "pt" else ("ポイント" if lang == "ja" else " points")
+        if fmt == "pt":  # the short form; PT is Japanese usage, English writes pp
+            suffix = "PT" if lang == "ja" else " pp"
+        else:
+            suffix = "ポイント" if lang == "ja" else " points"
         text = formats.number(diff, dec, sign=True) + suffix
         return Resolved(text, diff, illustrative, ind, period, unit="pt")
     if fmt == "percent":
