@@ -53,7 +53,8 @@ def snapshot(store: Store) -> list[tuple[Any, ...]]:
     with store.engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT id, indicator_id, period, start, dims, value, provenance, source_id "
+                "SELECT id, indicator_id, period, start, dims, value, provenance, source_id, "
+                "origin "
                 "FROM observation ORDER BY id"
             )
         )

@@ -76,15 +76,26 @@ def test_schema_is_json_with_every_file(tmp_path: Path) -> None:
         assert name in files
 
 
-def test_load_says_how_many_stored_observations_it_removes(
-    db: str, example_copy: Path, tmp_path: Path
-) -> None:
+def test_load_keeps_imported_rows_unless_told(db: str, example_copy: Path, tmp_path: Path) -> None:
+    """An edit to the workspace's own rows just loads; rows added with `nenpo import` that the
+    workspace does not read stop the load (exit code 9) until --discard-imports."""
     assert runner.invoke(app, ["load", str(example_copy)]).exit_code == 0
     csv_file = next((example_copy / "observations").glob("*.csv"))
     lines = csv_file.read_text(encoding="utf-8").splitlines(keepends=True)
     csv_file.write_text("".join(lines[:-1]), encoding="utf-8")  # one observation fewer
     res = runner.invoke(app, ["load", str(example_copy)])
-    assert res.exit_code == 0, res.output
-    assert "1 observation(s) in the store are not in this workspace and were removed" in (
-        res.output
+    assert res.exit_code == 0 and "note:" not in res.output, res.output
+    new = tmp_path / "2025.csv"
+    new.write_text(
+        "算出基準日,都道府県名,交付枚数,人口に対する交付枚数率\n2025/03/31,北海道,3100000,60.1\n",
+        encoding="utf-8",
     )
+    mapping = example_copy / "imports" / "mic-prefectures.yaml"
+    res = runner.invoke(app, ["import", str(new), "--mapping", str(mapping)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["load", str(example_copy)])
+    assert res.exit_code == 9, res.output
+    assert "2 observation(s) added with `nenpo import`" in " ".join(res.output.split())
+    res = runner.invoke(app, ["load", str(example_copy), "--discard-imports"])
+    assert res.exit_code == 0, res.output
+    assert "2 observation(s) added with `nenpo import` were dropped" in " ".join(res.output.split())

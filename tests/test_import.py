@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nenpo import core
+from nenpo.errors import ImportsAtStake
 from nenpo.ingest.importer import ImportProblems
 from nenpo.store import Store
 from tests.importing import loaded, snapshot, stored, write_csv, write_mapping, write_xlsx
@@ -221,3 +222,34 @@ def test_parsed_in_a_second_process_the_same(ws_store: Store, tmp_path: Path) ->
     )
     assert r.written is not None and r.written.inserted == 4
     assert stored(ws_store)[("cards", "2024-10-31", "prefecture=13")] == 8000000
+
+
+def test_a_load_never_drops_imported_rows_unasked(ws_store: Store, tmp_path: Path) -> None:
+    """Loading the workspace again (it does not read good.csv) would lose the 6 imported rows:
+    the load is refused, names the file, and changes nothing."""
+    before = snapshot(ws_store)
+    with pytest.raises(ImportsAtStake, match=r"good\.csv: 6 not in the workspace") as info:
+        core.load(tmp_path / "ws", ws_store)
+    assert "--discard-imports" in str(info.value) and "imports/" in str(info.value)
+    assert snapshot(ws_store) == before
+    loaded = core.load(tmp_path / "ws", ws_store, discard_imports=True)
+    assert loaded.removed == 6 and stored(ws_store) == {}
+
+
+def test_a_load_never_overwrites_an_imported_value_unasked(ws_store: Store, tmp_path: Path) -> None:
+    """The workspace reads the same file, but one value was imported again, changed."""
+    ws = tmp_path / "ws"
+    (ws / "imports").mkdir()
+    (ws / "imports" / "prefectures.yaml").write_text(
+        'files: ["good.csv"]\n' + PREF_MAPPING, encoding="utf-8"
+    )
+    (ws / "good.csv").write_bytes((tmp_path / "good.csv").read_bytes())
+    core.load(ws, ws_store)  # every imported row is in the workspace, with the same value
+    assert len(stored(ws_store)) == 6
+    changed = [HEADER, "2024/07/31,東京都,8000000,57.9"]
+    core.import_file(ws_store, write_csv(tmp_path / "fix.csv", changed), tmp_path / "m.yaml")
+    before = snapshot(ws_store)
+    with pytest.raises(ImportsAtStake, match=r"fix\.csv: 1 with another value in the workspace"):
+        core.load(ws, ws_store)
+    assert snapshot(ws_store) == before
+    assert stored(ws_store)[("cards", "2024-07-31", "prefecture=13")] == 8000000

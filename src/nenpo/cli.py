@@ -60,10 +60,19 @@ def handles_errors(fn: F) -> F:
 
 @app.command()
 @handles_errors
-def load(workspace: Annotated[Path, typer.Argument(help="Workspace folder")]) -> None:
+def load(
+    workspace: Annotated[Path, typer.Argument(help="Workspace folder")],
+    discard_imports: Annotated[
+        bool,
+        typer.Option(
+            "--discard-imports",
+            help="Let the workspace drop or overwrite observations added with nenpo import",
+        ),
+    ] = False,
+) -> None:
     """Validate a workspace and write it into the store (all or nothing)."""
     store = core.store_for()
-    loaded = core.load(workspace, store)
+    loaded = core.load(workspace, store, discard_imports)
     ws = loaded.workspace
     out.print(
         f"loaded {workspace} into {store.url}: {len(ws.indicators)} indicators, "
@@ -73,9 +82,8 @@ def load(workspace: Annotated[Path, typer.Argument(help="Workspace folder")]) ->
     )
     if loaded.removed:
         err.print(
-            f"[yellow]note:[/] {loaded.removed} observation(s) in the store are not in this "
-            "workspace and were removed (rows added with `nenpo import` are kept only when the "
-            "workspace's imports/ reads them)",
+            f"[yellow]note:[/] {loaded.removed} observation(s) added with `nenpo import` were "
+            "dropped or overwritten by the workspace (--discard-imports)",
             highlight=False,
         )
 

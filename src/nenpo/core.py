@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .check import Finding, run_checks
-from .errors import BuildError, CheckFailed, Problem, WorkspaceError
+from .errors import BuildError, CheckFailed, ImportsAtStake, Problem, WorkspaceError
 from .ingest import importer
 from .ingest.importer import ImportResult
 from .ingest.workspace import Loaded, read_workspace
@@ -47,23 +47,64 @@ def store_for(settings: Settings | None = None) -> Store:
     return open_store(settings.database_url)
 
 
-def load(workspace: Path, store: Store) -> Loaded:
+def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded:
     """Validate the workspace whole, then replace the store's content in one transaction.
 
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
+    Rows that `nenpo import` added are never dropped or overwritten by a load unless
+    `discard_imports` says so: ImportsAtStake names them, and nothing is written.
     """
     loaded = read_workspace(workspace)
     # A milestone's original baseline never changes silently (rebaselines are recorded).
     rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
     if rebaselined:
         raise WorkspaceError(rebaselined)
-    # A load replaces the store's observations whole; say how many go (e.g. rows added with
-    # `nenpo import` that the workspace does not read), so nothing is lost silently.
-    before = store.observation_keys()
-    after = {(o.indicator, o.period, dims_key(o.dims)) for o in loaded.workspace.observations}
-    loaded.removed = len(before - after)
+    at_stake = _imports_at_stake(store, loaded.workspace)
+    if at_stake and not discard_imports:
+        raise ImportsAtStake(_at_stake_message(at_stake))
+    loaded.removed = sum(n for counts in at_stake.values() for n in counts)
     store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
+
+
+def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
+    """Per origin ("import:FILE"): imported rows the workspace lacks, and those it would change."""
+    imported = store.imported()
+    if not imported:
+        return {}
+    values = {(o.indicator, o.period, dims_key(o.dims)): o.value for o in ws.observations}
+    out: dict[str, tuple[int, int]] = {}
+    for key, (value, origin) in imported.items():
+        dropped, changed = out.get(origin, (0, 0))
+        if key not in values:
+            dropped += 1
+        elif values[key] != value:
+            changed += 1
+        else:
+            continue
+        out[origin] = (dropped, changed)
+    return out
+
+
+def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
+    lines = []
+    for origin, (dropped, changed) in sorted(at_stake.items()):
+        parts = [
+            f"{n:,} {what}"
+            for n, what in (
+                (dropped, "not in the workspace"),
+                (changed, "with another value in the workspace"),
+            )
+            if n
+        ]
+        lines.append(f"  {origin.removeprefix('import:')}: {', '.join(parts)}")
+    total = sum(a + b for a, b in at_stake.values())
+    return (
+        f"this load would drop or overwrite {total:,} observation(s) added with `nenpo import`; "
+        "nothing was written:\n" + "\n".join(lines) + "\n"
+        "Keep them by adding their mapping to the workspace's imports/ (it then reads the file "
+        "at every load), or let the workspace replace them: nenpo load --discard-imports"
+    )
 
 
 def check(store: Store, workspace: Path | None = None) -> list[Finding]:

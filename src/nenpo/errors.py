@@ -71,6 +71,12 @@ class EnvironmentProblem(NenpoError):
     exit_code = 6
 
 
+class ImportsAtStake(NenpoError):
+    """A load would drop or overwrite observations `nenpo import` added; nothing was written."""
+
+    exit_code = 9
+
+
 def rel(path: Path, root: Path) -> str:
     """A path as users wrote it: relative to the workspace root when inside it."""
     try:

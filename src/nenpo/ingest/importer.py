@@ -219,7 +219,11 @@ def _import(
         if sink.count or not outcome.planned:
             return  # leaving the `with` rolls back: nothing was written
         result.written = writer.upsert(
-            outcome.pair_rows(), outcome.dimset_rows(), outcome.provenance, outcome.source
+            outcome.pair_rows(),
+            outcome.dimset_rows(),
+            outcome.provenance,
+            outcome.source,
+            origin=("import:" + result.file)[:500],  # so that nenpo load keeps them
         )
         clock("write")
         if not result.dry_run:

@@ -66,7 +66,7 @@ class Loaded:
     root: Path
     where: Where
     observations: list[Sourced]
-    removed: int = 0  # stored observations the load replaced that the workspace does not hold
+    removed: int = 0  # imported observations the load dropped or overwrote (--discard-imports)
 
 
 def read_workspace(root: Path) -> Loaded:

@@ -32,7 +32,7 @@ SORTED = "nenpo_import_sorted"
 PAIRS = "nenpo_import_pair"
 DIMSETS = "nenpo_import_dimset"
 TEMP_TABLES = (STAGE, SORTED, PAIRS, DIMSETS)
-COLUMNS = "indicator_id, period, start, dims, value, provenance, source_id"
+COLUMNS = "indicator_id, period, start, dims, value, provenance, source_id, origin"
 
 
 @dataclass
@@ -202,12 +202,13 @@ class BulkWriter:
         dimsets: Sequence[tuple[int, str]],
         provenance: str | None,
         source: str | None,
+        origin: str,
     ) -> Written:
         """Move the staged rows into `observation`: new keys inserted, changed values updated.
 
         `pairs` are (pair, indicator, period, its first day) and `dimsets` (dimset, dims) as
         the rows were staged with; `provenance` and `source` are the import's (None: the
-        indicator's own).
+        indicator's own); `origin` marks the rows it writes ("import:FILE").
         """
         self._end_copy()
         changed = (
@@ -217,13 +218,15 @@ class BulkWriter:
         )
         sets = (
             "start = excluded.start, value = excluded.value, provenance = excluded.provenance, "
-            "source_id = excluded.source_id"
+            "source_id = excluded.source_id, origin = excluded.origin"
         )
         conflict = f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} WHERE "
         try:
             if self.dialect == "sqlite":
-                return self._sqlite_upsert(pairs, dimsets, provenance, source, conflict + changed)
-            return self._pg_upsert(pairs, dimsets, provenance, source)
+                return self._sqlite_upsert(
+                    pairs, dimsets, (provenance, source, origin), conflict + changed
+                )
+            return self._pg_upsert(pairs, dimsets, (provenance, source, origin))
         except Exception as exc:
             raise StoreError(f"writing the store failed, nothing was changed: {exc}") from exc
 
@@ -231,8 +234,7 @@ class BulkWriter:
         self,
         pairs: Sequence[tuple[int, str, str, str]],
         dimsets: Sequence[tuple[int, str]],
-        provenance: str | None,
-        source: str | None,
+        constants: tuple[str | None, str | None, str],
         conflict: str,
     ) -> Written:
         db = self._raw.driver_connection
@@ -250,10 +252,10 @@ class BulkWriter:
         # `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert clause.
         cur = db.execute(
             f"INSERT INTO observation ({COLUMNS}) "
-            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, ?, ? "
+            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, ?, ?, ? "
             f"FROM {staged} s CROSS JOIN {PAIRS} p CROSS JOIN {DIMSETS} d "
             f"WHERE p.pair = s.pair AND d.dimset = s.dimset ORDER BY s.pair, s.dimset {conflict}",
-            (provenance, source),
+            constants,
         )
         touched = cur.rowcount
         new = db.execute("SELECT count(*) FROM observation WHERE id > ?", (before,))
@@ -264,8 +266,7 @@ class BulkWriter:
         self,
         pairs: Sequence[tuple[int, str, str, str]],
         dimsets: Sequence[tuple[int, str]],
-        provenance: str | None,
-        source: str | None,
+        constants: tuple[str | None, str | None, str],
     ) -> Written:
         cur = self._cur
         cur.execute(
@@ -288,14 +289,16 @@ class BulkWriter:
         cur.execute("SET LOCAL work_mem = '64MB'")  # the sort by key: fewer passes over disk
         rows = (
             "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, "
-            "%(provenance)s::text AS provenance, %(source)s::text AS source_id "
+            "%(provenance)s::text AS provenance, %(source)s::text AS source_id, "
+            "%(origin)s::text AS origin "
             f"FROM {STAGE} s JOIN {PAIRS} p ON p.pair = s.pair "
             f"JOIN {DIMSETS} d ON d.dimset = s.dimset"
         )
-        args = {"provenance": provenance, "source": source}
+        args = dict(zip(("provenance", "source", "origin"), constants, strict=True))
         cur.execute(
             "UPDATE observation o SET start = n.start, value = n.value, "
-            f"provenance = n.provenance, source_id = n.source_id FROM ({rows}) n "
+            "provenance = n.provenance, source_id = n.source_id, origin = n.origin "
+            f"FROM ({rows}) n "
             "WHERE o.indicator_id = n.indicator_id AND o.period = n.period AND o.dims = n.dims "
             "AND (o.start, o.value, o.provenance, o.source_id) IS DISTINCT FROM "
             "(n.start, n.value, n.provenance, n.source_id)",

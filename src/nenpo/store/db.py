@@ -231,13 +231,16 @@ class Store:
         with self.engine.connect() as conn:
             return read_baselines(conn)
 
-    def observation_keys(self) -> set[tuple[str, str, str]]:
-        """(indicator, period, dims) of every stored observation."""
+    def imported(self) -> dict[tuple[str, str, str], tuple[float, str]]:
+        """(indicator, period, dims) → (value, origin) of every row `nenpo import` wrote."""
+        o = t.observation.c
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(t.observation.c.indicator_id, t.observation.c.period, t.observation.c.dims)
+                select(o.indicator_id, o.period, o.dims, o.value, o.origin).where(
+                    o.origin != t.WORKSPACE_ORIGIN
+                )
             )
-            return {(r[0], r[1], r[2]) for r in rows}
+            return {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows}
 
     def read_locations(self) -> Where:
         """Where each stored object was written (file and line), as of the last load."""
@@ -268,6 +271,7 @@ def _observation_row(o: Observation) -> dict[str, Any]:
         "value": o.value,
         "provenance": o.provenance,
         "source_id": o.source,
+        "origin": t.WORKSPACE_ORIGIN,
     }
 
 

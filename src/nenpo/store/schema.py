@@ -23,6 +23,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+WORKSPACE_ORIGIN = "workspace"  # observation.origin of rows that nenpo load wrote
+
 metadata = MetaData(
     naming_convention={
         "pk": "pk_%(table_name)s",
@@ -98,6 +100,9 @@ observation = Table(
     Column("value", Float, nullable=False),
     Column("provenance", String(20)),
     Column("source_id", String(ID), ForeignKey("source.id")),
+    # Where the row came from: "workspace" (nenpo load), or "import:FILE" (nenpo import), so a
+    # load never drops or overwrites an imported row without being told to.
+    Column("origin", String(500), nullable=False, server_default=WORKSPACE_ORIGIN),
     UniqueConstraint("indicator_id", "period", "dims", name="uq_observation_key"),
 )
 
