@@ -17,7 +17,6 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from typing import IO, Any
 
@@ -66,23 +65,6 @@ class Outcome:
             {n: k for k, n in self.pairs.items()},
             {n: k for k, n in self.dimsets.items()},
         )
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a table is read and written.
-
-    Reading makes millions of small tuples and lists, none in a cycle (reference counting frees
-    them), and chunks of them are alive at once: every burst of allocations would set off a
-    collection that walks them all. Measured, that made reading four times slower.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def plan_table(
@@ -228,7 +210,7 @@ def child_main() -> None:
     def send(kind: str, payload: object) -> None:
         _send(out, kind, payload)
 
-    gc.disable()  # see no_cyclic_gc
+    gc.disable()  # see nenpo.gcpause: reading makes millions of tuples, none in a cycle
     table, mapping, src, mapping_name, catalog = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
     outcome = Outcome()
