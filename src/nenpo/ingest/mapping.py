@@ -49,11 +49,24 @@ class DimensionSpec(Base):
     map: dict[str, str] = Field(default={}, description="Text in the file → dimension code")
     total: list[str] = Field(default=[], description="Values meaning the total: no dimension")
     skip: list[str] = Field(default=[], description="Rows with these values are left out")
+    code_form: Literal["jis6", "jis5", "jis2", "name"] | None = Field(
+        default=None,
+        description="prefecture/municipality: the form of the whole column when its values do "
+        "not settle it: jis6 (011002, 11002), jis5 (01100, 1100), jis2 (prefectures: 01, 1) or "
+        "name; default: decided from all the column's values",
+    )
+    prefecture: str | None = Field(
+        default=None,
+        description="municipality: a column of prefectures that names (府中市) and codes are "
+        "read within",
+    )
 
     @model_validator(mode="after")
     def _one(self) -> DimensionSpec:
         if (self.column is None) == (self.value is None):
             raise ValueError("give either `column` or `value`")
+        if self.prefecture is not None and self.column is None:
+            raise ValueError("`prefecture` narrows a column; give `column`")
         return self
 
 

@@ -125,6 +125,7 @@ def read_here(
             batch = []
     if batch:
         yield batch
+    reader.locate(table.rows())
 
 
 def read_in_child(
