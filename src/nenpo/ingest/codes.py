@@ -12,8 +12,8 @@ so a Lookup of those is made per column, and `finish` is asked once every value 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any
 from datetime import date, datetime
+from typing import Any
 
 from ..japan.codes import CodeColumn, CodeError
 from ..model.builtin import BUILTIN_IDS

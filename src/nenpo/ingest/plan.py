@@ -16,12 +16,12 @@ from decimal import Decimal
 
 from ..errors import Problem
 from ..model.builtin import BUILTIN_IDS
-from ..model.periods import Precision
+from ..model.periods import Period, Precision
 from ..model.workspace import Dimension, Indicator
 from .cells import DEFAULT_MISSING, CellError, normalise
 from .cells import parse_period as _parse_period
 from .codes import SKIP, TOTAL, Lookup
-from .mapping import ImportMapping
+from .mapping import DimensionSpec, FromSheet, ImportMapping
 from .tables import Cell
 from .yamlfile import Located
 
@@ -46,6 +46,22 @@ class ValueCol:
     period: tuple[str, str] | None  # None: from the row's period column
     scale: Decimal | None
     unit: str | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What a table says above its header: its sheet's name (a CSV file's name without its
+    extension) and the title rows, for a period or dimension taken from them."""
+
+    name: str
+    above: dict[int, Sequence[Cell]]
+
+    def text(self, spec: FromSheet) -> str:
+        """The sheet's name, or the text of the title row the spec names."""
+        if spec.sheet_name:
+            return self.name
+        cells = self.above.get(spec.title_row or 0, ())
+        return " ".join(_header_text(c) for c in cells if _header_text(c))
 
 
 @dataclass
@@ -109,8 +125,10 @@ def compile_plan(
     mapping_src: Located | None,
     mapping_name: str,
     problems: list[Problem],
+    sheet: Sheet | None = None,
 ) -> Plan | None:
     """Resolve column names and ids; every problem found is added, None if there were any."""
+    sheet = sheet or Sheet("", {})
     at = _Where(mapping_src, mapping_name)
     before = len(problems)
     names = [_header_text(h) for h in header]
@@ -158,6 +176,15 @@ def compile_plan(
             period_fixed = (fixed.key, fixed.start.isoformat())
         except CellError as exc:
             problems.append(at(("period", "value"), str(exc)))
+    elif p is not None:
+        text = sheet.text(p)
+        try:
+            fixed = period_in(text, p.pattern, p.precision)
+            period_fixed = (fixed.key, fixed.start.isoformat())
+        except CellError as exc:
+            src_ = "the sheet's name" if p.sheet_name else f"the title (row {p.title_row})"
+            line = None if p.sheet_name else p.title_row
+            problems.append(Problem(file, line, None, f"period from {src_}: {exc}"))
 
     # dimensions
     dim_cols: list[DimCol] = []
@@ -188,7 +215,11 @@ def compile_plan(
             key = "code_form" if spec.code_form and dim_id not in BUILTIN_IDS else "map"
             problems.append(at(("dimensions", dim_id, key), str(exc)))
             continue
-        if spec.column is not None:
+        if spec.column is None and spec.value is None:
+            found = _sheet_code(lookup, spec, sheet, file, dim_id, problems)
+            if found is not None:
+                dims_fixed[dim_id] = found
+        elif spec.column is not None:
             qualifier = -1
             if spec.prefecture is not None:
                 qualifier = column(spec.prefecture, ("dimensions", dim_id, "prefecture"))
@@ -310,6 +341,39 @@ def compile_plan(
     )
 
 
+# Dates as titles write them: 2022年12月31日, 令和4年12月末, 2022/12/31, 20221231.
+_DATE_IN_TEXT = re.compile(
+    r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)?(?:元|\d{1,4})年度?(?:\d{1,2}月(?:\d{1,2}日|末)?)?"
+    r"|\d{4}[/.\-]\d{1,2}(?:[/.\-]\d{1,2})?|FY\d{4}|\d{8}|\d{6}"
+)
+
+
+def period_in(text: str, pattern: str | None, precision: Precision | None) -> Period:
+    """The one period written in a title or sheet name: 「交付状況(2022年12月31日時点)」.
+
+    `pattern`'s first group (or whole match) is the date; without it, every date-like part of
+    the text is tried and exactly one period must come out: two are an error, not a guess.
+    """
+    s = normalise(text)
+    if pattern is not None:
+        m = re.search(pattern, s) or re.search(pattern, text)
+        if m is None:
+            raise CellError(f"{pattern!r} does not match {text!r}")
+        return _parse_period(m.group(1) if m.groups() else m.group(0), precision)
+    found: dict[str, Period] = {}
+    for part in _DATE_IN_TEXT.findall(s):
+        try:
+            period = _parse_period(part, precision)
+        except CellError:
+            continue
+        found[period.key] = period
+    if len(found) == 1:
+        return next(iter(found.values()))
+    if not found:
+        raise CellError(f"no date in {text!r}")
+    raise CellError(f"{text!r} holds several dates ({', '.join(found)}); say which with `pattern:`")
+
+
 def _header_text(cell: Cell) -> str:
     if cell is None:
         return ""
@@ -354,6 +418,28 @@ def _indicator_table(catalog: Catalog) -> dict[str, str]:
     return table
 
 
+def _sheet_code(
+    lookup: Lookup,
+    spec: DimensionSpec,
+    sheet: Sheet,
+    file: str,
+    dim_id: str,
+    problems: list[Problem],
+) -> str | None:
+    """A dimension's value for the whole sheet, from its name or a title row."""
+    text = sheet.text(spec)
+    if spec.pattern is not None:
+        m = re.search(spec.pattern, text)
+        text = (m.group(1) if m.groups() else m.group(0)) if m else ""
+    code = lookup.resolve_all([text])[text]
+    if isinstance(code, str) and code not in (TOTAL, SKIP):
+        return code
+    where = "the sheet's name" if spec.sheet_name else f"the title (row {spec.title_row})"
+    why = str(code) if isinstance(code, CellError) else "a total cannot be a sheet's value"
+    problems.append(Problem(file, spec.title_row, None, f"{dim_id} from {where}: {why}"))
+    return None
+
+
 def _fixed_code(
     lookup: Lookup,
     value: str | None,
@@ -361,10 +447,11 @@ def _fixed_code(
     path: tuple[str | int, ...],
     problems: list[Problem],
 ) -> str | None:
-    code = lookup.resolve_all([value])[value]
-    if isinstance(code, CellError):
-        problems.append(at(path, str(code)))
+    found = lookup.resolve_all([value])[value]
+    if isinstance(found, CellError):
+        problems.append(at(path, str(found)))
         return None
+    code = found
     if code in (TOTAL, SKIP):
         problems.append(at(path, "a fixed value cannot be a total or skipped"))
         return None

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from ..errors import NenpoError, Problem
 from .mapping import ImportMapping
-from .plan import Catalog, Plan, compile_plan
+from .plan import Catalog, Plan, Sheet, compile_plan
 from .rows import Counts, Obs, RowReader
 from .tables import Cell, Table, TableError
 from .yamlfile import Located
@@ -78,10 +78,12 @@ def plan_table(
     """Read up to the header row and compile the mapping; the rows after it are still to read."""
     rows = table.rows()
     header: Sequence[Cell] | None = None
+    above: dict[int, Sequence[Cell]] = {}  # title rows: a period or dimension may be there
     for n, cells in rows:
         if n == mapping.header_row:
             header = cells
             break
+        above[n] = cells
     if header is None:
         what = "the file is empty" if mapping.header_row == 1 else "the table ends"
         emit(
@@ -95,7 +97,15 @@ def plan_table(
         return None, rows
     found: list[Problem] = []
     plan = compile_plan(
-        mapping, header, catalog, table.shown, table.format == "csv", src, mapping_name, found
+        mapping,
+        header,
+        catalog,
+        table.shown,
+        table.format == "csv",
+        src,
+        mapping_name,
+        found,
+        Sheet(table.sheet if table.sheet is not None else table.path.stem, above),
     )
     for p in found:
         emit(p)
@@ -103,7 +113,7 @@ def plan_table(
 
 
 def read_here(
-    table: Table,
+    tables: list[Table],
     mapping: ImportMapping,
     src: Located | None,
     mapping_name: str,
@@ -111,25 +121,30 @@ def read_here(
     emit: Emit,
     outcome: Outcome,
 ) -> Iterator[list[Obs]]:
-    """Batches of observations, read in this process."""
-    plan, rows = plan_table(table, mapping, src, mapping_name, catalog, emit)
-    if plan is None:
-        return
-    reader = RowReader(plan, emit)
-    outcome.take(plan, reader)
+    """Batches of observations of every table (the sheets a mapping reads), in this process."""
     batch: list[Obs] = []
-    for chunk in reader.read(rows):
-        batch.extend(chunk)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
+    first: RowReader | None = None
+    for table in tables:
+        plan, rows = plan_table(table, mapping, src, mapping_name, catalog, emit)
+        if plan is None:
+            continue
+        # The sheets' keys are numbered together: their rows are staged and checked as one.
+        reader = RowReader(plan, emit, first)
+        if first is None:
+            first = reader
+            outcome.take(plan, reader)
+        for chunk in reader.read(rows):
+            batch.extend(chunk)
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        reader.locate(table.rows())
     if batch:
         yield batch
-    reader.locate(table.rows())
 
 
 def read_in_child(
-    table: Table,
+    tables: list[Table],
     mapping: ImportMapping,
     src: Located | None,
     mapping_name: str,
@@ -152,7 +167,7 @@ def read_in_child(
     )
     assert child.stdin is not None and child.stdout is not None
     try:
-        pickle.dump((table, mapping, src, mapping_name, catalog), child.stdin)
+        pickle.dump((tables, mapping, src, mapping_name, catalog), child.stdin)
         child.stdin.close()
         while True:
             kind, payload = _receive(child.stdout)
@@ -212,12 +227,12 @@ def child_main() -> None:
         _send(out, kind, payload)
 
     gc.disable()  # see nenpo.gcpause: reading makes millions of tuples, none in a cycle
-    table, mapping, src, mapping_name, catalog = pickle.load(sys.stdin.buffer)
+    tables, mapping, src, mapping_name, catalog = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
     outcome = Outcome()
     try:
         for batch in read_here(
-            table, mapping, src, mapping_name, catalog, problems.append, outcome
+            tables, mapping, src, mapping_name, catalog, problems.append, outcome
         ):
             if problems:
                 send("problems", problems[:])

@@ -50,21 +50,24 @@ class Counts:
 class RowReader:
     """Reads the rows of one table with one plan; `counts` says what it found."""
 
-    def __init__(self, plan: Plan, emit: Emit):
+    def __init__(self, plan: Plan, emit: Emit, shared: RowReader | None = None):
+        """`shared`: a reader of another sheet of the same import, whose counts and numbering
+        of keys this one continues."""
         self.plan = plan
         self._emit = emit
-        self.counts = Counts()
+        self.counts: Counts = shared.counts if shared else Counts()
         self._periods: dict[Any, str | CellError] = {}
-        self.starts: dict[str, str] = {
-            vc.period[0]: vc.period[1] for vc in plan.values if vc.period is not None
-        }
+        self.starts: dict[str, str] = shared.starts if shared else {}
+        self.starts.update(
+            {vc.period[0]: vc.period[1] for vc in plan.values if vc.period is not None}
+        )
         if plan.period_fixed is not None:
             self.starts[plan.period_fixed[0]] = plan.period_fixed[1]
         self._dims: list[dict[Any, str | CellError]] = [{} for _ in plan.dim_cols]
         self._indicators: dict[Any, str | CellError] = {}
         self._units: dict[tuple[str, str | None], frozenset[str]] = {}
-        self.pairs: dict[tuple[str, str], int] = {}
-        self.dimsets: dict[str, int] = {}
+        self.pairs: dict[tuple[str, str], int] = shared.pairs if shared else {}
+        self.dimsets: dict[str, int] = shared.dimsets if shared else {}
         # Per value column: its index, spec, fixed period, and the dimension sets met so far,
         # keyed by the row's codes (with the row's indicator, when a column names it). Columns
         # with the same fixed dimensions share that cache: the 120 month columns of a wide row

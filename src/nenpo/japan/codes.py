@@ -33,14 +33,13 @@ FORMS: dict[Kind, tuple[str, ...]] = {
     "prefecture": ("jis2", "jis6", "jis5", "name"),
 }
 FORM_TEXT: dict[tuple[Kind, str], str] = {
-    ("municipality", "jis6"): "the 6-digit 団体コード with its check digit (011002, or 11002 with "
-    "the leading zero dropped)",
-    ("municipality", "jis5"): "the 5-digit JIS X 0402 code without a check digit (01100, or 1100)",
-    ("municipality", "name"): "names (東京都千代田区, 千代田区, 札幌市中央区)",
-    ("prefecture", "jis2"): "the JIS X 0401 code (01–47, or 1–47)",
-    ("prefecture", "jis6"): "the prefecture's 6-digit 団体コード (130001, or 10006 for 010006)",
-    ("prefecture", "jis5"): "the prefecture's 5-digit code without a check digit (13000)",
-    ("prefecture", "name"): "names (東京都, 東京, Tokyo)",
+    ("municipality", "jis6"): "the 6-digit 団体コード with its check digit",
+    ("municipality", "jis5"): "the 5-digit JIS X 0402 code, no check digit",
+    ("municipality", "name"): "names",
+    ("prefecture", "jis2"): "the JIS X 0401 code 1–47",
+    ("prefecture", "jis6"): "the prefecture's 6-digit 団体コード",
+    ("prefecture", "jis5"): "the prefecture's 5-digit code",
+    ("prefecture", "name"): "names",
 }
 
 
@@ -480,9 +479,9 @@ class CodeColumn:
                 late[v] = self._unsettled(v, r, chosen)
             elif len(r[chosen]) == 1 and streamed[v] != r[chosen][0]:
                 late[v] = (
-                    f"{_shown(v)} came before any value in column {self.column} that shows "
-                    f"its form and was read as {self._place(str(streamed[v]))}; "
-                    f"{self._settle(list(r))}"
+                    f"{_shown(v)} came before any value of column {self.column} that shows "
+                    f"its form, and the column reads it as {self._as(v, chosen, r[chosen][0])}"
+                    f"; {self._settle([chosen, *(f for f in r if f != chosen)])}"
                 )
         return None, late
 
@@ -495,8 +494,22 @@ class CodeColumn:
         return "都道府県 (prefecture)" if self.kind == "prefecture" else "市区町村 (municipality)"
 
     def _settle(self, forms: list[str]) -> str:
-        options = " or ".join(f"`code_form: {f}`" for f in forms)
-        return f"say which with {options} under {self.key} in the mapping"
+        dim = self.key.rsplit(".", 1)[-1]
+        column = f"column: {self.column}, " if self.column else ""
+        others = f" (or {', '.join(forms[1:])})" if forms[1:] else ""
+        return (
+            f"say which in the mapping: `dimensions: {{{dim}: {{{column}code_form: {forms[0]}}}}}`"
+            f"{others}"
+        )
+
+    def _as(self, value: Value, form: str, code: str) -> str:
+        """北海道士別市 (012203) as jis6 (the 6-digit 団体コード …, its leading zero dropped)."""
+        d = digits(_cell(value)) or ""
+        dropped = (form in ("jis6", "jis5") and len(d) == (5 if form == "jis6" else 4)) or (
+            form == "jis2" and len(d) == 1
+        )
+        how = FORM_TEXT[self.kind, form] + (", its leading zero dropped" if dropped else "")
+        return f"{self._place(code)} as {form} ({how})"
 
     def _one(self, value: Value, codes: tuple[str, ...]) -> str:
         if len(codes) == 1:
@@ -532,36 +545,31 @@ class CodeColumn:
         form: str,
         example: Value | None = None,
     ) -> str:
-        other = ", ".join(
-            f"as {f} ({FORM_TEXT[self.kind, f]}) it is {self._place(codes[0])}"
-            for f, codes in r.items()
-        )
-        seen = f", e.g. {_shown(example)}" if example is not None else ""
+        other = " or ".join(self._as(value, f, codes[0]) for f, codes in r.items())
+        seen = f" (e.g. {_shown(example)})" if example is not None else ""
         return (
-            f"{_shown(value)} is not in the form the column {self.column} is read in: "
-            f"{form}, {FORM_TEXT[self.kind, form]}{seen}; {other}. Write the column in one form"
-            f", or {self._settle([form, *r])}"
+            f"{_shown(value)} is not {form} ({FORM_TEXT[self.kind, form]}) like the rest of "
+            f"column {self.column}{seen}: it is {other}. Write the column in one form, or "
+            f"{self._settle([form, *r])}"
         )
 
     def _unsettled(self, value: Value, r: dict[str, tuple[str, ...]], chosen: str) -> str:
-        ways = " or ".join(
-            f"{self._place(codes[0])} as {f} ({FORM_TEXT[self.kind, f]})" for f, codes in r.items()
-        )
+        ways = " or ".join(self._as(value, f, codes[0]) for f, codes in r.items())
+        forms = [chosen, *(f for f in r if f != chosen)]
         return (
-            f"{_shown(value)} reads as {ways}, and no other value of {shape(_cell(value))} in "
-            f"column {self.column} shows which; {self._settle(list(r))}"
+            f"{_shown(value)} is {ways}, and no other value of {shape(_cell(value))} in column "
+            f"{self.column} tells which; {self._settle(forms)}"
         )
 
     def _ambiguous(
         self, forms: list[str], good: dict[Value, dict[str, tuple[str, ...]]], example: Value
     ) -> str:
-        listed = "; ".join(f"{f}: {FORM_TEXT[self.kind, f]}" for f in forms)
         ways = " and ".join(
-            f"{self._place(good[example][f][0])} as {f}" for f in forms if f in good[example]
+            self._as(example, f, good[example][f][0]) for f in forms if f in good[example]
         )
         return (
-            f"every value of column {self.column} fits {len(forms)} forms ({listed}), and they "
-            f"read differently: {_shown(example)} is {ways}; {self._settle(forms)}"
+            f"every value of column {self.column} reads {len(forms)} ways, and nothing in the "
+            f"column tells which: {_shown(example)} is {ways}; {self._settle(forms)}"
         )
 
     def _mixed_even(
@@ -570,9 +578,9 @@ class CodeColumn:
         a = next(v for v, r in good.items() if first in r and second not in r)
         b = next(v for v, r in good.items() if second in r and first not in r)
         return (
-            f"column {self.column} mixes two forms as often: {_shown(a)} is {first} "
-            f"({FORM_TEXT[self.kind, first]}) and {_shown(b)} is {second} "
-            f"({FORM_TEXT[self.kind, second]}); write it in one form, or "
+            f"column {self.column} mixes two forms as often: {_shown(a)} is "
+            f"{self._as(a, first, good[a][first][0])} and {_shown(b)} is "
+            f"{self._as(b, second, good[b][second][0])}; write it in one form, or "
             f"{self._settle([first, second])}"
         )
 
