@@ -23,7 +23,14 @@ from typing import Any
 from tests.importing import wareki
 
 MIC = Path("/work/shared/data/mynumbercard")
-HEADER = ["都道府県名", "市区町村名", "団体コード", "総数（人口）", "交付枚数", "人口に対する交付枚数率"]
+HEADER = [
+    "都道府県名",
+    "市区町村名",
+    "団体コード",
+    "総数（人口）",
+    "交付枚数",
+    "人口に対する交付枚数率",
+]
 DATES = [date(2022, 10, 31), date(2022, 11, 30), date(2022, 12, 31)]
 
 # How a 団体コード is written: (form, cell for a CSV, cell for a sheet)
@@ -39,8 +46,13 @@ CODE_FORMS: dict[str, tuple[CodeWriter, CodeWriter]] = {
 
 
 def reference(kinds: str = "municipalities") -> list[tuple[str, str, str]]:
-    """(code, prefecture, name) of the reference list, read from its CSV files directly."""
+    """(code, prefecture, name) of the reference list, read from its CSV files directly:
+    the municipalities, "all" (with the wards, named with their city: 札幌市中央区) or
+    "wards" (the wards alone, by their own name: 中央区)."""
     root = Path(__file__).parents[1] / "src" / "nenpo" / "japan" / "data"
+    if kinds == "wards":
+        with (root / "wards.csv").open(encoding="utf-8") as f:
+            return [(r["code"], r["prefecture"], r["name"]) for r in csv.DictReader(f)]
     out = []
     with (root / "municipalities.csv").open(encoding="utf-8") as f:
         out += [(r["code"], r["prefecture"], r["name"]) for r in csv.DictReader(f)]
@@ -50,20 +62,21 @@ def reference(kinds: str = "municipalities") -> list[tuple[str, str, str]]:
     return out
 
 
-def figures(code: str, when: date) -> tuple[int, int, float]:
-    """Illustrative population, cards and rate of one municipality at one date."""
+def figures(code: str, when: date, bump: int = 0) -> tuple[int, int, float]:
+    """Illustrative population, cards and rate of one municipality at one date (`bump` more
+    cards: a later table that changes the figures)."""
     population = 1_000 + int(code) % 9_973 * 37
-    cards = population * (40 + int(code) % 17 + when.month % 5) // 100
+    cards = population * (40 + int(code) % 17 + when.month % 5) // 100 + bump
     return population, cards, round(cards * 100 / population, 1)
 
 
 def municipal_rows(
-    places: Sequence[tuple[str, str, str]], when: date, code: CodeWriter
+    places: Sequence[tuple[str, str, str]], when: date, code: CodeWriter, bump: int = 0
 ) -> list[list[Any]]:
     """The rows of a municipal table (no header) at one date, codes written by `code`."""
     rows = []
     for c, pref, name in places:
-        population, cards, rate = figures(c, when)
+        population, cards, rate = figures(c, when, bump)
         rows.append([pref, name, code(c), population, cards, rate])
     return rows
 
@@ -74,6 +87,7 @@ def write_municipal_csv(
     form: str,
     encoding: str = "utf-8-sig",
     wareki_dates: bool = False,
+    bump: int = 0,
 ) -> Path:
     """A long CSV: one row per municipality and date, 算出基準日 first, every cell quoted but
     the numbers (as MIC's files are)."""
@@ -81,13 +95,19 @@ def write_municipal_csv(
     lines = [",".join(f'"{h}"' for h in ["算出基準日", *HEADER])]
     for when in DATES:
         shown = wareki(when, "day") if wareki_dates else when.strftime("%Y/%m/%d")
-        for pref, name, code, *nums in municipal_rows(places, when, writer):
+        for pref, name, code, *nums in municipal_rows(places, when, writer, bump):
             lines.append(f'"{shown}","{pref}","{name}",{code},' + ",".join(map(str, nums)))
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
     return path
 
 
-def write_municipal_xlsx(path: Path, places: Sequence[tuple[str, str, str]], form: str) -> Path:
+def write_municipal_xlsx(
+    path: Path,
+    places: Sequence[tuple[str, str, str]],
+    form: str,
+    bump: int = 0,
+    notes: bool = False,
+) -> Path:
     """A workbook of one sheet per date (named 2022年12月), each with a title row that holds
     the date (「…(2022年12月31日時点)」), a blank row, then the table; numeric cells."""
     import openpyxl
@@ -99,21 +119,30 @@ def write_municipal_xlsx(path: Path, places: Sequence[tuple[str, str, str]], for
     wb.remove(first)
     for when in DATES:
         ws = wb.create_sheet(f"{when.year}年{when.month}月")
-        ws.append([f"マイナンバーカード市区町村別交付状況({when.year}年{when.month}月{when.day}日時点)"])
+        ws.append(
+            [f"マイナンバーカード市区町村別交付状況({when.year}年{when.month}月{when.day}日時点)"]
+        )
         ws.append([])
         ws.append(HEADER)
-        for row in municipal_rows(places, when, writer):
+        for row in municipal_rows(places, when, writer, bump):
             ws.append(row)
+    if notes:  # a sheet that is no table of the same shape
+        ws = wb.create_sheet("注記")
+        ws.append(["注記"])
+        ws.append(["1", "交付枚数は各時点までの累計です。"])
+        ws.append(["2", "人口は住民基本台帳に基づく。"])
     wb.save(path)
     return path
 
 
-def expected(places: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], float]:
+def expected(
+    places: Sequence[tuple[str, str, str]], bump: int = 0
+) -> dict[tuple[str, str, str], float]:
     """(indicator, period, dims) → value for every cell the municipal writers write."""
     out: dict[tuple[str, str, str], float] = {}
     for when in DATES:
         for c, _, _ in places:
-            population, cards, rate = figures(c, when)
+            population, cards, rate = figures(c, when, bump)
             key = when.isoformat()
             out[("population", key, f"municipality={c}")] = population
             out[("card_issued", key, f"municipality={c}")] = cards
@@ -134,8 +163,8 @@ MUNICIPAL_WORKSPACE = {
         " provenance: illustrative, dimensions: [municipality]}\n"
         "- {id: card_rate, name: 人口に対する交付枚数率, unit: '%', decimals: 1, source: mic,"
         " provenance: illustrative, dimensions: [municipality]}\n"
-        "- {id: pref_population, name: 都道府県の人口, unit: 人, source: mic, provenance: real,"
-        " dimensions: [prefecture]}\n"
+        "- {id: pref_population, name: 都道府県の総数（人口）, unit: 人, source: mic,"
+        " provenance: real, dimensions: [prefecture]}\n"
         "- {id: pref_cards, name: 都道府県の交付枚数, unit: 枚, source: mic, provenance: real,"
         " dimensions: [prefecture]}\n"
         "- {id: pref_rate, name: 都道府県の人口に対する交付枚数率, unit: '%', decimals: 1,"

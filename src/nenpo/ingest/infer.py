@@ -329,7 +329,7 @@ def _render(
     for c in dims:
         out.append(f"  {c.dimension}: {{{_dimension_spec(c, columns)}}}")
     for c in implied:
-        if c.dimension == "prefecture":
+        if c.dimension == "prefecture" and any(d.dimension == "municipality" for d in dims):
             why = "the prefecture of each municipality (its code or name says it)"
         elif c.form == "TODO":
             why = f"{c.dimension} codes that read two ways (jis6 or jis5): the names are used"
@@ -394,7 +394,7 @@ def _sheet_period(group: list[_Sheet]) -> str:
         if len(periods) == len(group) and len({p.key for p in periods}) == len(group):
             found.append(
                 (finer[periods[0].precision], f"period: {{title_row: {n + 1}}}  # in the title")
-            )
+            )  # (before the sheet's name when both are as precise: a title says what it is)
             break
     if group[0].table.sheet is not None:
         try:
@@ -406,5 +406,5 @@ def _sheet_period(group: list[_Sheet]) -> str:
         except CellError:
             pass
     if found:
-        return min(found)[1]
+        return min(found, key=lambda f: f[0])[1]
     return "period: {value: TODO}  # no column of dates found: the file's date"

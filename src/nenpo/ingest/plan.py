@@ -9,6 +9,7 @@ that is not in the header is located at the data file's header row.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -356,7 +357,7 @@ def period_in(text: str, pattern: str | None, precision: Precision | None) -> Pe
     """
     s = normalise(text)
     if pattern is not None:
-        m = re.search(pattern, s) or re.search(pattern, text)
+        m = re.search(pattern, unicodedata.normalize("NFKC", text))
         if m is None:
             raise CellError(f"{pattern!r} does not match {text!r}")
         return _parse_period(m.group(1) if m.groups() else m.group(0), precision)

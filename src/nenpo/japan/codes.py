@@ -261,8 +261,14 @@ class _NameIndex:
         self.exact.setdefault(normalise(name), set()).add(code)
         self.folded.setdefault(fold(name), set()).add(code)
 
-    def find(self, text: str) -> set[str]:
-        return self.exact.get(normalise(text)) or self.folded.get(fold(text)) or set()
+    def find(self, text: str, prefecture: str | None = None) -> set[str]:
+        """The codes of a name: written exactly, else with variants folded; within
+        `prefecture` (a JIS X 0401 code) when given."""
+        for found in (self.exact.get(normalise(text), set()), self.folded.get(fold(text), set())):
+            found = {c for c in found if prefecture is None or c[:2] == prefecture}
+            if found:
+                return found
+        return set()
 
 
 @cache
@@ -364,12 +370,14 @@ def readings(
     if kind == "prefecture":
         code = _prefecture_names().get(normalise(value))
         return {"name": (code,)} if code else {}
+    names = _municipality_names()
     pref, rest = _split_prefecture(value)
-    codes = _municipality_names().find(value) if pref is None else set()
-    if pref is not None:
-        codes = {c for c in _municipality_names().find(rest) if c[:2] == pref}
-    if prefecture is not None:
-        codes = {c for c in codes if c[:2] == prefecture}
+    if pref is None:
+        codes = names.find(value, prefecture)
+    elif prefecture is None or prefecture == pref:
+        codes = names.find(rest, pref)
+    else:
+        codes = set()  # 北海道札幌市 in a row whose prefecture column says 青森県
     return {"name": tuple(sorted(codes))} if codes else {}
 
 
@@ -467,7 +475,10 @@ class CodeColumn:
             chosen = ranked[0][0]
         # A value that reads as two places is read in the chosen form only when another value
         # of its shape (5 digits) reads in that form alone: the column shows how it writes them.
+        # (In a column of two forms, no value that reads two ways is settled.)
         settled = {shape(_cell(v)) for v, r in good.items() if chosen in r and len(r) == 1}
+        if not fit_all:
+            settled = set()
         example = next((v for v, r in good.items() if chosen in r and len(r) == 1), None)
         late: dict[Value, str] = {}
         for v, r in good.items():
