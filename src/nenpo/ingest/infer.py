@@ -27,7 +27,7 @@ from .cells import (
 )
 from .codes import Lookup
 from .plan import Catalog, period_in
-from .tables import Cell, Table, TableError, file_format, open_table, open_tables
+from .tables import Cell, Table, TableError, file_format, open_books, open_table, open_tables
 
 SAMPLE_ROWS = 200
 MISSING = frozenset(DEFAULT_MISSING)
@@ -73,7 +73,8 @@ def infer(path: Path, catalog: Catalog | None = None) -> str:
     tables = (
         open_tables(path, str(path), sheet="*") if _is_xlsx(path) else [open_table(path, str(path))]
     )
-    sheets = [s for t in tables if (s := _sample(t)) is not None]
+    with open_books(tables) as books:
+        sheets = [s for t in tables if (s := _sample(t, books.get(t.path))) is not None]
     if not sheets:
         what = "sheet" if len(tables) > 1 else "file"
         raise TableError(
@@ -100,10 +101,10 @@ def _is_xlsx(path: Path) -> bool:
         return False
 
 
-def _sample(table: Table) -> _Sheet | None:
+def _sample(table: Table, book: object = None) -> _Sheet | None:
     """The first rows of a table, with its header found; None when it holds no table."""
     sample: list[Sequence[Cell]] = []
-    for _, cells in table.rows():
+    for _, cells in table.rows(book):
         sample.append(cells)
         if len(sample) >= SAMPLE_ROWS:
             break

@@ -24,7 +24,7 @@ from ..errors import NenpoError, Problem
 from .mapping import ImportMapping
 from .plan import Catalog, Plan, Sheet, compile_plan
 from .rows import Counts, Obs, RowReader
-from .tables import Cell, Table, TableError
+from .tables import Cell, Table, TableError, open_books
 from .yamlfile import Located
 
 BATCH = 20_000  # observations passed on at a time: memory stays flat whatever the file's size
@@ -74,9 +74,10 @@ def plan_table(
     mapping_name: str,
     catalog: Catalog,
     emit: Emit,
+    book: Any = None,
 ) -> tuple[Plan | None, Rows]:
     """Read up to the header row and compile the mapping; the rows after it are still to read."""
-    rows = table.rows()
+    rows = table.rows(book)
     header: Sequence[Cell] | None = None
     above: dict[int, Sequence[Cell]] = {}  # title rows: a period or dimension may be there
     for n, cells in rows:
@@ -124,21 +125,23 @@ def read_here(
     """Batches of observations of every table (the sheets a mapping reads), in this process."""
     batch: list[Obs] = []
     first: RowReader | None = None
-    for table in tables:
-        plan, rows = plan_table(table, mapping, src, mapping_name, catalog, emit)
-        if plan is None:
-            continue
-        # The sheets' keys are numbered together: their rows are staged and checked as one.
-        reader = RowReader(plan, emit, first)
-        if first is None:
-            first = reader
-            outcome.take(plan, reader)
-        for chunk in reader.read(rows):
-            batch.extend(chunk)
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-        reader.locate(table.rows())
+    with open_books(tables) as books:
+        for table in tables:
+            book = books.get(table.path)
+            plan, rows = plan_table(table, mapping, src, mapping_name, catalog, emit, book)
+            if plan is None:
+                continue
+            # The sheets' keys are numbered together: their rows are staged and checked as one.
+            reader = RowReader(plan, emit, first)
+            if first is None:
+                first = reader
+                outcome.take(plan, reader)
+            for chunk in reader.read(rows):
+                batch.extend(chunk)
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+            reader.locate(table.rows(book))
     if batch:
         yield batch
 
