@@ -270,3 +270,29 @@ def test_a_column_of_two_forms(
     if not errors:
         form = {f for c, _ in column for f in codes.readings("municipality", c)}
         assert any(all(f in codes.readings("municipality", c) for c, _ in column) for f in form)
+
+
+def test_a_value_read_before_its_column_showed_its_form() -> None:
+    """Past the rows read ahead, a number that is two places is read in the first form that
+    fits; when the rest of the column says the other form, it is an error, not a mistake."""
+    lk = Lookup(MUNI, column="団体コード")
+    first = lk.resolve("12203")  # nothing read ahead: the column's form is not known yet
+    rest = {c: lk.resolve(c) for c in ("13101", "1100")}  # 5 digits without check digit
+    whole, late = lk.finish({"12203": first, **rest})
+    assert whole is None and "came before any value" in late["12203"]
+    assert "122033 (千葉県市川市) as jis5" in late["12203"]
+
+
+def test_the_japan_layer_imports_no_other_part_of_nenpo() -> None:
+    """nenpo.japan is the bottom layer: besides the standard library, nenpo.errors at most."""
+    import ast
+    from pathlib import Path
+
+    for path in Path(codes.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level != 1:  # 1: within japan/
+                name = "." * (node.level or 0) + (node.module or "")
+                inside = name.startswith((".", "nenpo"))
+                assert not inside or name in ("..errors", "nenpo.errors"), (path.name, name)
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("nenpo") for a in node.names), path.name

@@ -108,12 +108,9 @@ class RowReader:
             # Read a few rows ahead so that each column's form is known before its first cell.
             ahead = list(islice(rows, PEEK))
             for _, d in coded:
+                last = max(d.index, d.prefecture)
                 d.lookup.observe(
-                    {
-                        _key(cells, d.index, d.prefecture)
-                        for _, cells in ahead
-                        if len(cells) > d.index
-                    }
+                    {_key(cells, d.index, d.prefecture) for _, cells in ahead if len(cells) > last}
                 )
             rows = chain(ahead, rows)
         while not self.stopped and (chunk := list(islice(rows, self.chunk_rows))):
@@ -142,7 +139,7 @@ class RowReader:
             if p.width is not None and len(cells) != p.width:
                 continue
             for d, late in cols:
-                if d.index < len(cells):
+                if max(d.index, d.prefecture) < len(cells):
                     raw = _key(cells, d.index, d.prefecture)
                     if raw in late:
                         cell = raw if d.prefecture < 0 else raw[1]
