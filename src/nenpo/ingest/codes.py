@@ -4,7 +4,7 @@ A value is matched after NFKC normalisation and with spaces removed, so 「東�
 「0～4歳」/「0~4歳」 match too. A text that fits two codes (府中市: Tokyo and Hiroshima) is an
 error that names both, never a guess.
 
-The built-in 都道府県 and 市区町村 are read by `nenpo.japan.codes.CodeColumn`: codes in any form
+The built-in 都道府県 and 市区町村 are read by `nenpo.japan.columns.CodeColumn`: codes in any form
 (12203 could be 北海道士別市 or 千葉県市川市) are read in the one form the whole column fits,
 so a Lookup of those is made per column, and `finish` is asked once every value has been read.
 """
@@ -15,7 +15,8 @@ from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ..japan.codes import CodeColumn, CodeError
+from ..japan.codes import CodeError
+from ..japan.columns import CodeColumn
 from ..model.builtin import BUILTIN_IDS
 from ..model.workspace import Dimension
 from .cells import CellError, is_formula, normalise

@@ -26,7 +26,8 @@ from .cells import (
     parse_period,
 )
 from .codes import Lookup
-from .plan import Catalog, period_in
+from .plan import Catalog
+from .sheets import period_in
 from .tables import Cell, Table, TableError, file_format, open_books, open_table, open_tables
 
 SAMPLE_ROWS = 200

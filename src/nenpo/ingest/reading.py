@@ -22,8 +22,9 @@ from typing import IO, Any
 
 from ..errors import NenpoError, Problem
 from .mapping import ImportMapping
-from .plan import Catalog, Plan, Sheet, compile_plan
+from .plan import Catalog, Plan, compile_plan
 from .rows import Counts, Obs, RowReader
+from .sheets import Sheet
 from .tables import Cell, Table, TableError, open_books
 from .yamlfile import Located
 

@@ -1,7 +1,7 @@
 """Dimensions every workspace has without defining them: 都道府県 and 市区町村.
 
 Their values come from the reference lists in `nenpo.japan.codes`; an import reads their
-columns with `nenpo.japan.codes.CodeColumn` (codes in any form, names, variants).
+columns with `nenpo.japan.columns.CodeColumn` (codes in any form, names, variants).
 """
 
 from __future__ import annotations
