@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
 import sys
@@ -428,13 +429,20 @@ _WS: Path | None = None
 _BASE: Counter[tuple[str, str, str, str]] = Counter()
 
 
-def _start(example: Path) -> None:
-    """Worker start: one private copy of the example, and its findings as the baseline."""
+def _start(example: Path) -> Path:
+    """One private copy of the example, and its findings as the baseline; returns its folder."""
     global _WS, _BASE
     tmp = Path(tempfile.mkdtemp(prefix="nenpo-corpus-"))
     _WS = tmp / "ws"
     shutil.copytree(example, _WS)
     _BASE = Counter(f.key() for f in findings(_WS))
+    return tmp
+
+
+def _start_worker(example: Path) -> None:
+    """A pool worker's start; its copy is removed when it exits (after close() and join())."""
+    tmp = _start(example)
+    multiprocessing.util.Finalize(None, shutil.rmtree, (tmp,), {"ignore_errors": True}, 10)
 
 
 def run_case(case: Case) -> Outcome:
@@ -460,15 +468,14 @@ def run(cases: Sequence[Case], jobs: int | None = None, example: Path = EXAMPLE)
     """Run the cases, in `jobs` worker processes (default: one per CPU)."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(cases) or 1))
     if jobs == 1:
-        _start(example)
+        tmp = _start(example)
         try:
             return [run_case(c) for c in cases]
         finally:
-            assert _WS is not None
-            shutil.rmtree(_WS.parent, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)
     # fork: workers inherit the imported modules, so each case costs only its check.
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ctx.Pool(jobs, initializer=_start, initargs=(example,)) as pool:
+    with ctx.Pool(jobs, initializer=_start_worker, initargs=(example,)) as pool:
         outs = pool.map(run_case, cases, chunksize=1)
         pool.close()
         pool.join()

@@ -26,8 +26,12 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dst
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+def _paths(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def _bytes(root: Path, files: set[str]) -> dict[str, bytes | None]:
+    return {f: (root / f).read_bytes() if (root / f).is_file() else None for f in files}
 
 
 def test_the_corpus_is_as_large_and_varied_as_issue_11_asks() -> None:
@@ -45,20 +49,18 @@ def test_the_corpus_is_as_large_and_varied_as_issue_11_asks() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case_applies_to_the_example_and_undoes_cleanly(case: cc.Case, ws: Path) -> None:
-    before = _snapshot(ws)
+    edited = {e.file for e in case.edits}
+    paths, before = _paths(ws), _bytes(ws, edited)
     with cc.Patched(case, ws) as patched:
-        after = _snapshot(ws)
-        assert after != before, "the case changes nothing"
-        changed = {f for f in after if before.get(f) != after[f]}
-        assert changed == {e.file for e in case.edits}
+        after = _bytes(ws, edited)
+        assert all(after[f] != before[f] for f in edited), "an edit changes nothing"
+        assert _paths(ws) == paths | edited
         if case.group == "mistake":
-            places = cc.resolve(case, ws, patched.first)
-            for file, line in places:
-                assert (ws / file).is_file()
-                assert (
-                    line is None or line <= (ws / file).read_text(encoding="utf-8").count("\n") + 1
-                )
-    assert _snapshot(ws) == before
+            for file, line in cc.resolve(case, ws, patched.first):
+                text = (ws / file).read_text(encoding="utf-8")
+                assert line is None or 1 <= line <= text.count("\n") + 1
+    assert _paths(ws) == paths
+    assert _bytes(ws, edited) == before
 
 
 def _case(
