@@ -52,7 +52,7 @@ print(json.dumps({"runs": runs, "peak_mib": peak}))
 
 def municipalities(n: int) -> list[str]:
     """The first n real 団体コード (the full list has 1,741)."""
-    from nenpo.model.municipalities import municipalities as all_
+    from nenpo.japan.codes import municipalities as all_
 
     codes = [c for c, _, _ in all_()]
     return (codes * (n // len(codes) + 1))[:n] if n > len(codes) else codes[:n]

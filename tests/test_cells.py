@@ -10,8 +10,8 @@ import pytest
 from nenpo.ingest.cells import CellError, coarsen, parse_number, parse_period
 from nenpo.ingest.codes import SKIP, TOTAL, Lookup
 from nenpo.ingest.tables import TableError, detect_encoding, open_table
+from nenpo.japan.codes import check_digit, municipalities
 from nenpo.model.builtin import builtin_dimensions
-from nenpo.model.municipalities import check_digit, municipalities
 
 PREF, MUNI = builtin_dimensions()
 

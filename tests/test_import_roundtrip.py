@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from nenpo import core
+from nenpo.japan.codes import PREFECTURES, short_name
 from nenpo.model.periods import Period
-from nenpo.model.prefectures import PREFECTURES, short_name
 from nenpo.store import Store, open_store
 from tests.importing import make_workspace, stored, wareki, write_csv, write_mapping, write_xlsx
 

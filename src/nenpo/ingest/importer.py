@@ -28,7 +28,7 @@ from .observations import Sourced
 from .plan import Catalog
 from .reading import PARALLEL_BYTES, Outcome, read_here, read_in_child
 from .rows import Counts
-from .tables import Table, TableError, open_table
+from .tables import Table, TableError, open_tables
 from .yamlfile import Located, read_yaml
 
 DEFAULT_LIMIT = 20  # problems printed; --report FILE has all of them
@@ -180,13 +180,13 @@ def _import(
         return
     catalog = catalog_of(store)
     try:
-        table = open_table(
+        tables = open_tables(
             file, str(file), mapping.format, mapping.encoding, mapping.sheet, mapping.delimiter
         )
     except TableError as exc:
         sink(Problem(exc.file, exc.line, None, exc.message))
         return
-    result.table = describe(table)
+    result.table = describe(tables)
     if parallel is None:
         parallel = file.stat().st_size > PARALLEL_BYTES
     read = read_in_child if parallel else read_here
@@ -196,7 +196,7 @@ def _import(
     # running, reading was four times slower (measured).
     with paused_gc(), BulkWriter(store.engine) as writer:
         try:
-            for batch in read(table, mapping, src, str(mapping_path), catalog, sink, outcome):
+            for batch in read(tables, mapping, src, str(mapping_path), catalog, sink, outcome):
                 writer.stage(batch)
                 if progress is not None:
                     progress(writer.staged)
@@ -247,11 +247,14 @@ class _Clock:
         self.last = now
 
 
-def describe(table: Table) -> str:
-    """How a table was read, for messages: 'CSV, CP932 (Shift_JIS)'."""
+def describe(tables: list[Table]) -> str:
+    """How a file was read, for messages: 'CSV, CP932 (Shift_JIS)', "xlsx, sheet 'データ'"."""
     from .tables import LABELS
 
+    table = tables[0]
     if table.format == "xlsx":
+        if len(tables) > 1:
+            return f"xlsx, {len(tables)} sheets: " + ", ".join(repr(t.sheet) for t in tables)
         return f"xlsx, sheet {table.sheet!r}"
     return f"CSV, {LABELS.get(table.encoding or '', table.encoding)}"
 
@@ -273,14 +276,14 @@ def read_mapped(
     for path in files:
         shown = rel(path, root)
         try:
-            table = open_table(
+            tables = open_tables(
                 path, shown, mapping.format, mapping.encoding, mapping.sheet, mapping.delimiter
             )
             outcome = Outcome()
             read = [
                 obs
                 for batch in read_here(
-                    table, mapping, src, src.file, catalog, problems.append, outcome
+                    tables, mapping, src, src.file, catalog, problems.append, outcome
                 )
                 for obs in batch
             ]

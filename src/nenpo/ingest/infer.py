@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model.builtin import builtin_dimensions
+from ..japan.codes import digits
+from ..model.builtin import BUILTIN_IDS, builtin_dimensions
 from ..model.workspace import Dimension
 from .cells import (
     DEFAULT_MISSING,
@@ -26,7 +27,8 @@ from .cells import (
 )
 from .codes import Lookup
 from .plan import Catalog
-from .tables import Cell, Table, open_table
+from .sheets import period_in
+from .tables import Cell, Table, TableError, file_format, open_books, open_table, open_tables
 
 SAMPLE_ROWS = 200
 MISSING = frozenset(DEFAULT_MISSING)
@@ -45,22 +47,76 @@ class Column:
     dimension: str | None = None
     totals: list[str] = field(default_factory=list)
     indicator: str | None = None
+    form: str | None = None  # prefecture/municipality: the form of the codes (or names)
+
+
+@dataclass
+class _Sheet:
+    """One table's sample: where its header is, the header, the rows under it."""
+
+    table: Table
+    header_at: int  # 0-based
+    header: list[str]
+    body: list[Sequence[Cell]]
+    above: list[Sequence[Cell]]
+
+    def shape(self) -> tuple[int, tuple[str, ...]]:
+        return self.header_at, tuple(normalise(h) for h in self.header)
 
 
 def infer(path: Path, catalog: Catalog | None = None) -> str:
-    """A proposed mapping for `path`, as commented YAML."""
-    table = open_table(path, str(path))
+    """A proposed mapping for `path`, as commented YAML.
+
+    A workbook's sheets are each looked at; the mapping reads every sheet of the most common
+    shape (the same header in the same row), and takes the period from the sheets' names or
+    title rows when there is no column of dates. A file that holds no table is an error.
+    """
+    tables = (
+        open_tables(path, str(path), sheet="*") if _is_xlsx(path) else [open_table(path, str(path))]
+    )
+    with open_books(tables) as books:
+        sheets = [s for t in tables if (s := _sample(t, books.get(t.path))) is not None]
+    if not sheets:
+        what = "sheet" if len(tables) > 1 else "file"
+        raise TableError(
+            str(path),
+            None,
+            f"no table found: no {what} has a row of column names with rows of values under it",
+        )
+    groups: dict[tuple[int, tuple[str, ...]], list[_Sheet]] = {}
+    for sh in sheets:
+        groups.setdefault(sh.shape(), []).append(sh)
+    group = max(groups.values(), key=len)  # the first of the largest
+    first = group[0]
+    dims = {d.id: d for d in (catalog.dimensions.values() if catalog else builtin_dimensions())}
+    body = [r for sh in group for r in sh.body][:SAMPLE_ROWS]
+    columns = [_column(i, name, body, dims, catalog) for i, name in enumerate(first.header)]
+    left_out = [t.sheet or "" for t in tables if t.sheet not in {sh.table.sheet for sh in group}]
+    return _render(first, group, len(tables), left_out, columns, catalog)
+
+
+def _is_xlsx(path: Path) -> bool:
+    try:
+        return file_format(path) == "xlsx"
+    except TableError:
+        return False
+
+
+def _sample(table: Table, book: object = None) -> _Sheet | None:
+    """The first rows of a table, with its header found; None when it holds no table."""
     sample: list[Sequence[Cell]] = []
-    for _, cells in table.rows():
+    for _, cells in table.rows(book):
         sample.append(cells)
         if len(sample) >= SAMPLE_ROWS:
             break
     header_at = _header_row(sample)
-    header = [_text(c) for c in sample[header_at]] if sample else []
+    if header_at is None:
+        return None
+    header = [_text(c) for c in sample[header_at]]
     body = [r for r in sample[header_at + 1 :] if any(_text(c) for c in r)]
-    dims = {d.id: d for d in (catalog.dimensions.values() if catalog else builtin_dimensions())}
-    columns = [_column(i, name, body, dims, catalog) for i, name in enumerate(header)]
-    return _render(table, header_at + 1, columns, catalog)
+    if not body:
+        return None
+    return _Sheet(table, header_at, header, body, sample[:header_at])
 
 
 def _text(c: Cell) -> str:
@@ -86,15 +142,16 @@ def _is_number(c: Cell) -> bool:
     return True
 
 
-def _header_row(sample: list[Sequence[Cell]]) -> int:
-    """The first row that is mostly text and about as wide as the table (titles are narrow)."""
+def _header_row(sample: list[Sequence[Cell]]) -> int | None:
+    """The first row that is mostly text and about as wide as the table (titles are narrow);
+    None when no row of two or more cells is."""
     width = max((sum(1 for c in r if _text(c)) for r in sample), default=0)
     for i, row in enumerate(sample[:30]):
         filled = [c for c in row if _text(c)]
         texts = [c for c in filled if not _is_number(c)]
         if width and len(filled) >= max(2, 0.6 * width) and len(texts) >= len(filled) / 2:
             return i
-    return 0
+    return None
 
 
 def _column(
@@ -116,22 +173,28 @@ def _column(
         col.kind = "period"
         return col
     numeric = _share(cells, _is_number) >= 0.8
-    if numeric and not any(w in name.lower() for w in CODE_WORDS):
+    coded = any(w in normalise(name).lower() for w in CODE_WORDS)
+    # Prefectures and municipalities first, read as an import reads them: the whole column in
+    # one form. 団体コード with dropped zeros (11002) are numbers too: they are codes here.
+    for dim_id in BUILTIN_IDS:
+        if dim_id not in dims:
+            continue
+        fits, totals, form = _fits(dims[dim_id], cells)
+        # A column of small numbers (1–47) is a prefecture code only under a name that says so.
+        small = all(len(digits(c) or "xxx") <= 2 for c in cells)
+        if fits >= 0.8 and (coded or not (numeric and small)):
+            col.kind, col.dimension, col.totals, col.form = "dimension", dim_id, totals, form
+            return col
+    if numeric and not coded:
         col.kind = "number"
         col.indicator = _indicator_for(name, catalog)
         return col
     for dim_id, dim in dims.items():
-        lookup = Lookup(dim)
-        fits, totals = 0, set()
-        for c in cells:
-            try:
-                lookup.resolve(c)
-                fits += 1
-            except CellError:
-                if _text(c) in TOTAL_WORDS:
-                    totals.add(_text(c))
-        if fits and (fits + sum(_text(c) in totals for c in cells)) / len(cells) >= 0.8:
-            col.kind, col.dimension, col.totals = "dimension", dim_id, sorted(totals)
+        if dim_id in BUILTIN_IDS:
+            continue
+        fits, totals, _ = _fits(dim, cells)
+        if fits >= 0.8:
+            col.kind, col.dimension, col.totals = "dimension", dim_id, totals
             return col
     if numeric:
         col.kind = "number"
@@ -142,6 +205,28 @@ def _column(
         if _share(cells, lambda c: normalise(_text(c)) in names) >= 0.8:
             col.kind = "indicator"
     return col
+
+
+def _fits(dim: Dimension, cells: list[Cell]) -> tuple[float, list[str], str | None]:
+    """The share of cells that are values of `dim` (totals such as 全国 counted), the totals,
+    and for a built-in dimension the form its column is in: TODO when every value reads two
+    ways (the import would ask for `code_form`)."""
+    lookup = Lookup(dim)
+    found: dict[Cell, str | CellError] = {}
+    for c in cells:
+        if _text(c) not in TOTAL_WORDS and c not in found:
+            try:
+                found[c] = lookup.resolve(c)
+            except CellError as exc:
+                found[c] = exc
+    fits = sum(1 for c in cells if isinstance(found.get(c), str))
+    totals = sorted({_text(c) for c in cells if _text(c) in TOTAL_WORDS})
+    share = (fits + sum(_text(c) in totals for c in cells)) / len(cells)
+    form = None
+    if lookup.column is not None and fits:
+        whole, _ = lookup.finish(found)
+        form = "TODO" if whole else lookup.column.provisional
+    return (share if fits else 0.0), totals, form
 
 
 def _share(cells: list[Cell], test: Callable[[Cell], bool]) -> float:
@@ -156,12 +241,17 @@ def _is_period(c: Cell) -> bool:
     return True
 
 
-def _indicator_for(name: str, catalog: Catalog | None) -> str | None:
-    """An indicator whose name is the column's (交付枚数 → マイナンバーカード交付枚数)."""
+def _indicator_for(name: str, catalog: Catalog | None, dims: set[str] | None = None) -> str | None:
+    """An indicator whose name is the column's (交付枚数 → マイナンバーカード交付枚数), among
+    those that have the table's dimensions when they are known."""
     if catalog is None or not name:
         return None
     key = normalise(name)
-    named = {i.id: normalise(i.name.ja) for i in catalog.indicators.values()}
+    named = {
+        i.id: normalise(i.name.ja)
+        for i in catalog.indicators.values()
+        if dims is None or dims <= set(i.dimensions)
+    }
     for test in (lambda n: n == key, lambda n: n.endswith(key), lambda n: key in n):
         hits = [ident for ident, n in named.items() if test(n)]
         if len(hits) == 1:
@@ -174,20 +264,42 @@ def _q(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def _render(table: Table, header_row: int, columns: list[Column], catalog: Catalog | None) -> str:
-    out = [f"# Proposed by `nenpo import --infer {table.shown}`: check every line marked TODO."]
-    how = f"sheet {table.sheet!r}" if table.format == "xlsx" else f"encoding {table.encoding}"
-    out.append(f"# Read as {table.format} ({how}).")
+def _render(
+    first: _Sheet,
+    group: list[_Sheet],
+    n_tables: int,
+    left_out: list[str],
+    columns: list[Column],
+    catalog: Catalog | None,
+) -> str:
+    table = first.table
+    header_row = first.header_at + 1
+    out = [f"# Proposed by `nenpo import --infer {table.path}`: check every line marked TODO."]
     if table.format == "xlsx":
-        out.append(f"sheet: {_q(table.sheet or '')}")
+        names = [sh.table.sheet or "" for sh in group]
+        if n_tables == 1:
+            out.append(f"# Read as xlsx (sheet {names[0]!r}).")
+            out.append(f"sheet: {_q(names[0])}")
+        elif len(names) == n_tables:
+            out.append(f"# Read as xlsx: all {n_tables} sheets have this table.")
+            out.append('sheet: "*"')
+        else:
+            out.append(
+                f"# Read as xlsx: {len(names)} of {n_tables} sheets have this table; left out: "
+                + ", ".join(left_out)
+            )
+            out.append(f"sheet: [{', '.join(_q(n) for n in names)}]")
+    else:
+        out.append(f"# Read as csv (encoding {table.encoding}).")
     if header_row != 1:
         out.append(f"header_row: {header_row}  # the rows above look like titles")
+    dims = _dimensions(columns)
     wide = [c for c in columns if _is_period(c.name) and c.kind in ("number", "empty")]
     periods = [c for c in columns if c.kind == "period"]
     if len(wide) >= 2:
-        names = ", ".join(_q(c.name) for c in wide)
+        names_ = ", ".join(_q(c.name) for c in wide)
         out.append("wide:  # one column per period")
-        out.append(f"  columns: [{names}]")
+        out.append(f"  columns: [{names_}]")
         out.append("  into: period")
         ind = next((c for c in columns if c.kind == "indicator"), None)
         if ind is not None:
@@ -201,23 +313,31 @@ def _render(table: Table, header_row: int, columns: list[Column], catalog: Catal
             )
             out.append(f"period: {{column: {_q(periods[0].name)}}}{extra}")
         else:
-            out.append("period: {value: TODO}  # no column of dates found: the file's date")
+            out.append(_sheet_period(group))
         numbers = [c for c in columns if c.kind == "number"]
         out.append("values:  # indicator id: column")
         for c in numbers:
-            if c.indicator:
-                out.append(f"  {c.indicator}: {_q(c.name)}")
+            ident = _indicator_for(c.name, catalog, {d.dimension or "" for d in dims})
+            if ident:
+                out.append(f"  {ident}: {_q(c.name)}")
             else:
                 out.append(f"  column_{c.index + 1}: {_q(c.name)}  # TODO: an indicator id")
         if not numbers:
             out.append("  {}  # TODO: no column of numbers found")
-    dim_cols = [c for c in columns if c.kind == "dimension"]
     texts = [c for c in columns if c.kind == "text"]
-    if dim_cols or texts:
+    implied = [c for c in columns if c.kind == "dimension" and c not in dims]
+    if dims or texts or implied:
         out.append("dimensions:")
-    for c in dim_cols:
-        totals = f", total: [{', '.join(_q(t) for t in c.totals)}]" if c.totals else ""
-        out.append(f"  {c.dimension}: {{column: {_q(c.name)}{totals}}}")
+    for c in dims:
+        out.append(f"  {c.dimension}: {{{_dimension_spec(c, columns)}}}")
+    for c in implied:
+        if c.dimension == "prefecture" and any(d.dimension == "municipality" for d in dims):
+            why = "the prefecture of each municipality (its code or name says it)"
+        elif c.form == "TODO":
+            why = f"{c.dimension} codes that read two ways (jis6 or jis5): the names are used"
+        else:
+            why = f"also {c.dimension}: another column of the same dimension"
+        out.append(f"  # {_q(c.name)}: {why}")
     for c in texts:
         out.append(
             f"  # TODO {_q(c.name)} holds text that is no known dimension: define one in "
@@ -226,3 +346,67 @@ def _render(table: Table, header_row: int, columns: list[Column], catalog: Catal
     out.append("provenance: real  # TODO: or illustrative")
     out.append("# source: TODO  # a source id (default: each indicator's own)")
     return "\n".join(out) + "\n"
+
+
+def _dimensions(columns: list[Column]) -> list[Column]:
+    """The dimension columns to map: one per dimension (codes before names), and no prefecture
+    column beside a municipality column (a municipality's code or name says its prefecture)."""
+    rank = {"TODO": 0, "name": 1}  # codes (any other form) rank 2: a column that reads
+    chosen: dict[str, Column] = {}
+    for c in columns:
+        if c.kind != "dimension" or c.dimension is None:
+            continue
+        old = chosen.get(c.dimension)
+        if old is None or rank.get(c.form or "", 2) > rank.get(old.form or "", 2):
+            chosen[c.dimension] = c
+    if "municipality" in chosen:
+        chosen.pop("prefecture", None)
+    return list(chosen.values())
+
+
+def _dimension_spec(c: Column, columns: list[Column]) -> str:
+    parts = [f"column: {_q(c.name)}"]
+    if c.totals:
+        parts.append(f"total: [{', '.join(_q(t) for t in c.totals)}]")
+    if c.form == "TODO":
+        parts.append("code_form: TODO  # its codes read two ways: jis6 or jis5 (docs/imports.md)")
+    if c.dimension == "municipality" and c.form == "name":
+        pref = next(
+            (x for x in columns if x.kind == "dimension" and x.dimension == "prefecture"), None
+        )
+        if pref is not None:
+            parts.append(f"prefecture: {_q(pref.name)}")
+    return ", ".join(parts)
+
+
+def _sheet_period(group: list[_Sheet]) -> str:
+    """`period:` from a title row or the sheets' names, when each sheet has its own date there
+    (the more precise of the two: 2022年12月31日時点 in a title over a sheet named 2022年12月)."""
+    found: list[tuple[int, str]] = []
+    finer = {"day": 0, "month": 1, "fiscal_year": 2, "year": 3}
+    for n in range(len(group[0].above)):
+        try:
+            periods = [
+                period_in(" ".join(_text(c) for c in sh.above[n] if _text(c)), None, None)
+                for sh in group
+                if n < len(sh.above)
+            ]
+        except CellError:
+            continue
+        if len(periods) == len(group) and len({p.key for p in periods}) == len(group):
+            found.append(
+                (finer[periods[0].precision], f"period: {{title_row: {n + 1}}}  # in the title")
+            )  # (before the sheet's name when both are as precise: a title says what it is)
+            break
+    if group[0].table.sheet is not None:
+        try:
+            periods = [period_in(sh.table.sheet or "", None, None) for sh in group]
+            if len({p.key for p in periods}) == len(group):
+                found.append(
+                    (finer[periods[0].precision], "period: {sheet_name: true}  # in the name")
+                )
+        except CellError:
+            pass
+    if found:
+        return min(found, key=lambda f: f[0])[1]
+    return "period: {value: TODO}  # no column of dates found: the file's date"

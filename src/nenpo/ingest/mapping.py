@@ -20,8 +20,26 @@ from ..model.workspace import Base, Id, Provenance
 from .yamlfile import Located, read_yaml
 
 
-class PeriodSpec(Base):
-    """Where the date of each row is: a column, or one value for the whole file."""
+class FromSheet(Base):
+    """A value for a whole sheet: from its name or from a title row above the table."""
+
+    sheet_name: bool = Field(default=False, description="The value is in the sheet's name")
+    title_row: int | None = Field(
+        default=None, ge=1, description="The value is in this row's text (a title row)"
+    )
+    pattern: str | None = Field(
+        default=None,
+        description="A regular expression whose first group is the value within the text; "
+        "default: a period: the one date written in the text (2022年12月31日時点); a "
+        "dimension: the whole text",
+    )
+
+    def _from(self) -> int:
+        return int(self.sheet_name) + int(self.title_row is not None)
+
+
+class PeriodSpec(FromSheet):
+    """Where the date of each row is: a column, one value, or the sheet's name or title."""
 
     column: str | None = Field(default=None, description="Column holding the dates")
     value: str | None = Field(default=None, description="One date for every row (2024-07)")
@@ -36,12 +54,12 @@ class PeriodSpec(Base):
 
     @model_validator(mode="after")
     def _one(self) -> PeriodSpec:
-        if (self.column is None) == (self.value is None):
-            raise ValueError("give either `column` or `value`")
+        if (self.column is not None) + (self.value is not None) + self._from() != 1:
+            raise ValueError("give one of `column`, `value`, `sheet_name: true` or `title_row`")
         return self
 
 
-class DimensionSpec(Base):
+class DimensionSpec(FromSheet):
     """Where a dimension's values are, and which values mean the total or are to be skipped."""
 
     column: str | None = Field(default=None, description="Column holding the values")
@@ -49,11 +67,24 @@ class DimensionSpec(Base):
     map: dict[str, str] = Field(default={}, description="Text in the file → dimension code")
     total: list[str] = Field(default=[], description="Values meaning the total: no dimension")
     skip: list[str] = Field(default=[], description="Rows with these values are left out")
+    code_form: Literal["jis6", "jis5", "jis2", "name"] | None = Field(
+        default=None,
+        description="prefecture/municipality: the form of the whole column when its values do "
+        "not settle it: jis6 (011002, 11002), jis5 (01100, 1100), jis2 (prefectures: 01, 1) or "
+        "name; default: decided from all the column's values",
+    )
+    prefecture: str | None = Field(
+        default=None,
+        description="municipality: a column of prefectures that names (府中市) and codes are "
+        "read within",
+    )
 
     @model_validator(mode="after")
     def _one(self) -> DimensionSpec:
-        if (self.column is None) == (self.value is None):
-            raise ValueError("give either `column` or `value`")
+        if (self.column is not None) + (self.value is not None) + self._from() != 1:
+            raise ValueError("give one of `column`, `value`, `sheet_name: true` or `title_row`")
+        if self.prefecture is not None and self.column is None:
+            raise ValueError("`prefecture` narrows a column; give `column`")
         return self
 
 
@@ -85,6 +116,12 @@ class WideSpec(Base):
     precision: Precision | None = Field(default=None, description="As for `period`")
 
 
+class SheetMatch(Base):
+    """The sheets whose whole name matches a regular expression."""
+
+    match: str = Field(description="Regular expression over sheet names, e.g. '\\d{4}年\\d+月'")
+
+
 class ImportMapping(Base):
     """How to read observations from a table that is not in nenpo's own CSV format."""
 
@@ -96,7 +133,11 @@ class ImportMapping(Base):
         default="auto", description="auto, utf-8, utf-8-sig, cp932 / shift_jis, euc-jp"
     )
     delimiter: str = Field(default=",", min_length=1, max_length=1)
-    sheet: str | int | None = Field(default=None, description="xlsx: name or number (from 1)")
+    sheet: str | int | list[str | int] | SheetMatch | None = Field(
+        default=None,
+        description='xlsx: a name or number (from 1), a list of them, "*" for every sheet, or '
+        "{match: REGEX} for the sheets whose whole name matches; default: the first",
+    )
     header_row: int = Field(default=1, ge=1, description="Row (line) holding the column names")
     first_row: int | None = Field(default=None, ge=1, description="First data row")
     last_row: int | None = Field(default=None, ge=1, description="Last data row")

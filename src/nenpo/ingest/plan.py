@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from ..errors import Problem
+from ..model.builtin import BUILTIN_IDS
 from ..model.periods import Precision
 from ..model.workspace import Dimension, Indicator
 from .cells import DEFAULT_MISSING, CellError, normalise
 from .cells import parse_period as _parse_period
 from .codes import SKIP, TOTAL, Lookup
 from .mapping import ImportMapping
+from .sheets import Sheet, header_text, period_in, sheet_code
 from .tables import Cell
 from .yamlfile import Located
 
@@ -48,6 +49,17 @@ class ValueCol:
 
 
 @dataclass
+class DimCol:
+    """A column of one dimension's values (and, for municipality names, of their prefecture)."""
+
+    dim: str
+    index: int
+    name: str
+    lookup: Lookup
+    prefecture: int = -1  # the column of prefectures its names are read within; -1: none
+
+
+@dataclass
 class Plan:
     """A mapping resolved against one table's header and the catalog."""
 
@@ -62,7 +74,7 @@ class Plan:
     period_fixed: tuple[str, str] | None
     period_format: str | None
     precision: Precision | None
-    dim_cols: list[tuple[str, int, str, Lookup]]  # (dimension, index, column name, lookup)
+    dim_cols: list[DimCol]
     dims_fixed: dict[str, str]
     indicator_col: int | None
     indicator_name: str
@@ -97,11 +109,13 @@ def compile_plan(
     mapping_src: Located | None,
     mapping_name: str,
     problems: list[Problem],
+    sheet: Sheet | None = None,
 ) -> Plan | None:
     """Resolve column names and ids; every problem found is added, None if there were any."""
+    sheet = sheet or Sheet("", {})
     at = _Where(mapping_src, mapping_name)
     before = len(problems)
-    names = [_header_text(h) for h in header]
+    names = [header_text(h) for h in header]
     index: dict[str, int] = {}
     twice: set[str] = set()
     for i, n in enumerate(names):
@@ -146,9 +160,18 @@ def compile_plan(
             period_fixed = (fixed.key, fixed.start.isoformat())
         except CellError as exc:
             problems.append(at(("period", "value"), str(exc)))
+    elif p is not None:
+        text = sheet.text(p)
+        try:
+            fixed = period_in(text, p.pattern, p.precision)
+            period_fixed = (fixed.key, fixed.start.isoformat())
+        except CellError as exc:
+            src_ = "the sheet's name" if p.sheet_name else f"the title (row {p.title_row})"
+            line = None if p.sheet_name else p.title_row
+            problems.append(Problem(file, line, None, f"period from {src_}: {exc}"))
 
     # dimensions
-    dim_cols: list[tuple[str, int, str, Lookup]] = []
+    dim_cols: list[DimCol] = []
     dims_fixed: dict[str, str] = {}
     for dim_id, spec in mapping.dimension_specs().items():
         dim = dims.get(dim_id)
@@ -157,14 +180,41 @@ def compile_plan(
                 at(("dimensions", dim_id), f"unknown dimension {dim_id!r}; " + _known(dims))
             )
             continue
-        try:
-            lookup = Lookup(dim, spec.map, spec.total, spec.skip)
-        except ValueError as exc:
-            problems.append(at(("dimensions", dim_id, "map"), str(exc)))
+        if spec.prefecture is not None and dim_id != "municipality":
+            problems.append(
+                at(("dimensions", dim_id, "prefecture"), "`prefecture` is for municipality")
+            )
             continue
-        if spec.column is not None:
+        try:
+            lookup = Lookup(
+                dim,
+                spec.map,
+                spec.total,
+                spec.skip,
+                code_form=spec.code_form,
+                column=spec.column or "",
+                key=f"dimensions.{dim_id}",
+            )
+        except ValueError as exc:
+            key = "code_form" if spec.code_form and dim_id not in BUILTIN_IDS else "map"
+            problems.append(at(("dimensions", dim_id, key), str(exc)))
+            continue
+        if spec.column is None and spec.value is None:
+            found = sheet_code(lookup, spec, sheet, file, dim_id, problems)
+            if found is not None:
+                dims_fixed[dim_id] = found
+        elif spec.column is not None:
+            qualifier = -1
+            if spec.prefecture is not None:
+                qualifier = column(spec.prefecture, ("dimensions", dim_id, "prefecture"))
             dim_cols.append(
-                (dim_id, column(spec.column, ("dimensions", dim_id)), spec.column, lookup)
+                DimCol(
+                    dim_id,
+                    column(spec.column, ("dimensions", dim_id)),
+                    spec.column,
+                    lookup,
+                    qualifier,
+                )
             )
         else:
             code = _fixed_code(lookup, spec.value, at, ("dimensions", dim_id, "value"), problems)
@@ -228,7 +278,7 @@ def compile_plan(
         values.extend(_wide(mapping, names, fixed_indicator, dims, at, file, problems))
 
     # every dimension named must belong to every fixed indicator that receives it
-    row_dims = {d for d, *_ in dim_cols} | set(dims_fixed)
+    row_dims = {d.dim for d in dim_cols} | set(dims_fixed)
     for vc in values:
         if vc.indicator and vc.indicator in inds:
             extra = (row_dims | set(vc.dims)) - set(inds[vc.indicator].dimensions)
@@ -275,16 +325,6 @@ def compile_plan(
     )
 
 
-def _header_text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, float) and cell == int(cell):
-        return str(int(cell))
-    return str(cell).strip()
-
-
 def _known(dims: dict[str, Dimension]) -> str:
     return "known dimensions: " + ", ".join(sorted(dims))
 
@@ -326,11 +366,11 @@ def _fixed_code(
     path: tuple[str | int, ...],
     problems: list[Problem],
 ) -> str | None:
-    try:
-        code = lookup.resolve(value)
-    except CellError as exc:
-        problems.append(at(path, str(exc)))
+    found = lookup.resolve_all([value])[value]
+    if isinstance(found, CellError):
+        problems.append(at(path, str(found)))
         return None
+    code = found
     if code in (TOTAL, SKIP):
         problems.append(at(path, "a fixed value cannot be a total or skipped"))
         return None
@@ -371,6 +411,9 @@ def _wide(
             problems.append(at(("wide", "into"), f"`period` or a dimension id; {_known(dims)}"))
             return []
         lookup = Lookup(dims[wide.into], wide.map)
+    headers = (
+        lookup.resolve_all(wide.map.get(n, n) for _, n in chosen) if lookup is not None else {}
+    )
     for i, name in chosen:
         text = wide.map.get(name, name)
         try:
@@ -380,7 +423,9 @@ def _wide(
                     ValueCol(i, name, indicator, {}, (p.key, p.start.isoformat()), None, None)
                 )
             else:
-                code = lookup.resolve(text)
+                code = headers[text]
+                if isinstance(code, CellError):
+                    raise code
                 out.append(ValueCol(i, name, indicator, {wide.into: code}, None, None, None))
         except CellError as exc:
             problems.append(Problem(file, mapping.header_row, name, f"header: {exc}"))

@@ -24,7 +24,8 @@ from ..errors import NenpoError, Problem
 from .mapping import ImportMapping
 from .plan import Catalog, Plan, compile_plan
 from .rows import Counts, Obs, RowReader
-from .tables import Cell, Table, TableError
+from .sheets import Sheet
+from .tables import Cell, Table, TableError, open_books
 from .yamlfile import Located
 
 BATCH = 20_000  # observations passed on at a time: memory stays flat whatever the file's size
@@ -74,14 +75,17 @@ def plan_table(
     mapping_name: str,
     catalog: Catalog,
     emit: Emit,
+    book: Any = None,
 ) -> tuple[Plan | None, Rows]:
     """Read up to the header row and compile the mapping; the rows after it are still to read."""
-    rows = table.rows()
+    rows = table.rows(book)
     header: Sequence[Cell] | None = None
+    above: dict[int, Sequence[Cell]] = {}  # title rows: a period or dimension may be there
     for n, cells in rows:
         if n == mapping.header_row:
             header = cells
             break
+        above[n] = cells
     if header is None:
         what = "the file is empty" if mapping.header_row == 1 else "the table ends"
         emit(
@@ -95,7 +99,15 @@ def plan_table(
         return None, rows
     found: list[Problem] = []
     plan = compile_plan(
-        mapping, header, catalog, table.shown, table.format == "csv", src, mapping_name, found
+        mapping,
+        header,
+        catalog,
+        table.shown,
+        table.format == "csv",
+        src,
+        mapping_name,
+        found,
+        Sheet(table.sheet if table.sheet is not None else table.path.stem, above),
     )
     for p in found:
         emit(p)
@@ -103,7 +115,7 @@ def plan_table(
 
 
 def read_here(
-    table: Table,
+    tables: list[Table],
     mapping: ImportMapping,
     src: Located | None,
     mapping_name: str,
@@ -111,24 +123,32 @@ def read_here(
     emit: Emit,
     outcome: Outcome,
 ) -> Iterator[list[Obs]]:
-    """Batches of observations, read in this process."""
-    plan, rows = plan_table(table, mapping, src, mapping_name, catalog, emit)
-    if plan is None:
-        return
-    reader = RowReader(plan, emit)
-    outcome.take(plan, reader)
+    """Batches of observations of every table (the sheets a mapping reads), in this process."""
     batch: list[Obs] = []
-    for chunk in reader.read(rows):
-        batch.extend(chunk)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
+    first: RowReader | None = None
+    with open_books(tables) as books:
+        for table in tables:
+            book = books.get(table.path)
+            plan, rows = plan_table(table, mapping, src, mapping_name, catalog, emit, book)
+            if plan is None:
+                continue
+            # The sheets' keys are numbered together: their rows are staged and checked as one.
+            reader = RowReader(plan, emit, first)
+            if first is None:
+                first = reader
+                outcome.take(plan, reader)
+            for chunk in reader.read(rows):
+                batch.extend(chunk)
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+            reader.locate(table.rows(book))
     if batch:
         yield batch
 
 
 def read_in_child(
-    table: Table,
+    tables: list[Table],
     mapping: ImportMapping,
     src: Located | None,
     mapping_name: str,
@@ -151,7 +171,7 @@ def read_in_child(
     )
     assert child.stdin is not None and child.stdout is not None
     try:
-        pickle.dump((table, mapping, src, mapping_name, catalog), child.stdin)
+        pickle.dump((tables, mapping, src, mapping_name, catalog), child.stdin)
         child.stdin.close()
         while True:
             kind, payload = _receive(child.stdout)
@@ -211,12 +231,12 @@ def child_main() -> None:
         _send(out, kind, payload)
 
     gc.disable()  # see nenpo.gcpause: reading makes millions of tuples, none in a cycle
-    table, mapping, src, mapping_name, catalog = pickle.load(sys.stdin.buffer)
+    tables, mapping, src, mapping_name, catalog = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
     outcome = Outcome()
     try:
         for batch in read_here(
-            table, mapping, src, mapping_name, catalog, problems.append, outcome
+            tables, mapping, src, mapping_name, catalog, problems.append, outcome
         ):
             if problems:
                 send("problems", problems[:])

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import dropwhile, islice
+from itertools import chain, dropwhile, islice
 from typing import Any
 
 from ..errors import Problem
@@ -24,6 +24,7 @@ from .plan import Plan, ValueCol
 from .tables import EXCEL_ERRORS, Cell
 
 CHUNK = 1_000  # observations a chunk of rows should give
+PEEK = 2_000  # rows read ahead to learn the form of a column of codes
 
 # (pair, dimset, value, row). The key of an observation is interned: `pair` numbers an
 # (indicator, period) and `dimset` a canonical dims key, as RowReader.pairs and .dimsets say.
@@ -49,21 +50,24 @@ class Counts:
 class RowReader:
     """Reads the rows of one table with one plan; `counts` says what it found."""
 
-    def __init__(self, plan: Plan, emit: Emit):
+    def __init__(self, plan: Plan, emit: Emit, shared: RowReader | None = None):
+        """`shared`: a reader of another sheet of the same import, whose counts and numbering
+        of keys this one continues."""
         self.plan = plan
         self._emit = emit
-        self.counts = Counts()
+        self.counts: Counts = shared.counts if shared else Counts()
         self._periods: dict[Any, str | CellError] = {}
-        self.starts: dict[str, str] = {
-            vc.period[0]: vc.period[1] for vc in plan.values if vc.period is not None
-        }
+        self.starts: dict[str, str] = shared.starts if shared else {}
+        self.starts.update(
+            {vc.period[0]: vc.period[1] for vc in plan.values if vc.period is not None}
+        )
         if plan.period_fixed is not None:
             self.starts[plan.period_fixed[0]] = plan.period_fixed[1]
         self._dims: list[dict[Any, str | CellError]] = [{} for _ in plan.dim_cols]
         self._indicators: dict[Any, str | CellError] = {}
         self._units: dict[tuple[str, str | None], frozenset[str]] = {}
-        self.pairs: dict[tuple[str, str], int] = {}
-        self.dimsets: dict[str, int] = {}
+        self.pairs: dict[tuple[str, str], int] = shared.pairs if shared else {}
+        self.dimsets: dict[str, int] = shared.dimsets if shared else {}
         # Per value column: its index, spec, fixed period, and the dimension sets met so far,
         # keyed by the row's codes (with the row's indicator, when a column names it). Columns
         # with the same fixed dimensions share that cache: the 120 month columns of a wide row
@@ -82,6 +86,8 @@ class RowReader:
         # chunks of 20,000 rows made reading half again as slow).
         self.chunk_rows = max(1, CHUNK // max(1, len(plan.values)))
         self.stopped = False  # the last row or a blank row (stop_at_blank) was reached
+        # per coded dimension column: values found wrong once the whole column was read
+        self.late: dict[int, dict[Any, str]] = {}
 
     def problem(self, row: int, column: str | None, value: object, message: str) -> None:
         """Report one bad cell (or row)."""
@@ -90,12 +96,54 @@ class RowReader:
         self._emit(Problem(self.plan.file, row, column, message, value=shown))
 
     def read(self, rows: Iterable[tuple[int, Sequence[Cell]]]) -> Iterator[list[Obs]]:
-        """Observations of every good row, a list per chunk of rows; a Problem per bad cell."""
+        """Observations of every good row, a list per chunk of rows; a Problem per bad cell.
+
+        Columns of prefectures and municipalities are then judged whole (`late`): a value
+        read in a form the whole column does not bear out is reported by `locate`.
+        """
         first = self.plan.first_row
         rows = dropwhile(lambda r: r[0] < first, rows)
+        coded = [(k, d) for k, d in enumerate(self.plan.dim_cols) if d.lookup.column is not None]
+        if coded:
+            # Read a few rows ahead so that each column's form is known before its first cell.
+            ahead = list(islice(rows, PEEK))
+            for _, d in coded:
+                last = max(d.index, d.prefecture)
+                d.lookup.observe(
+                    {_key(cells, d.index, d.prefecture) for _, cells in ahead if len(cells) > last}
+                )
+            rows = chain(ahead, rows)
         while not self.stopped and (chunk := list(islice(rows, self.chunk_rows))):
             if out := self._rows(chunk):
                 yield out
+        for k, d in coded:
+            whole, late = d.lookup.finish(self._dims[k])
+            if whole:
+                self.problem(self.plan.header_row, d.name, None, whole)
+            if late:
+                self.late[k] = late
+
+    def locate(self, rows: Iterable[tuple[int, Sequence[Cell]]]) -> None:
+        """Report every row holding a value `read` found wrong once the whole column was read
+        (the error path only: the table is read again from its first row)."""
+        if not self.late:
+            return
+        p = self.plan
+        last = p.last_row if p.last_row is not None else sys.maxsize
+        cols = [(p.dim_cols[k], late) for k, late in self.late.items()]
+        for n, cells in rows:
+            if n < p.first_row:
+                continue
+            if n > last or (p.stop_at_blank and _blank(cells)):
+                break
+            if p.width is not None and len(cells) != p.width:
+                continue
+            for d, late in cols:
+                if max(d.index, d.prefecture) < len(cells):
+                    raw = _key(cells, d.index, d.prefecture)
+                    if raw in late:
+                        cell = raw if d.prefecture < 0 else raw[1]
+                        self.problem(n, d.name, cell, late[raw])
 
     def _rows(self, chunk: list[tuple[int, Sequence[Cell]]]) -> list[Obs]:
         """The observations of a chunk of rows."""
@@ -103,7 +151,10 @@ class RowReader:
         width, last = p.width, p.last_row if p.last_row is not None else sys.maxsize
         pcol, periods = p.period_col, self._periods
         pfixed = p.period_fixed[0] if p.period_fixed else None
-        dim_cols = [(i, name, lk, self._dims[k]) for k, (_, i, name, lk) in enumerate(p.dim_cols)]
+        dim_cols = [
+            (d.index, d.prefecture, d.name, d.lookup, self._dims[k])
+            for k, d in enumerate(p.dim_cols)
+        ]
         icol, inds = p.indicator_col, self._indicators
         pairs, values = self.pairs, self.values
         scaled = p.scale is not None or any(vc.scale is not None for vc in p.values)
@@ -138,13 +189,13 @@ class RowReader:
                     bad = True
             codes: Any = ()
             skip = False
-            for i, name, lk, cache in dim_cols:
-                raw = cells[i]
+            for i, j, name, lk, cache in dim_cols:
+                raw = cells[i] if j < 0 else (cells[j], cells[i])
                 code = cache.get(raw)
                 if code is None:
                     code = cache[raw] = _resolve(lk, raw)
                 if code.__class__ is CellError:
-                    self.problem(n, name, raw, str(code))
+                    self.problem(n, name, raw if j < 0 else raw[1], str(code))
                     bad = True
                 elif code == SKIP:
                     skip = True
@@ -208,9 +259,9 @@ class RowReader:
         """The dimension set of an observation, or why its indicator cannot have it."""
         p = self.plan
         dims = dict(p.dims_fixed)
-        for (dim_id, *_), code in zip(p.dim_cols, codes, strict=True):
+        for d, code in zip(p.dim_cols, codes, strict=True):
             if code != TOTAL:
-                dims[dim_id] = code  # type: ignore[assignment]
+                dims[d.dim] = code  # type: ignore[assignment]
         dims.update(vc.dims)
         allowed = self.plan.catalog.indicators[indicator].dimensions
         extra = [d for d in dims if d not in allowed]
@@ -291,6 +342,11 @@ class RowReader:
                 allowed.add(unit)
             self._units[key] = frozenset(normalise(u) for u in allowed if u)
         return self._units[key]
+
+
+def _key(cells: Sequence[Cell], i: int, j: int) -> Any:
+    """A dimension cell as its lookup takes it: with its prefecture cell when j is a column."""
+    return cells[i] if j < 0 else (cells[j], cells[i])
 
 
 def _resolve(lookup: Lookup, raw: Cell) -> str | CellError:
