@@ -139,7 +139,7 @@ def test_headings_move_down_under_their_section() -> None:
 def test_a_heading_is_kept_with_its_section() -> None:
     markup = convert("<h2>A</h2><p>a</p><h3>B</h3><p>b</p><h2>C</h2><p>c</p>", _target())
     # A keeps its paragraph and its subsection B; C starts a section of its own.
-    assert markup.count("#keep[") == 3
+    assert markup.count("#keep(") == 3
     a = markup.index('#"A"')
     c = markup.index('#"C"')
     assert markup.index('#"b"') < c and a < markup.index('#"a"')

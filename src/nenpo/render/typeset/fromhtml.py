@@ -10,6 +10,7 @@ is ever lost.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -44,6 +45,8 @@ BLOCK = {
     "summary",
 }
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+TRANSPARENT = {"section", "div", "article", "aside"}  # their content is read as if unwrapped
+Item = tuple[int | None, str]  # a block: the level of the heading it is, or None; its markup
 # Classes of paragraphs that paper has no use for: the CSV download and the chart's alt text
 # (in the PDF the figure carries it as /Alt).
 SKIP_CLASSES = {"download", "alt-text"}
@@ -120,6 +123,12 @@ def convert(html: str, target: Target) -> str:
     return _Writer(target).blocks(parse(html))
 
 
+def convert_items(html: str, target: Target) -> list[Item]:
+    """The body's HTML as blocks (heading level or None, markup), for a caller that adds its
+    own heading before them (see keep)."""
+    return _Writer(target).items(parse(html))
+
+
 def convert_inline(html: str, target: Target) -> str:
     """Inline HTML (a slide's title or list item) as Typst markup on one line."""
     return _Writer(target).para(parse(html).kids)
@@ -135,13 +144,14 @@ class _Writer:
     # ── blocks ───────────────────────────────────────────────────────────────────────────
 
     def blocks(self, node: Node) -> str:
-        """The children of `node` as blocks; runs of inline content become paragraphs.
+        """The children of `node` as blocks, each heading kept with its content (see keep)."""
+        return keep(self.items(node), self.t.lang)
 
-        A heading and what follows it, up to the next heading of its level or above, are
-        kept together (`#keep`) when they fit on a page, so a heading never stays at the foot
-        of a page while its content — a chart, say — starts overleaf.
-        """
-        out: list[tuple[int | None, str]] = []  # (heading level or None, markup)
+    def items(self, node: Node) -> list[Item]:
+        """The children of `node` as (heading level or None, markup) blocks; runs of inline
+        content become paragraphs; sections and divisions are looked through, so a heading
+        inside one is found like any other."""
+        out: list[Item] = []
         run: list[Node | str] = []
 
         def flush() -> None:
@@ -153,13 +163,17 @@ class _Writer:
         for kid in node.kids:
             if isinstance(kid, Node) and kid.tag in BLOCK:
                 flush()
+                if kid.tag in TRANSPARENT and not (kid.classes & SKIP_CLASSES):
+                    out.extend(self.items(kid))
+                    continue
                 block = self.block(kid)
                 if block:
-                    out.append((HEADINGS.get(kid.tag), block))
+                    level = HEADINGS.get(kid.tag)
+                    out.append((None if level is None else min(6, level + self.t.shift), block))
             else:
                 run.append(kid)
         flush()
-        return _nest(out)
+        return out
 
     def block(self, node: Node) -> str:
         tag, cls = node.tag, node.classes
@@ -319,26 +333,73 @@ class _Writer:
         return inner
 
 
-def _nest(items: list[tuple[int | None, str]]) -> str:
-    """Blocks with each heading's section (up to the next heading of its level) in a #keep."""
-    out, i = [], 0
+def keep(items: list[Item], lang: str = "ja") -> str:
+    """Blocks, each heading kept with the blocks up to the next heading.
+
+    So that a heading never stays at a page's foot while its content starts overleaf, a
+    heading and its text up to its first chart are one block that does not break when it is
+    short (`#keep`), and that block sticks to the chart's box (itself never broken), so both
+    move to the next page together — unless both take more than 60 % of a page (the box
+    says its height, `#chart-box(height: MM`): moving them could leave more than 40 % of a
+    page blank, so the text stays and the box follows. A longer text breaks as text does (the heading still keeps its first lines:
+    headings are sticky), and a heading followed directly by another moves with it. The
+    heights are estimated here rather than measured by Typst: measuring lays a block out
+    twice, about a third of the report's compile time.
+    """
+    out: list[str] = []
+    i = 0
     while i < len(items):
         level, markup = items[i]
         j = i + 1
         if level is not None:
-            while j < len(items) and _below(items[j][0], level):
+            while j < len(items) and items[j][0] is None:
                 j += 1
-            inner = _nest(items[i + 1 : j])
-            markup = f"#keep[{markup}\n\n{inner}]" if inner else markup
+        if j > i + 1:  # a heading with content (a heading alone is sticky itself)
+            assert level is not None
+            unit = [m for _, m in items[i:j]]
+            chart = next((k for k, m in enumerate(unit) if m.startswith("#chart-box(")), None)
+            lead = unit if chart is None else unit[:chart]
+            rest = [] if chart is None else unit[chart:]
+            lines = _lines("\n\n".join(lead), lang)
+            box = _BOX.match(unit[chart]) if chart is not None else None
+            # Heading and text move with the chart when both take at most 60 % of a page;
+            # a heading alone always does.
+            sticky = box is not None and (
+                len(lead) == 1 or lines * LINE_MM + int(box[1]) <= KEEP_TOGETHER_MM
+            )
+            short = lines <= SHORT_LINES
+            markup = "\n\n".join(
+                [
+                    f"#keep(level: {level}, breakable: {_bool(not short)}, "
+                    f"sticky: {_bool(sticky)})[{chr(10).join(['', *lead, ''])}]",
+                    *rest,
+                ]
+            )
         out.append(markup)
         i = j
     return "\n\n".join(out)
 
 
-def _below(item_level: int | None, level: int) -> bool:
-    """Whether a block belongs to the section of a heading of `level` (not a heading at or
-    above that level)."""
-    return item_level is None or item_level > level
+SHORT_LINES = 24  # lines: a text this short is never broken (a page holds about 49)
+LINE_MM = 5.3  # a line of 10 pt text with its leading
+KEEP_TOGETHER_MM = 153  # 60 % of the text area: what moves to the next page at most
+_BOX = re.compile(r"#chart-box\(height: (\d+)")
+LINE_CHARS = {"ja": 46, "en": 90}  # characters a line holds, at least (10 pt on A4)
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _lines(markup: str, lang: str) -> int:
+    """About how many lines of text `markup` sets: its strings' characters over a line's,
+    each block at least one line, each item of a list or term list one more."""
+    per = LINE_CHARS.get(lang, 46)
+    return sum(
+        max(1, -(-sum(len(t) for t in _STRING.findall(b)) // per)) + b.count("], [")
+        for b in markup.split("\n\n")
+    )
+
+
+def _bool(v: bool) -> str:
+    return "true" if v else "false"
 
 
 def _raw_text(node: Node) -> str:

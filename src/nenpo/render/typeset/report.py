@@ -16,12 +16,16 @@ from ...model.periods import Period
 from ...report.site import UI, PageOut, Site
 from ..html import TEXT
 from .document import Document, assemble
-from .fromhtml import Target, convert
+from .fromhtml import Target, convert_items, keep
 from .markup import call, content, label, string, text, value
 from .printtext import PRINT_TEXT, illustrative_badge
 
 LONG_TABLE = 12  # rows: a longer data table is set in three columns to stay short on paper
 MAX_CHART_HEIGHT_MM = 110
+BOX_WIDTH_MM = 165  # inside a chart's box: the text width, less its padding and frame
+# A box taller than this floats (the text area is 255 mm tall): were it moved to the next page
+# with its text, more than 40 % of a page could be left blank.
+BIG_BOX_MM = 150
 
 
 def anchor(path: str) -> str:
@@ -77,32 +81,47 @@ def sources_markup(c: ChartOut, lang: str) -> str:
 
 
 def data_table(c: ChartOut, lang: str) -> str:
-    """The chart's data table; a long one in three side-by-side chunks, each with its header."""
+    """The chart's data table; a long one in side-by-side chunks, each with its header."""
     columns, rows = c.table.columns, c.table.rows
     chunks = [rows]
     if len(rows) > LONG_TABLE:
         keep = [i for i in range(len(columns)) if i == 0 or any(r[i] for r in rows)]
         columns = [columns[i] for i in keep]
         rows = [[r[i] for i in keep] for r in rows]
-        per = -(-len(rows) // 3)
+        per = -(-len(rows) // columns_for(len(rows)))
         chunks = [rows[i : i + per] for i in range(0, len(rows), per)]
     size = "7.5pt" if len(chunks) > 1 else "8pt"
     table = f"#data-table({value(columns)}, {value(chunks)}, size: {size})"
     return call("table-label", text(TEXT[lang]["table"])) + "\n" + table
 
 
+def box_height(c: ChartOut, image_mm: float) -> float:
+    """About how tall a chart's box is (mm): title, drawing, note, table, sources, padding."""
+    rows = len(c.table.rows)
+    per_column = rows if rows <= LONG_TABLE else -(-rows // columns_for(rows))
+    return 8 + image_mm + (4 if c.note else 0) + 5 + 4 * (per_column + 1) + 4 * len(c.sources) + 8
+
+
+def columns_for(rows: int) -> int:
+    """Side-by-side chunks a long data table is set in."""
+    return 1 if rows <= LONG_TABLE else 3 if rows <= 48 else 4
+
+
 def chart_box(c: ChartOut, lang: str) -> str:
     """A chart with its title, badge, image (a tagged Figure with the alt text), table, sources."""
     title = text(c.title)
-    image = (
-        f"#chart-image({string(chart_file(c))}, alt: {string(c.alt)}, "
-        f"ratio: {aspect(c.svg):.4f}, max-height: {MAX_CHART_HEIGHT_MM}mm)"
-    )
+    height = BOX_WIDTH_MM * aspect(c.svg)
+    # The full width, or less when that would make the chart too tall.
+    size = "width: 100%" if height <= MAX_CHART_HEIGHT_MM else f"height: {MAX_CHART_HEIGHT_MM}mm"
+    image = f"#align(center, image({string(chart_file(c))}, alt: {string(c.alt)}, {size}))"
     figure = (
         f'#figure([{image}], kind: "chart", supplement: [{title}], numbering: none) '
         f"{label('chart-' + c.id)}"
     )
+    box = box_height(c, min(height, MAX_CHART_HEIGHT_MM))
     args = {
+        "height": round(box),  # read back by fromhtml.keep: it comes first
+        "big": box > BIG_BOX_MM,
         "title": content(title),
         "badge_text": illustrative_badge(c, lang),
         "figure": content(figure),
@@ -158,15 +177,14 @@ class _Sections:
             shift=level - 1,
             lang=self.lang,
         )
-        out = [heading, convert(page.body, target)]
+        items = [(level, heading), *convert_items(page.body, target)]
         if page.illustrative:
             t = TEXT[self.lang]
             badge = PRINT_TEXT[self.lang]["badge"]
-            out.append(call("illustrative-note", text(t["illustrative_note"]), badge_text=badge))
-        section = "\n\n".join(x for x in out if x)
-        # A page or project is kept on one page with its heading when it fits (see #keep);
-        # a chapter starts a page anyway.
-        return section if level == 1 else f"#keep[{section}]"
+            note = call("illustrative-note", text(t["illustrative_note"]), badge_text=badge)
+            items.append((None, note))
+        # A chapter starts a page.
+        return ("#pagebreak(weak: true)\n\n" if level == 1 else "") + keep(items, self.lang)
 
 
 def report_document(site: Site, font: str) -> Document:
