@@ -341,8 +341,9 @@ def keep(items: list[Item], lang: str = "ja") -> str:
     short (`#keep`), and that block sticks to the chart's box (itself never broken), so both
     move to the next page together — unless both take more than 60 % of a page (the box
     says its height, `#chart-box(height: MM`): moving them could leave more than 40 % of a
-    page blank, so the text stays and the box follows. A longer text breaks as text does (the heading still keeps its first lines:
-    headings are sticky), and a heading followed directly by another moves with it. The
+    page blank, so the text stays and the box follows. A longer text breaks as text does
+    (the heading still keeps its first lines: headings are sticky), and a heading followed
+    directly by another moves with it. The
     heights are estimated here rather than measured by Typst: measuring lays a block out
     twice, about a third of the report's compile time.
     """
