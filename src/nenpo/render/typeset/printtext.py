@@ -32,5 +32,8 @@ PRINT_TEXT = {
 
 
 def illustrative_badge(c: ChartOut, lang: str) -> str | None:
-    """The badge beside a chart's title when some of its values are illustrative."""
-    return TEXT[lang]["illustrative"] if c.illustrative else None
+    """The badge beside a chart's title, as on the site: all its values illustrative, or
+    some of them (none: no badge)."""
+    if not c.illustrative:
+        return None
+    return TEXT[lang]["illustrative_all" if c.illustrative_all else "illustrative"]
