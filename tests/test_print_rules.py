@@ -241,3 +241,12 @@ def test_links_say_where_they_go(request: pytest.FixtureRequest, lang: str, name
             named, _, where = a.contents.rpartition(",")
             assert named in titles, a.contents
             assert re.search(rf"\b{a.target_page}\b", where), (a.contents, a.target_page)
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "deck.pdf"])
+def test_no_word_is_printed_twice_in_a_row(request: pytest.FixtureRequest, name: str) -> None:
+    """A unit written after a reference that already prints it reads "8,164 regulations
+    regulations"."""
+    text = pr.text(_built(request, "en").out / name, layout=False)
+    doubled = re.findall(r"\b([A-Za-z]{3,})\s+\1\b", text, flags=re.IGNORECASE)
+    assert not doubled, doubled
