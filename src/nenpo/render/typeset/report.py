@@ -20,7 +20,7 @@ from .fromhtml import Target, convert_items, keep
 from .markup import call, content, label, string, text, value
 from .printtext import PRINT_TEXT, illustrative_badge
 
-LONG_TABLE = 12  # rows: a longer data table is set in three columns to stay short on paper
+LONG_TABLE = 12  # rows: a longer data table is set in columns side by side, short on paper
 MAX_CHART_HEIGHT_MM = 110
 BOX_WIDTH_MM = 165  # inside a chart's box: the text width, less its padding and frame
 # A box taller than this floats (the text area is 255 mm tall): were it moved to the next page
@@ -34,6 +34,7 @@ def anchor(path: str) -> str:
 
 
 def chart_file(c: ChartOut) -> str:
+    """Where a chart's SVG is, beside the Typst source."""
     return f"charts/{c.id}.svg"
 
 
