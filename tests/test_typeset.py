@@ -159,6 +159,15 @@ def test_links_point_inside_the_document_or_write_their_address(tmp_path: Path) 
     assert printed.count("example.org/y") == 1  # an address shown as the text is not repeated
 
 
+def test_a_table_keeps_its_caption(tmp_path: Path) -> None:
+    html = (
+        "<table><caption>人員（FTE）</caption><thead><tr><th>技能</th><th>必要</th></tr></thead>"
+        '<tbody><tr><th scope="row">開発</th><td>2.0</td></tr></tbody></table>'
+    )
+    printed = pr.squeeze(_printed(convert(html, _target()), tmp_path))
+    assert printed.startswith("人員（FTE）技能必要開発2.0"), printed
+
+
 def test_references_badges_and_terms(tmp_path: Path) -> None:
     html = (
         '<p>職員は<span class="ref" data-ref="value x">1,105人</span>です。</p>'

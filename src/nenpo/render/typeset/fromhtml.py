@@ -236,11 +236,16 @@ class _Writer:
         return f"#{kind}({items})" if items else ""
 
     def table(self, node: Node) -> str:
-        """A Markdown table: its header row as header cells, then the body rows."""
+        """A table (Markdown's, or a page's own): its caption above it, its header row as
+        header cells, then the body rows."""
         head: list[list[Node]] = []
         body: list[list[Node]] = []
+        caption = ""
         for part in node.kids:
             if not isinstance(part, Node):
+                continue
+            if part.tag == "caption":
+                caption = self.para(part.kids)
                 continue
             rows = part.kids if part.tag in ("thead", "tbody", "tfoot") else [part]
             for tr in rows:
@@ -259,7 +264,8 @@ class _Writer:
         )
         padded = (row + [Node("td")] * (width - len(row)) for row in body)
         markup = ", ".join(cell(c) for row in padded for c in row)
-        return f"#md-table(columns: {width}, {header}{markup})"
+        label = f"caption: [{caption}], " if caption else ""
+        return f"#md-table({label}columns: {width}, {header}{markup})"
 
     # ── inline ───────────────────────────────────────────────────────────────────────────
 
