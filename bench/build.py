@@ -1,8 +1,9 @@
 """Benchmark: a cold full build of the bundled example (new store, new process, empty out dir).
 
-Prints wall time per stage (the `pdf` stage renders report.pdf and deck.pdf), total wall time and
-peak memory (RSS) of the build process; then the `pdf` stage alone, warm, with its CPU time
-(this process and the deck's worker), rendered one after the other and side by side.
+Prints wall time per stage (the `pdf` stage compiles report.pdf and deck.pdf with Typst), total
+wall time and peak memory (RSS) of the build process; then the `pdf` stage again in a process
+that has compiled both once (warm: Typst memoizes, so this is mostly what an unchanged document
+costs), with its CPU time, the deck compiled after the report and beside it (a second thread).
 Targets: the whole build under 10 s (issue 2); report.pdf and deck.pdf together under 3 s
 (issue 3), on a 2-core machine. Run: python bench/build.py [--runs N]
 """

@@ -5,9 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${NENPO_VENV:-$ROOT/.venv}"
 
-# Debian/Ubuntu packages nenpo needs at run time: Japanese fonts for charts and PDFs, harfbuzz's
-# subsetter (without it WeasyPrint embeds CJK fonts ~40x slower), pango for WeasyPrint, fontconfig.
-RUNTIME_DEBS=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
+# Debian/Ubuntu packages nenpo needs at run time: Japanese fonts for charts and PDFs, and
+# fontconfig, which finds them (the PDFs are compiled by Typst, which comes from PyPI).
+RUNTIME_DEBS=(fonts-noto-cjk fontconfig)
 
 apt_install() {
   local missing=()

@@ -86,6 +86,14 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> core.BuildResult:
     return core.build(s, tmp / "site", None, "ja", get_settings())
 
 
+@pytest.fixture(scope="session")
+def built_en(tmp_path_factory: pytest.TempPathFactory) -> core.BuildResult:
+    """The bundled example built in English, once for the whole session."""
+    tmp = tmp_path_factory.mktemp("built-en")
+    s = open_store(f"sqlite:///{tmp / 'nenpo.db'}")
+    return core.build(s, tmp / "site", None, "en", get_settings())
+
+
 def soup(path: Path) -> BeautifulSoup:
     """A built page, parsed."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

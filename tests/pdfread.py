@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,8 @@ class Elem:
     tag: str
     alt: str | None
     kids: list[Elem] = field(default_factory=list)
-    attrs: dict[str, Any] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)  # /A merged: /Scope, /Headers, …
+    id: str | None = None
 
     def walk(self) -> Iterator[Elem]:
         yield self
@@ -81,6 +83,15 @@ def _elem(obj: Any) -> Elem | None:
         return None
     alt = obj.get("/Alt")
     e = Elem(str(obj["/S"]).lstrip("/"), str(alt) if alt is not None else None)
+    ident = obj.get("/ID")
+    e.id = str(ident) if ident is not None else None
+    attributes = obj.get("/A")
+    if isinstance(attributes, IndirectObject):
+        attributes = attributes.get_object()
+    for a in attributes if isinstance(attributes, ArrayObject) else [attributes]:
+        a = a.get_object() if isinstance(a, IndirectObject) else a
+        if isinstance(a, DictionaryObject):
+            e.attrs.update({str(k): v for k, v in a.items()})
     kids = obj.get("/K")
     if isinstance(kids, IndirectObject):
         kids = kids.get_object()
@@ -92,7 +103,7 @@ def _elem(obj: Any) -> Elem | None:
 
 
 def structure(pdf: Path) -> tuple[Elem, dict[str, Any]]:
-    """The structure tree's root and the document catalog."""
+    """The structure tree's root and the document catalog (with the IDTree's ids)."""
     reader = PdfReader(pdf)
     catalog = reader.trailer["/Root"]
     tree = catalog["/StructTreeRoot"].get_object()
@@ -108,7 +119,108 @@ def structure(pdf: Path) -> tuple[Elem, dict[str, Any]]:
         "marked": bool(catalog.get("/MarkInfo", {}).get("/Marked")),
         "title": str(reader.metadata.title) if reader.metadata else "",
         "pages": len(reader.pages),
+        "id_tree": _id_tree(tree.get("/IDTree")),
     }
+
+
+def _id_tree(node: Any) -> dict[str, Any]:
+    """A name tree (/Names pairs, /Kids below) as id → structure element dictionary."""
+    out: dict[str, Any] = {}
+    if isinstance(node, IndirectObject):
+        node = node.get_object()
+    if not isinstance(node, DictionaryObject):
+        return out
+    names = node.get("/Names", [])
+    for i in range(0, len(names) - 1, 2):
+        out[str(names[i])] = names[i + 1].get_object()
+    for kid in node.get("/Kids", []):
+        out.update(_id_tree(kid))
+    return out
+
+
+@dataclass
+class LinkAnnot:
+    """A link annotation: its page, its /Contents, and where it goes (a page or a URI)."""
+
+    page: int
+    contents: str | None
+    target_page: int | None
+    uri: str | None
+
+
+def links(pdf: Path) -> list[LinkAnnot]:
+    """Every link annotation of every page (1-based pages)."""
+    reader = PdfReader(pdf)
+    named = {str(k): v for k, v in reader.named_destinations.items()}
+    out = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots", []) or []:
+            a = annot.get_object()
+            if a.get("/Subtype") != "/Link":
+                continue
+            contents = a.get("/Contents")
+            target: int | None = None
+            uri: str | None = None
+            action = a.get("/A")
+            dest = a.get("/Dest")
+            if action is not None and action.get_object().get("/S") == "/URI":
+                uri = str(action.get_object()["/URI"])
+            elif action is not None and action.get_object().get("/S") == "/GoTo":
+                dest = action.get_object()["/D"]
+            if dest is not None:
+                dest = dest.get_object() if isinstance(dest, IndirectObject) else dest
+                if not isinstance(dest, ArrayObject):
+                    dest = named[str(dest)]
+                    target = reader.get_destination_page_number(dest) + 1
+                else:
+                    target = reader.get_page_number(dest[0].get_object()) + 1
+            out.append(LinkAnnot(number, str(contents) if contents else None, target, uri))
+    return out
+
+
+@dataclass
+class Line:
+    """A line of text on a page, where pdftotext finds it (points, y down from the top)."""
+
+    text: str
+    top: float
+    bottom: float
+
+
+@dataclass
+class LaidOutPage:
+    number: int
+    height: float
+    lines: list[Line]
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def laid_out(pdf: Path) -> list[LaidOutPage]:
+    """Every page's lines with their vertical position (pdftotext -bbox-layout)."""
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-bbox-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    root = ET.fromstring(out)
+    pages = []
+    for number, page in enumerate(root.iter(f"{_XHTML}page"), start=1):
+        found = []
+        for line in page.iter(f"{_XHTML}line"):
+            words = [w.text or "" for w in line.iter(f"{_XHTML}word")]
+            found.append(
+                Line(" ".join(words), float(line.get("yMin", 0)), float(line.get("yMax", 0)))
+            )
+        pages.append(LaidOutPage(number, float(page.get("height", 0)), found))
+    return pages
+
+
+def squeeze(s: str) -> str:
+    """Text without white space, for comparing what pdftotext joins or splits differently."""
+    return re.sub(r"\s+", "", s)
 
 
 def outline(pdf: Path) -> list[tuple[int, str, int]]:

@@ -148,14 +148,21 @@ def test_the_deck_survives_the_store(store: Store, example_dir: Path) -> None:
     assert back.deck == read_workspace(example_dir).workspace.deck
 
 
-def test_missing_harfbuzz_subset_stops_the_build(
+def test_a_font_typst_cannot_read_stops_the_build(
     tiny: Path, sqlite: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("weasyprint.text.ffi.harfbuzz_subset", None)
+    """fontconfig lists the family, but its file is no font Typst can read: no PDF is made
+    with another font in its place."""
+    from nenpo.render.typeset import engine
+
+    broken = tmp_path / "broken.otf"
+    broken.write_bytes(b"not a font")
+    monkeypatch.setattr(engine, "_FONTS", {})
+    monkeypatch.setattr(engine, "font_files", lambda family: [broken])
     out = tmp_path / "site"
-    with pytest.raises(EnvironmentProblem, match="libharfbuzz-subset0") as exc:
+    with pytest.raises(EnvironmentProblem, match="Typst cannot read the font") as exc:
         core.build(sqlite, out, tiny, "ja", get_settings())
-    assert "40 times" in str(exc.value)
+    assert "Noto Sans CJK JP" in str(exc.value)
     assert not out.exists()
 
 
@@ -206,8 +213,8 @@ def test_page_check_names_the_slide_that_spills() -> None:
 
 
 @pytest.mark.skipif(not POPPLER, reason=NO_POPPLER)
-def test_the_deck_worker_process_renders_the_same_deck(tiny: Path, tmp_path: Path) -> None:
-    """The deck rendered in a worker process (beside the report) equals the one rendered here."""
+def test_the_deck_compiled_beside_the_report_is_the_same(tiny: Path, tmp_path: Path) -> None:
+    """The deck compiled in a second thread (beside the report) equals the one compiled after."""
     from nenpo.render.pdf import deck_model, render_prints
     from nenpo.report.site import build_site
 

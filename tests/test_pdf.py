@@ -14,7 +14,6 @@ from nenpo import core
 from nenpo.charts import ChartOut
 from nenpo.model.periods import Period
 from nenpo.settings import get_settings
-from nenpo.store import open_store
 
 from . import pdfread as pr
 from .test_site import FACTS_SURVEY
@@ -37,13 +36,6 @@ def deck(built_example: core.BuildResult) -> Path:
 @pytest.fixture(scope="module")
 def report_pages(report: Path) -> list[str]:
     return pr.page_texts(report)
-
-
-@pytest.fixture(scope="module")
-def built_en(tmp_path_factory: pytest.TempPathFactory) -> core.BuildResult:
-    tmp = tmp_path_factory.mktemp("built-en")
-    store = open_store(f"sqlite:///{tmp / 'nenpo.db'}")
-    return core.build(store, tmp / "site", None, "en", get_settings())
 
 
 def _printed_charts(result: core.BuildResult) -> dict[str, list[ChartOut]]:
@@ -114,8 +106,11 @@ def test_every_font_is_embedded_and_subset(built_example: core.BuildResult, name
     for f in found:
         assert f.embedded and f.subset, f
         assert re.match(r"^[A-Z]{6}\+", f.name), f"{f.name}: not a subset name"
-    family = get_settings().chart_font.replace(" ", "-")
-    assert all(f.name.split("+", 1)[1].startswith(family) for f in found), found
+    # PostScript names drop the spaces and may change case: NotoSansCJKjp-Regular.
+    family = re.sub(r"\W", "", get_settings().chart_font).lower()
+    assert all(
+        re.sub(r"\W", "", f.name.split("+", 1)[1]).lower().startswith(family) for f in found
+    ), found
 
 
 # ── structure (PDF/UA) ───────────────────────────────────────────────────────────────────
@@ -280,32 +275,6 @@ def test_no_page_ends_with_a_label_whose_table_is_overleaf(
         body = pr.lines(page)[:-1]  # the last line is the page number
         assert body and body[-1] != label, f"page {number} ends with {label!r}"
         assert body[-1] not in headings, f"page {number} ends with the chart title {body[-1]!r}"
-
-
-def test_no_page_is_left_half_empty_inside_a_section(
-    built_example: core.BuildResult, report: Path, tmp_path: Path
-) -> None:
-    """A chart too tall for what is left of a page moves on, but a chart and its data table are
-    not glued into one block that leaves half a page blank (a page before a new section, which
-    starts a page of its own, may end anywhere)."""
-    pages = json.loads((built_example.out / "pages.json").read_text(encoding="utf-8"))["report"]
-    starts = {n for key, n in pages.items() if not key.startswith("chart:")}
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(report), str(tmp_path / "p")], check=True)
-    images = sorted(tmp_path.glob("p-*.png"))
-    checked = 0
-    for number, img_path in enumerate(images, start=1):
-        if number <= 2 or number + 1 in starts or number >= len(images) - 1:
-            continue  # cover, contents, a section's last page, the colophon and the page before
-        img = Image.open(img_path).convert("L")
-        body = img.crop((0, 0, img.width, round(img.height * (1 - 20 / 297))))  # not the footer
-        rows = [
-            y
-            for y in range(body.height)
-            if body.crop((0, y, body.width, y + 1)).getextrema()[0] < 200
-        ]
-        assert rows and rows[-1] / img.height > 0.5, f"page {number} is more than half empty"
-        checked += 1
-    assert checked >= 8
 
 
 def test_pages_json_says_where_each_chart_and_page_is_printed(

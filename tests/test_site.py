@@ -132,7 +132,8 @@ def test_large_count_axes_read_as_japanese_write_them(built_example: core.BuildR
 
 
 def test_a_rank_is_drawn_with_first_place_at_the_top(built_example: core.BuildResult) -> None:
-    """Japan's UN e-Government rank went from 14th to 13th: the line must rise, not fall."""
+    """Japan's UN e-Government rank went from 14th to 13th: the line must rise, not fall, and
+    visibly — over the ranks around the data, not from 1st (a flat line along the bottom)."""
     import re
     import xml.etree.ElementTree as ET
 
@@ -146,8 +147,14 @@ def test_a_rank_is_drawn_with_first_place_at_the_top(built_example: core.BuildRe
                 m = re.search(r"translate\(([-\d.]+),([-\d.]+)\)", t.get("transform", ""))
                 if m and (t.text or "").isdigit():
                     y_of[t.text or ""] = float(m[2])
-    assert {"2", "14"} <= set(y_of)
-    assert y_of["2"] < y_of["14"]  # SVG y grows downward: 2nd is drawn above 14th
+    assert {"13", "14"} <= set(y_of), y_of
+    assert all(float(k).is_integer() for k in y_of)  # whole ranks only
+    assert y_of["13"] < y_of["14"]  # SVG y grows downward: 13th is drawn above 14th
+    top, bottom = min(y_of.values()), max(y_of.values())
+    # The step from 14th to 13th takes a fifth of the axis at least, and neither rank sits on
+    # its ends.
+    assert (y_of["14"] - y_of["13"]) >= 0.2 * (bottom - top)
+    assert top < y_of["13"] and y_of["14"] < bottom
 
 
 def test_the_card_series_has_all_46_dates(built_example: core.BuildResult) -> None:

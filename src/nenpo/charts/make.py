@@ -51,6 +51,7 @@ class ChartOut:
     legend_labels: list[str] = field(default_factory=list)
     axis_labels: list[str] = field(default_factory=list)
     note: str | None = None
+    illustrative_all: bool = False  # every value is illustrative, not only some
 
     @property
     def csv_name(self) -> str:
@@ -154,6 +155,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         ),
         sources=[s for s in [data.source_of(sv.source)] if s],
         illustrative=sv.provenance == "illustrative",
+        illustrative_all=sv.provenance == "illustrative",
         legend_labels=labels,
     )
 
@@ -228,20 +230,33 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     y_title = f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if lang == "ja" else ind.name.get(lang)
     if lang == "en" and ind.unit_in(lang):
         y_title += f" ({ind.unit_in(lang)})"
+    axis = _value_axis(pts, lang)
+    scale: Any = alt.Undefined
+    if ind.unit == "位" and pts:
+        # A rank is drawn with the better place at the top, so that rising means improving,
+        # over the ranks around the data: from 1st, 14th and 13th would lie flat along the
+        # bottom of an empty chart. Whole ranks only.
+        lo, hi = min(p.value for p in pts), max(p.value for p in pts)
+        pad = max(1, -(-(hi - lo) // 2))
+        scale = alt.Scale(reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad])
+        axis.tickMinStep = 1
+        axis.format = "d"
     y = alt.Y(
         "value:Q",
         title=y_title if ind.unit_in(lang) else None,
-        axis=_value_axis(pts, lang),
-        # A rank (位) is drawn with 1st at the top, so that rising means improving.
-        scale=alt.Scale(reverse=True, zero=False, domainMin=1)
-        if ind.unit == "位"
-        else alt.Undefined,
+        axis=axis,
+        scale=scale,
     )
     line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
     actual = ACTUAL[lang]
     illustrative = any(p.illustrative for p in pts)
-    # Illustrative points are red and hollow; the legend appears only when there are some.
-    kind_scale = alt.Scale(domain=[actual, ill], range=[PALETTE[0], "#D81B1B"])
+    # Illustrative points are red and hollow; the legend appears only when there are some,
+    # and names only the kinds the chart has (all illustrative: no 実績 in it).
+    kinds = [
+        k for k, on in ((actual, not all(p.illustrative for p in pts)), (ill, illustrative)) if on
+    ]
+    colours = {actual: PALETTE[0], ill: "#D81B1B"}
+    kind_scale = alt.Scale(domain=kinds, range=[colours[k] for k in kinds])
     legend = alt.Legend(orient="bottom") if illustrative else None
     points = (
         alt.Chart(alt.Data(values=rows))
@@ -253,7 +268,10 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
                 "kind:N",
                 title=None,
                 legend=legend,
-                scale=alt.Scale(domain=[actual, ill], range=["circle", "diamond"]),
+                scale=alt.Scale(
+                    domain=kinds,
+                    range=[{actual: "circle", ill: "diamond"}[k] for k in kinds],
+                ),
             ),
             color=alt.Color("kind:N", title=None, scale=kind_scale, legend=legend),
             fill=alt.condition(alt.datum.kind == ill, alt.value("white"), alt.value(PALETTE[0])),
@@ -285,6 +303,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         ),
         sources=_sources(data, pts),
         illustrative=illustrative,
+        illustrative_all=all(p.illustrative for p in pts),
         axis_labels=labels,
     )
 
@@ -420,6 +439,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
         ),
         sources=_sources(data, pts),
         illustrative=any(p.illustrative for p in pts),
+        illustrative_all=all(p.illustrative for p in pts),
     )
 
 
@@ -500,5 +520,6 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         ),
         sources=_sources(data, pts),
         illustrative=any(p.illustrative for p in pts),
+        illustrative_all=all(p.illustrative for p in pts),
         legend_labels=labels,
     )

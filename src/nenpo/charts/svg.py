@@ -23,6 +23,9 @@ def to_svg(spec: dict[str, Any], font: str) -> str:
     config.setdefault("axis", {}).setdefault("labelFontSize", 12)
     config["axis"].setdefault("titleFontSize", 12)
     config.setdefault("legend", {}).setdefault("labelFontSize", 13)
+    # Vega shortens labels longer than 160 px with "…" ("Private-sector professio…"): a
+    # legend must name its series in full.
+    config["legend"].setdefault("labelLimit", 0)
     config.setdefault("text", {}).setdefault("fontSize", 12)
     svg = vlc.vegalite_to_svg(spec)
     # The SVG is embedded in HTML next to the chart's alt text: hide it from screen readers so

@@ -31,6 +31,7 @@ TEXT = {
         "csv": "CSVダウンロード",
         "licence": "ライセンス",
         "illustrative": "例示値を含む",
+        "illustrative_all": "すべて例示値",
         "alt": "図の説明",
         "illustrative_note": "「例示値」と表示した値は公表されていない値を例として示したもので、"
         "実際の数値ではありません。",
@@ -47,6 +48,7 @@ TEXT = {
         "csv": "Download CSV",
         "licence": "Licence",
         "illustrative": "includes illustrative values",
+        "illustrative_all": "all values illustrative",
         "alt": "Description",
         "illustrative_note": "Values marked 'illustrative' are examples, not published figures.",
         "skip": "Skip to content",

@@ -1,88 +1,46 @@
-"""Print: report.pdf (A4) and deck.pdf (16:9 slides) rendered by WeasyPrint as tagged PDF/UA-1.
+"""Print: report.pdf (A4) and deck.pdf (16:9 slides), compiled by Typst as tagged PDF/UA-1.
 
-The HTML comes from render.printhtml (the site's own page bodies); the charts are the site's SVG,
-served to WeasyPrint from memory. Before anything is rendered the environment is checked: without
-harfbuzz's subsetter WeasyPrint falls back to a path about 40 times slower for CJK fonts, and a
-font that is not installed would be replaced silently (vl-convert even draws blank chart text).
-The deck is rendered in a worker process while this one renders the report.
+The Typst sources come from render/typeset (the site's own page bodies and charts, the deck's
+resolved slides); the charts are the site's SVG. Before anything is compiled the environment is
+checked: a font that is not installed would leave blank text in the charts (vl-convert) and
+is never replaced silently. The deck is compiled in a second thread while the report is when a
+core is free (Typst releases the GIL while it works).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..charts import ChartOut
 from ..charts.fonts import ensure_font
-from ..errors import BuildError, EnvironmentProblem, Problem
+from ..errors import BuildError, Problem
 from ..report.deck import DeckOut, SlideOut, build_deck
 from ..report.site import Site
-from . import weasy
-from .printhtml import CHART_URL, anchor, deck_html, report_html
-from .printsvg import for_print
+from .typeset import engine
+from .typeset.deck import deck_document
+from .typeset.report import anchor, report_document
 
-HERE = Path(__file__).resolve().parent
+Anchors = dict[str, tuple[float, float]]  # label → (x, y) of its element on a page, in pt
+REPORT_LABELS = "selector(figure).or(heading)"
+DECK_LABELS = "selector(metadata).or(heading)"
 
 
 def ensure_pdf_environment(font: str) -> None:
-    """Raise EnvironmentProblem (what to install) unless WeasyPrint can render fast and right."""
-    try:
-        from weasyprint.text import ffi
-    except OSError as exc:  # pango, harfbuzz or fontconfig missing: WeasyPrint cannot load
-        raise EnvironmentProblem(
-            f"WeasyPrint cannot load its native libraries ({exc}); install them with "
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
-        ) from None
-    if getattr(ffi, "harfbuzz_subset", None) is None:
-        raise EnvironmentProblem(
-            "harfbuzz-subset (libharfbuzz-subset.so.0) is not installed: without it WeasyPrint "
-            "subsets the Japanese font about 40 times more slowly. Install it with "
-            "apt-get install libharfbuzz-subset0 (Debian/Ubuntu)."
-        )
+    """Raise EnvironmentProblem (what to install) unless Typst can set the configured font."""
     ensure_font(font)
+    engine.fonts(font)
 
 
-def _stylesheets(name: str, font: str) -> list[str]:
-    """The site's stylesheet, the print stylesheet, and the one configured font everywhere."""
-    family = font.replace('"', "")
-    # One family for all text, so nothing falls back to another face (a serif, say).
-    font_css = f'html, body, svg, text {{ font-family: "{family}", sans-serif; }}'
-    return [
-        (HERE / "static" / "nenpo.css").read_text(encoding="utf-8"),
-        (HERE / "print" / name).read_text(encoding="utf-8"),
-        font_css,
-    ]
-
-
-def _images(charts: list[ChartOut]) -> dict[str, bytes]:
-    return {CHART_URL.format(id=c.id): for_print(c.svg).encode("utf-8") for c in charts}
-
-
-def report_job(site: Site, font: str) -> weasy.Job:
-    """What WeasyPrint needs to render report.pdf."""
-    return weasy.Job(
-        "report.pdf",
-        report_html(site),
-        _stylesheets("report.css", font),
-        _images(list(site.charts.values())),
-    )
-
-
-def deck_job(deck: DeckOut, font: str) -> weasy.Job:
-    """What WeasyPrint needs to render deck.pdf."""
-    charts = [s.chart for s in deck.slides if s.chart is not None]
-    return weasy.Job("deck.pdf", deck_html(deck), _stylesheets("deck.css", font), _images(charts))
-
-
-def check_one_page_per_slide(deck: DeckOut, pages: list[weasy.Anchors]) -> None:
+def check_one_page_per_slide(deck: DeckOut, pages: list[Anchors]) -> None:
     """Page i holds slide i alone, and its content ends above its footer.
 
     A slide that is too full either spills onto another page (which would shift every number
     errata cite) or runs under its footer and off the page; both stop the build, naming the
-    slide. `pages` holds the position of each id on each page: the slide's own, the mark after
-    its content (`-end`) and its footer (`-foot`).
+    slide. `pages` holds the position of each label on each page: the slide's own, the mark
+    after its content (`-end`) and the top of its foot (`-foot`).
     """
     by_anchor = {s.anchor: s for s in deck.slides}
     for i, page in enumerate(pages):
@@ -106,6 +64,15 @@ def _too_full(slide: SlideOut) -> None:
         f"deck.yaml: slide {slide.number} ({slide.id!r}) does not fit on one slide; "
         "shorten its message, list or note"
     )
+
+
+def by_page(compiled: engine.Compiled) -> list[Anchors]:
+    """For each page, the labels on it and where (x is not known: 0)."""
+    pages: list[Anchors] = [{} for _ in range(compiled.pages)]
+    for name, places in compiled.positions.items():
+        for page, y in places:
+            pages[page - 1].setdefault(name, (0.0, y))
+    return pages
 
 
 @dataclass
@@ -137,17 +104,14 @@ class Prints:
 
 
 def page_numbers(
-    site: Site, report: weasy.Rendered, deck: DeckOut | None
+    site: Site, report: engine.Compiled, deck: DeckOut | None
 ) -> dict[str, dict[str, int]]:
     """pages.json: the page each chart and site page is printed on, so errata can cite it.
 
     {"deck": {"chart:ID": slide}, "report": {"chart:ID": page, "SITE/PATH.html": page}}; a
     chart printed once for two places maps both ids to that page.
     """
-    first: dict[str, int] = {}
-    for number, anchors in enumerate(report.anchors, start=1):
-        for a in anchors:
-            first.setdefault(a, number)
+    first = {name: places[0][0] for name, places in report.positions.items()}
     charts = site.charts.values()
     by_svg = {c.svg: first[f"chart-{c.id}"] for c in charts if f"chart-{c.id}" in first}
     printed: dict[str, int] = {f"chart:{c.id}": by_svg[c.svg] for c in charts if c.svg in by_svg}
@@ -176,33 +140,33 @@ def render_prints(
 ) -> Prints:
     """report.pdf, and deck.pdf with deck.json when the workspace declares a deck.
 
-    `parallel`: render the deck in a worker process beside the report — always (True), never
-    (False), or when a core is free (None): on a busy machine a second process only competes.
+    `parallel`: compile the deck in a second thread beside the report — always (True), never
+    (False), or when a core is free (None): on a busy machine a second thread only competes.
     """
     ensure_pdf_environment(font)
     if parallel is None:
         parallel = _spare_core()
-    worker = weasy.Worker(deck_job(deck, font)) if parallel and deck is not None else None
-    try:
-        report = weasy.render(report_job(site, font))
-        slides = None
-        if worker:
-            slides = worker.result()
-        elif deck is not None:
-            slides = weasy.render(deck_job(deck, font))
-    except BaseException:
-        if worker:
-            worker.cancel()
-        raise
+    report_doc = report_document(site, font)
+    deck_doc = deck_document(deck, font) if deck is not None else None
+    slides: engine.Compiled | None = None
+    if parallel and deck_doc is not None:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(engine.compile_pdf, deck_doc, font, DECK_LABELS)
+            report = engine.compile_pdf(report_doc, font, REPORT_LABELS)
+            slides = pending.result()
+    else:
+        report = engine.compile_pdf(report_doc, font, REPORT_LABELS)
+        if deck_doc is not None:
+            slides = engine.compile_pdf(deck_doc, font, DECK_LABELS)
     pdfs = [PdfOut(report.name, report.data, report.pages)]
     if deck is not None and slides is not None:
-        check_one_page_per_slide(deck, slides.anchors)
+        check_one_page_per_slide(deck, by_page(slides))
         pdfs.append(PdfOut(slides.name, slides.data, slides.pages))
     return Prints(pdfs, deck, page_numbers(site, report, deck))
 
 
 def _spare_core() -> bool:
-    """True when a second process would get a core of its own (on a busy machine it would not)."""
+    """True when a second thread would get a core of its own (on a busy machine it would not)."""
     cores = os.cpu_count() or 1
     if not hasattr(os, "getloadavg"):  # not on every system: then trust the core count
         return cores >= 2
