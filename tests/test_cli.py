@@ -62,8 +62,9 @@ def test_bad_workspace_exit_code_and_message(db: str, example_copy: Path) -> Non
 
 def test_unknown_language_is_refused(db: str, tmp_path: Path) -> None:
     res = runner.invoke(app, ["build", "--out", str(tmp_path / "x"), "--lang", "fr"])
-    assert res.exit_code == 5
-    assert "no 'fr' content" in res.output
+    assert res.exit_code == 2
+    assert "'fr': expected one of ja, en" in res.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_schema_is_json_with_every_file(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from .cells import (
 )
 from .codes import Lookup
 from .plan import Catalog
-from .tables import Cell, Table, open_table
+from .tables import Cell, Table, TableError, open_table
 
 SAMPLE_ROWS = 200
 MISSING = frozenset(DEFAULT_MISSING)
@@ -55,6 +55,8 @@ def infer(path: Path, catalog: Catalog | None = None) -> str:
         sample.append(cells)
         if len(sample) >= SAMPLE_ROWS:
             break
+    if not any(_text(c) for row in sample for c in row):
+        raise TableError(str(path), None, "empty file: no rows to propose a mapping from")
     header_at = _header_row(sample)
     header = [_text(c) for c in sample[header_at]] if sample else []
     body = [r for r in sample[header_at + 1 :] if any(_text(c) for c in r)]
