@@ -62,8 +62,9 @@ def test_bad_workspace_exit_code_and_message(db: str, example_copy: Path) -> Non
 
 def test_unknown_language_is_refused(db: str, tmp_path: Path) -> None:
     res = runner.invoke(app, ["build", "--out", str(tmp_path / "x"), "--lang", "fr"])
-    assert res.exit_code == 5
-    assert "no 'fr' content" in res.output
+    assert res.exit_code == 2
+    assert "'fr': expected one of ja, en" in res.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_schema_is_json_with_every_file(tmp_path: Path) -> None:
@@ -99,3 +100,56 @@ def test_load_keeps_imported_rows_unless_told(db: str, example_copy: Path, tmp_p
     res = runner.invoke(app, ["load", str(example_copy), "--discard-imports"])
     assert res.exit_code == 0, res.output
     assert "2 observation(s) added with `nenpo import` were dropped" in " ".join(res.output.split())
+
+
+def test_check_of_a_workspace_touches_no_database(
+    example_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check WORKSPACE` reads files only: no nenpo.db appears, an unreachable server is fine."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NENPO_DATABASE_URL", raising=False)
+    res = runner.invoke(app, ["check", str(example_dir), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    table = example_dir / "observations" / "services.csv"
+    res = runner.invoke(app, ["import", "--infer", str(table)])
+    assert res.exit_code == 0, res.output
+    assert not list(tmp_path.iterdir()), list(tmp_path.iterdir())
+    monkeypatch.setenv("NENPO_DATABASE_URL", "postgresql+psycopg://u:pw@127.0.0.1:1/none")
+    assert runner.invoke(app, ["check", str(example_dir)]).exit_code == 0
+
+
+def test_mixed_line_endings_load_the_same_data(db: str, example_copy: Path) -> None:
+    """CRLF, LF and CR line ends mixed in a YAML and a CSV file: the same workspace as before."""
+    from nenpo.ingest.workspace import read_workspace
+
+    before = read_workspace(example_copy).workspace
+    for name in ("indicators.yaml", "observations/services.csv"):
+        path = example_copy / name
+        lines = path.read_bytes().splitlines()
+        ends = [b"\r\n", b"\n", b"\r\n", b"\n"]
+        path.write_bytes(b"".join(ln + ends[i % 4] for i, ln in enumerate(lines)))
+    assert read_workspace(example_copy).workspace == before
+    assert runner.invoke(app, ["load", str(example_copy)]).exit_code == 0
+
+
+def test_a_bug_is_reported_with_its_traceback_in_a_file(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception: one line naming a file that holds the traceback (passwords
+    masked), exit 70, no traceback on the screen."""
+    from nenpo import core
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("postgresql://u:hunter2@h/db went wrong")
+
+    monkeypatch.setattr(core, "check", broken)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    res = runner.invoke(app, ["check"])
+    assert res.exit_code == 70
+    assert "nenpo hit a bug" in res.output and "Traceback" not in res.output
+    reports = list(tmp_path.glob("nenpo-bug-*.txt"))
+    assert len(reports) == 1
+    assert str(reports[0]) in "".join(res.output.split()), res.output
+    text = reports[0].read_text()
+    assert "Traceback" in text and "RuntimeError" in text
+    assert "hunter2" not in text and "u:***@h" in text

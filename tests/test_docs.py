@@ -70,3 +70,25 @@ def test_every_check_rule_is_documented() -> None:
     text = (DOCS / "check.md").read_text(encoding="utf-8")
     for rule, (severity, _what) in RULES.items():
         assert f"| `{rule}` | {severity} |" in text, rule
+
+
+def test_every_exit_code_is_documented() -> None:
+    """Each error class's exit code, and the bug and file-access codes, are in cli.md's table."""
+    import nenpo.ingest.importer
+    import nenpo.ingest.tables
+    import nenpo.portfolio.allocate
+    import nenpo.portfolio.view
+    import nenpo.publish.editions  # noqa: F401 - they define error classes
+    from nenpo.cli import BUG_EXIT
+    from nenpo.errors import NenpoError
+
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    table = text[text.index("## Exit codes") :]
+    classes: list[type] = [NenpoError]
+    codes = {BUG_EXIT}
+    while classes:
+        cls = classes.pop()
+        codes.add(cls.exit_code)  # type: ignore[attr-defined]
+        classes.extend(cls.__subclasses__())
+    for code in codes:
+        assert f"\n| {code} |" in table, code

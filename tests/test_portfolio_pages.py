@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from nenpo import core
 from nenpo.cli import app
-from nenpo.errors import BuildError
+from nenpo.errors import SettingsError
 from nenpo.model.portfolio import RATING_LABELS, SKILL_LABELS
 from nenpo.settings import bundled_example
 from nenpo.store import open_store
@@ -178,7 +178,7 @@ def test_allocation_page_lists_the_plan(
 def test_internal_pages_never_overwrite_a_public_site(built_example: core.BuildResult) -> None:
     store = open_store("sqlite://")
     before = sorted(p.name for p in built_example.out.iterdir())
-    with pytest.raises(BuildError, match="holds a public site"):
+    with pytest.raises(SettingsError, match="holds a public site"):
         core.build_portfolio(store, built_example.out, bundled_example())
     assert sorted(p.name for p in built_example.out.iterdir()) == before
 

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from nenpo import core
-from nenpo.errors import StoreError
+from nenpo.errors import SettingsError, StoreError
 from nenpo.ingest.workspace import read_workspace
 from nenpo.store import Store, open_store
 from nenpo.store.db import dims_key, parse_dims, workspace_hash
@@ -60,7 +60,7 @@ def test_failed_write_changes_nothing(store: Store, example_dir: Path) -> None:
 
 
 def test_bad_url_is_a_clear_error() -> None:
-    with pytest.raises(StoreError, match="bad database URL"):
+    with pytest.raises(SettingsError, match="SQLite or PostgreSQL, not nosuchdriver"):
         open_store("nosuchdriver://x")
 
 

@@ -1,10 +1,20 @@
-"""The `nenpo` command: each command parses options, calls nenpo.core, and prints the result."""
+"""The `nenpo` command: each command parses options, calls nenpo.core, and prints the result.
+
+This is the one place where failures become what a user reads: a NenpoError (and a file the
+system cannot read or write) becomes a message and the exit code of docs/cli.md; any other
+exception is a bug, reported as one with its traceback written to a file, not the screen.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+import os
+import platform
 import sys
+import tempfile
+import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -13,19 +23,23 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, core
-from .errors import NenpoError, WorkspaceError
+from . import __version__, core, outputs
+from .errors import FileAccessError, NenpoError, WorkspaceError
 from .settings import get_settings
+from .store.url import mask
 
 app = typer.Typer(
     help="nenpo (年報): the annual report on digital programmes, built from data.",
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+# No emoji codes (":100:" in "file.csv:100:" is text) and no guessed highlighting.
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, emoji=False, highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_SHOWN = 100  # problems printed; a bad import can have thousands
+BUG_EXIT = 70  # EX_SOFTWARE: nenpo itself failed
+LANGS = ("ja", "en")
 
 Workspace = Annotated[
     Path | None,
@@ -34,28 +48,109 @@ Workspace = Annotated[
 
 
 def handles_errors(fn: F) -> F:
-    """Map NenpoError to a readable message and its exit code."""
+    """Turn every failure of a command into a message and its documented exit code."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except WorkspaceError as exc:
-            err.print(
-                f"[bold red]error:[/] {len(exc.problems)} problem(s) in the workspace; "
-                "nothing was written:",
-                highlight=False,
-            )
-            for p in exc.problems[:MAX_SHOWN]:
-                err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
-            if len(exc.problems) > MAX_SHOWN:
-                err.print(f"  … and {len(exc.problems) - MAX_SHOWN} more", highlight=False)
+            _print_workspace_error(exc)
             raise typer.Exit(exc.exit_code) from None
         except NenpoError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            _error(str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise  # typer's own: usage errors (exit 2) and our explicit exit codes
+        except OSError as exc:
+            if exc.filename is None:
+                raise _bug(exc) from None
+            # The system refused a file or folder the user named (permissions, a full disk, a
+            # folder that went away): not a bug in nenpo.
+            _error(f"{exc.filename}: {exc.strerror or exc}")
+            raise typer.Exit(FileAccessError.exit_code) from None
+        except Exception as exc:
+            raise _bug(exc) from None
 
+    wrapper.handles_errors = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def _error(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(mask(message))}", soft_wrap=True)
+
+
+def _print_workspace_error(exc: WorkspaceError) -> None:
+    """Every problem, a file that failed to parse first with what follows from it summarised."""
+    groups = exc.causes()
+    own, follow = len(groups), len(exc.problems) - len(groups)
+    also = f", and {follow} that follow from them" if follow else ""
+    _error(f"{own} problem(s) in the workspace{also}; nothing was written:")
+    for problem, after in groups[:MAX_SHOWN]:
+        err.print(f"  {problem}", markup=False, soft_wrap=True)
+        if after:
+            files: dict[str, int] = {}
+            for p in after:
+                files[p.file] = files.get(p.file, 0) + 1
+            where = ", ".join(f"{f} ({n})" for f, n in list(files.items())[:5])
+            more = ", …" if len(files) > 5 else ""
+            err.print(
+                f"    → {len(after)} more problem(s) follow from this file, unknown ids in "
+                f"{where}{more}; fix {problem.file} first",
+                markup=False,
+                soft_wrap=True,
+            )
+    if len(groups) > MAX_SHOWN:
+        err.print(f"  … and {len(groups) - MAX_SHOWN} more")
+
+
+def _bug(exc: BaseException) -> typer.Exit:
+    """Write the traceback to a file, say where, and give the exit code of a bug."""
+    report = _bug_report(exc)
+    err.print(
+        f"[bold red]nenpo hit a bug[/] ({escape(type(exc).__name__)}); nothing it was doing was "
+        f"completed. Please report it with this file: {escape(report)}",
+        soft_wrap=True,
+    )
+    return typer.Exit(BUG_EXIT)
+
+
+def _bug_report(exc: BaseException) -> str:
+    text = "".join(traceback.format_exception(exc))
+    head = (
+        f"nenpo {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+        f"command: {' '.join(sys.argv)}\ncwd: {os.getcwd()}\n\n"
+    )
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    try:
+        fd, path = tempfile.mkstemp(prefix=f"nenpo-bug-{stamp}-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(mask(head + text))  # database passwords never reach a report
+    except OSError:  # nowhere to write it: the traceback is all there is
+        return "(none could be written; the traceback follows)\n" + mask(text)
+    return path
+
+
+def _lang(value: str) -> str:
+    if value not in LANGS:
+        raise typer.BadParameter(f"{value!r}: expected one of {', '.join(LANGS)}")
+    return value
+
+
+def _format(value: str) -> str:
+    if value not in ("text", "json"):
+        raise typer.BadParameter(f"{value!r}: expected text or json")
+    return value
+
+
+def _seconds(value: float) -> float:
+    if not 0 < value < float("inf"):
+        raise typer.BadParameter(f"{value}: expected a number of seconds above 0")
+    return value
+
+
+Lang = Annotated[str, typer.Option(help="Language of the output: ja or en", callback=_lang)]
+Format = Annotated[str, typer.Option("--format", help="text or json", callback=_format)]
 
 
 @app.command()
@@ -78,13 +173,11 @@ def load(
         f"loaded {workspace} into {store.url}: {len(ws.indicators)} indicators, "
         f"{len(ws.observations)} observations, {len(ws.surveys)} surveys, "
         f"{len(ws.all_projects())} projects",
-        highlight=False,
     )
     if loaded.removed:
         err.print(
             f"[yellow]note:[/] {loaded.removed} observation(s) added with `nenpo import` were "
             "dropped or overwritten by the workspace (--discard-imports)",
-            highlight=False,
         )
 
 
@@ -93,11 +186,12 @@ def load(
 def build(
     workspace: Workspace = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder")] = Path("site"),
-    lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+    lang: Lang = "ja",
     force: Annotated[bool, typer.Option(help="Build even when the check finds errors")] = False,
     pdf: Annotated[bool, typer.Option(help="Also write report.pdf and deck.pdf")] = True,
 ) -> None:
     """Build the web site, report.pdf and deck.pdf (loading WORKSPACE into the store if given)."""
+    outputs.check_out_dir(out_dir)  # before the store is opened or anything is built
     store = core.store_for()
     with err.status("building…") as status:
         result = core.build(
@@ -114,22 +208,19 @@ def build(
     out.print(
         f"built {pages} pages and {len(result.site.charts)} charts into "
         f"{result.out}/ in {result.timings['total']:.2f} s",
-        highlight=False,
     )
     for p in result.prints.pdfs if result.prints else []:
-        out.print(f"  {p.name}: {p.pages} pages", highlight=False)
+        out.print(f"  {p.name}: {p.pages} pages")
 
 
 @app.command()
 @handles_errors
 def check(
     workspace: Workspace = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: Format = "text",
 ) -> None:
     """Check the report against its data; exit 7 when there are errors."""
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter("--format must be text or json")
-    findings = core.check(core.store_for(), workspace)
+    findings = core.check(None, workspace)  # a WORKSPACE is read, no store is opened
     errors = sum(f.severity == "error" for f in findings)
     if fmt == "json":
         doc = {
@@ -144,11 +235,10 @@ def check(
             where = f.file if f.line is None else f"{f.file}:{f.line}"
             out.print(
                 f"{where}: [{style}]{f.severity}[/] [bold]{f.rule}[/] {escape(f.message)}",
-                highlight=False,
                 soft_wrap=True,
             )
             if f.hint:
-                out.print(f"    hint: {escape(f.hint)}", highlight=False, soft_wrap=True)
+                out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
         _print_summary(findings, always=True)
     if errors:
         raise typer.Exit(7)
@@ -158,7 +248,7 @@ def _print_summary(findings: list[Any], always: bool = False) -> None:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     if findings or always:
-        err.print(f"check: {errors} error(s), {warnings} warning(s)", highlight=False)
+        err.print(f"check: {errors} error(s), {warnings} warning(s)")
 
 
 @app.command()
@@ -167,16 +257,25 @@ def serve(
     directory: Annotated[Path, typer.Option("--dir", help="Built site to serve")] = Path("site"),
     host: Annotated[str | None, typer.Option(help="Address (default NENPO_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default NENPO_PORT)")] = None,
+    staff: Annotated[
+        bool,
+        typer.Option(
+            "--staff", help="Serve staff-only pages (nenpo portfolio --out), on 127.0.0.1 only"
+        ),
+    ] = False,
 ) -> None:
-    """Serve a built site over HTTP (Ctrl-C stops)."""
+    """Serve a built site over HTTP (Ctrl-C stops); never a tree with staff-only pages unless
+    --staff."""
     from .web.static import serve as serve_dir
 
     settings = get_settings(host=host, port=port)
-    out.print(
-        f"serving {directory}/ on http://{settings.host}:{settings.port}/ (Ctrl-C stops)",
-        highlight=False,
+    serve_dir(
+        directory,
+        settings.host,
+        settings.port,
+        staff,
+        ready=lambda url: out.print(f"serving {directory}/ on {url} (Ctrl-C stops)"),
     )
-    serve_dir(directory, settings.host, settings.port)
 
 
 @app.command("import")
@@ -195,18 +294,19 @@ def import_(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write every problem to this CSV file")
     ] = None,
-    limit: Annotated[int, typer.Option(help="Problems to print")] = 20,
+    limit: Annotated[int, typer.Option(help="Problems to print", min=0)] = 20,
 ) -> None:
     """Upsert observations from a CSV/xlsx file by a mapping: all rows or none."""
     from .ingest.importer import ImportProblems
 
-    if infer:
-        store = core.store_for()
-        sys.stdout.write(core.infer_mapping(file, store))
+    if infer:  # reads the store's indicators if there is a store; creates none
+        sys.stdout.write(core.infer_mapping(file, core.existing_store()))
         return
     if mapping is None:
         raise typer.BadParameter("give --mapping M.yaml (or --infer to propose one)")
-    store = core.store_for()
+    if report is not None:
+        outputs.check_out_file(report, "--report")
+    store = core.store_for(write=not dry_run)
     try:
         with err.status("importing…") as status:
             result = core.import_file(
@@ -220,14 +320,14 @@ def import_(
             )
     except ImportProblems as exc:
         r = exc.result
-        err.print(f"[bold red]error:[/] {exc}:", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {exc}:", soft_wrap=True)
         for p in r.problems:
-            err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+            err.print(f"  {p}", markup=False, soft_wrap=True)
         rest = r.problem_count - len(r.problems)
         if r.report is not None:
-            err.print(f"all {r.problem_count} problem(s) are in {r.report}", highlight=False)
+            err.print(f"all {r.problem_count} problem(s) are in {r.report}")
         elif rest > 0:
-            err.print(f"… and {rest} more; --report FILE writes them all", highlight=False)
+            err.print(f"… and {rest} more; --report FILE writes them all")
         raise typer.Exit(exc.exit_code) from None
     c, w = result.counts, result.written
     assert w is not None
@@ -237,7 +337,6 @@ def import_(
         f"{c.observations:,} observations ({w.inserted:,} new, {w.updated:,} changed, "
         f"{w.unchanged:,} unchanged), {c.missing:,} missing values, {c.skipped:,} rows skipped, "
         f"in {result.seconds:.1f} s" + ("; dry run: nothing was written" if dry_run else ""),
-        highlight=False,
         soft_wrap=True,
     )
 
@@ -261,13 +360,15 @@ def publish(
     draft: Annotated[
         Path | None, typer.Option(help="Only write the drafted 更新履歴 to this file")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the outputs")] = "ja",
+    lang: Lang = "ja",
 ) -> None:
     """Publish the store's content as a new immutable edition; 更新履歴 is drafted from the diff."""
     from datetime import date as date_
 
     from .publish import pipeline
 
+    if draft is not None:
+        outputs.check_out_file(draft, "--draft")
     entries = None
     if errata is not None:
         entries = pipeline.read_entries(errata)
@@ -293,16 +394,14 @@ def publish(
         out.print(
             f"drafted {len(result.drafted)} 更新履歴 entries into {draft}; edit them and "
             f"publish with --errata {draft}",
-            highlight=False,
         )
         return
     out.print(
         f"published edition {result.edition.id} ({len(result.changes)} changes, "
         f"{len(result.edition.entries)} 更新履歴 entries) into {result.path}",
-        highlight=False,
     )
     for e in result.edition.entries:
-        out.print(f"  • {e.text}", highlight=False, markup=False, soft_wrap=True)
+        out.print(f"  • {e.text}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -312,11 +411,14 @@ def portfolio(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Also write the staff-only pages into this folder")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the output: ja or en")] = "ja",
+    lang: Lang = "ja",
 ) -> None:
     """Show the portfolio (staff only): ratings by focus area, variances, staffing, findings."""
     from .render.portfolio_text import print_view
 
+    if out_dir is not None:  # never into a public site: refused before anything is done
+        settings = get_settings()
+        outputs.check_staff_out(out_dir, Path(settings.editions_dir), Path(settings.public_dir))
     store = core.store_for()
     view = core.portfolio_view(store, workspace)
     print_view(out, view, lang)
@@ -328,7 +430,6 @@ def portfolio(
         out.print(
             f"wrote {len(result.site.pages)} staff-only pages into {result.out}/ "
             "(internal: never publish them)",
-            highlight=False,
         )
     if view.findings:
         raise typer.Exit(WorkspaceError.exit_code)
@@ -339,7 +440,7 @@ def portfolio(
 def diff(
     a: Annotated[str, typer.Argument(help="Earlier edition id (or 'previous')")],
     b: Annotated[str, typer.Argument(help="Later edition id (or 'latest')")] = "latest",
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: Format = "text",
 ) -> None:
     """Compare two editions unit by unit, naming the page or slide of each change."""
     from .publish import pipeline
@@ -352,15 +453,12 @@ def diff(
     for c, e in zip(changes, entries, strict=False):
         out.print(
             f"{c.where} ({c.page}): {c.change} {c.kind} [{c.label}]",
-            highlight=False,
             markup=False,
             soft_wrap=True,
         )
-        out.print(
-            f"    − {c.before}\n    + {c.after}", highlight=False, markup=False, soft_wrap=True
-        )
-        out.print(f"    更新履歴: {e.text}", highlight=False, markup=False, soft_wrap=True)
-    err.print(f"{len(changes)} change(s) from {a} to {b}", highlight=False)
+        out.print(f"    − {c.before}\n    + {c.after}", markup=False, soft_wrap=True)
+        out.print(f"    更新履歴: {e.text}", markup=False, soft_wrap=True)
+    err.print(f"{len(changes)} change(s) from {a} to {b}")
 
 
 @app.command()
@@ -373,7 +471,6 @@ def editions() -> None:
     for e in list_editions(Path(settings.editions_dir)):
         out.print(
             f"{e.id}  {e.date}  {len(e.entries)} 更新履歴 entries  (previous: {e.previous or '—'})",
-            highlight=False,
         )
 
 
@@ -382,11 +479,14 @@ def editions() -> None:
 def allocate(
     workspace: Workspace = None,
     max_moves: Annotated[
-        int | None, typer.Option("--max-moves", help="Move limit (default: portfolio.yaml)")
+        int | None,
+        typer.Option("--max-moves", help="Move limit (default: portfolio.yaml)", min=0),
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the explanations: ja or en")] = "ja",
+    lang: Lang = "ja",
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
-    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 60.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds the solver may take", callback=_seconds)
+    ] = 60.0,
 ) -> None:
     """Recommend staff moves that minimise risk-weighted unmet demand (HiGHS MILP)."""
     from .render.portfolio_text import plan_json, print_plan
@@ -401,12 +501,15 @@ def allocate(
 
 
 @app.command()
+@handles_errors
 def schema(
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file")] = None,
 ) -> None:
     """Print the JSON Schema of the workspace format (generated from the models)."""
     from .model.schema import workspace_schema
 
+    if output:
+        outputs.check_out_file(output)
     text = json.dumps(workspace_schema(), ensure_ascii=False, indent=2)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
@@ -415,6 +518,7 @@ def schema(
 
 
 @app.command()
+@handles_errors
 def version() -> None:
     """Print nenpo's version."""
     out.print(__version__)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import outputs
 from .check import Finding, run_checks
 from .errors import BuildError, CheckFailed, ImportsAtStake, Problem, WorkspaceError
 from .ingest import importer
@@ -30,6 +31,7 @@ from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
 from .store.db import dims_key
+from .store.url import database_url, in_memory
 
 if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
     from .portfolio.allocate import AllocationProblem, AllocationResult
@@ -41,10 +43,22 @@ def quiet(_: str) -> None:
     pass
 
 
-def store_for(settings: Settings | None = None) -> Store:
-    """Open (and migrate) the store the settings name."""
+def store_for(settings: Settings | None = None, write: bool = True) -> Store:
+    """Open (and migrate) the store the settings name; one that forgets what is written
+    (in-memory SQLite) is refused for a command that writes (`write`)."""
     settings = settings or get_settings()
-    return open_store(settings.database_url)
+    return open_store(database_url(settings.database_url, write=write))
+
+
+def existing_store(settings: Settings | None = None) -> Store | None:
+    """The store the settings name if it exists; None for an SQLite file not yet made (so that
+    a command that only reads creates no database)."""
+    settings = settings or get_settings()
+    url = database_url(settings.database_url, write=False)
+    sqlite_file = url.get_backend_name() == "sqlite" and not in_memory(url)
+    if sqlite_file and not Path(url.database or "").is_file():
+        return None
+    return open_store(url)
 
 
 def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded:
@@ -107,11 +121,13 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
     )
 
 
-def check(store: Store, workspace: Path | None = None) -> list[Finding]:
-    """Run every check rule on a workspace folder (read, not stored) or on the store's content."""
+def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
+    """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
+    the store's content."""
     if workspace is not None:
         loaded = read_workspace(workspace)
         return run_checks(loaded.workspace, loaded.where)
+    store = store or store_for(write=False)
     if store.is_empty():
         loaded = read_workspace(bundled_example())
         return run_checks(loaded.workspace, loaded.where)
@@ -205,6 +221,7 @@ def build(
     large store is not read twice.
     """
     settings = settings or get_settings()
+    outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress("load")
@@ -268,7 +285,7 @@ def print_stage(
     return prints
 
 
-MARKER = ".nenpo-build"
+MARKER = outputs.BUILD_MARKER
 
 
 def replace_dir(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
@@ -305,7 +322,7 @@ def raise_problems(problems: list[Problem]) -> None:
 
 # ── Portfolio (staff only) ───────────────────────────────────────────────────────────────────
 
-INTERNAL_MARKER = ".nenpo-internal"
+INTERNAL_MARKER = outputs.STAFF_MARKER
 
 
 def portfolio_workspace(
@@ -376,11 +393,8 @@ def build_portfolio(
 
     settings = settings or get_settings()
     out = Path(out)
-    if (out / MARKER).exists() and not (out / INTERNAL_MARKER).exists():
-        raise BuildError(
-            f"{out} holds a public site built by nenpo; write the staff-only portfolio pages "
-            "to another folder (they must never be published with the site)"
-        )
+    # Never into or under a public site, the editions or the public tree (any parent).
+    outputs.check_staff_out(out, Path(settings.editions_dir), Path(settings.public_dir))
     t0 = time.perf_counter()
     progress("load")
     ws, findings = portfolio_workspace(store, workspace)

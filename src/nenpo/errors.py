@@ -18,11 +18,22 @@ class Problem:
     message: str
     # The offending cell's text, for row-level import reports (kept out of comparisons).
     value: str | None = dataclasses.field(default=None, compare=False)
+    # The file whose failure to parse this problem follows from (e.g. a project unknown only
+    # because projects.yaml could not be read): reported under that file, not before it.
+    after: str | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         what = f"{self.field}: " if self.field else ""
         return f"{where}: {what}{self.message}"
+
+
+def follows(problem: Problem, kind: str, broken: dict[str, str] | None) -> Problem:
+    """`problem` marked as following from the file that defines `kind`, if it did not parse
+    (`broken`: kind → file)."""
+    if broken and kind in broken:
+        return dataclasses.replace(problem, after=broken[kind])
+    return problem
 
 
 class NenpoError(Exception):
@@ -32,9 +43,16 @@ class NenpoError(Exception):
 
 
 class SettingsError(NenpoError):
-    """A setting (environment, option) is missing or wrong."""
+    """A setting (environment, option) is missing or wrong: a bad value, an `--out` that is a
+    file, a busy port, a database URL nenpo cannot use."""
 
     exit_code = 2
+
+
+class FileAccessError(NenpoError):
+    """A file or folder named on the command line cannot be read or written."""
+
+    exit_code = 10
 
 
 class WorkspaceError(NenpoError):
@@ -47,6 +65,26 @@ class WorkspaceError(NenpoError):
         noun = "problem" if len(self.problems) == 1 else "problems"
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} {noun} in the workspace:\n{lines}")
+
+    def causes(self) -> list[tuple[Problem, list[Problem]]]:
+        """The problems to read first, each with those that follow only from it.
+
+        A file that could not be parsed comes first, with the problems its absence caused (an
+        id it defines is unknown elsewhere) under it; the independent problems follow in order.
+        """
+        follows: dict[str, list[Problem]] = {}
+        for p in self.problems:
+            if p.after is not None:
+                follows.setdefault(p.after, []).append(p)
+        own = [p for p in self.problems if p.after is None]
+        causes = {p.file for p in own} & set(follows)
+        out: list[tuple[Problem, list[Problem]]] = []
+        for p in own:  # sorted: a file's own problems together, the file-level one first
+            if p.file in causes:
+                out.append((p, follows.pop(p.file, [])))
+        rest = [p for p in own if p.file not in causes]
+        rest += [p for ps in follows.values() for p in ps]  # a cause that reported nothing
+        return out + [(p, []) for p in sorted(rest, key=_problem_key)]
 
 
 def _problem_key(p: Problem) -> tuple[str, int, str, str]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -45,9 +47,24 @@ class Settings(BaseSettings):
         description="Render deck.pdf in a second process beside report.pdf when a core is free.",
     )
     host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
-    port: int = Field(default=8000, description="Port `nenpo serve` listens on.")
+    port: int = Field(
+        default=8000, ge=1, le=65535, description="Port `nenpo serve` listens on (1-65535)."
+    )
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Settings from the environment, with explicit overrides (CLI options) on top."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    """Settings from the environment, with explicit overrides (CLI options) on top.
+
+    A wrong value is a SettingsError naming the option or variable it came from and what was
+    expected.
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for e in exc.errors(include_url=False):
+            key = str(e["loc"][0]) if e["loc"] else ""
+            name = f"--{key.replace('_', '-')}" if key in given else f"NENPO_{key.upper()}"
+            lines.append(f"{name}={e.get('input')!r}: {e['msg'].lower()}")
+        raise SettingsError("; ".join(lines)) from None

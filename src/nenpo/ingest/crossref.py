@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from ..errors import Problem
+from ..errors import Problem, follows
 from ..model.builtin import builtin_dimensions
 from ..model.workspace import Chart, Dimension, Indicator, Survey, Workspace
 from .observations import Sourced
@@ -21,13 +21,16 @@ def cross_check(
     observations: list[Sourced],
     problems: list[Problem],
     salvaged: dict[str, set[str]] | None = None,
+    broken: dict[str, str] | None = None,
 ) -> None:
     """Add a Problem for every dangling or conflicting reference.
 
     `salvaged` holds ids read leniently from files that did not parse, so that a syntax error
-    in focus_areas.yaml does not make every project's focus area 'unknown'.
+    in focus_areas.yaml does not make every project's focus area 'unknown'. `broken` names
+    those files by the kind they define: a reference that is unknown only because its file did
+    not parse is marked as following from that file (Problem.after).
     """
-    _cross_check(ws, where, observations, problems, salvaged or {})
+    _cross_check(ws, where, observations, problems, salvaged or {}, broken or {})
 
 
 def _cross_check(
@@ -36,6 +39,7 @@ def _cross_check(
     observations: list[Sourced],
     problems: list[Problem],
     salvaged: dict[str, set[str]],
+    broken: dict[str, str],
 ) -> None:
     sources = {s.id for s in ws.sources} | salvaged.get("sources", set())
     areas = {a.id for a in ws.focus_areas} | salvaged.get("focus_areas", set())
@@ -43,9 +47,11 @@ def _cross_check(
     dims = {d.id: d for d in [*builtin_dimensions(), *ws.dimensions]}
     surveys = _first(ws.surveys)
 
-    def need(ok: bool, kind: str, ident: str, sub: tuple[str | int, ...], msg: str) -> None:
+    def need(
+        ok: bool, kind: str, ident: str, sub: tuple[str | int, ...], msg: str, ref: str = ""
+    ) -> None:
         if not ok:
-            problems.append(where.problem(kind, ident, sub, msg))
+            problems.append(follows(where.problem(kind, ident, sub, msg), ref, broken))
 
     if ws.statement and ws.statement.source:
         need(
@@ -54,6 +60,7 @@ def _cross_check(
             "statement",
             ("source",),
             f"unknown source {ws.statement.source!r}",
+            "sources",
         )
 
     for project, parent in ws.all_projects():
@@ -84,6 +91,7 @@ def _cross_check(
                 ("focus_area",),
                 f"unknown focus area {project.focus_area!r}; expected one of "
                 + ", ".join(sorted(areas)),
+                "focus_areas",
             )
         for i, ind_id in enumerate(project.indicators):
             need(
@@ -92,6 +100,7 @@ def _cross_check(
                 pid,
                 ("indicators", i),
                 f"unknown indicator {ind_id!r}",
+                "indicators",
             )
 
     for ind in ws.indicators:
@@ -101,9 +110,17 @@ def _cross_check(
             ind.id,
             ("source",),
             f"unknown source {ind.source!r}",
+            "sources",
         )
         for i, d in enumerate(ind.dimensions):
-            need(d in dims, "indicators", ind.id, ("dimensions", i), f"unknown dimension {d!r}")
+            need(
+                d in dims,
+                "indicators",
+                ind.id,
+                ("dimensions", i),
+                f"unknown dimension {d!r}",
+                "dimensions",
+            )
 
     for dim in ws.dimensions:
         _unique(
@@ -117,12 +134,12 @@ def _cross_check(
         )
 
     for sv in ws.surveys:
-        _check_survey(sv, where, sources, problems)
+        _check_survey(sv, where, sources, problems, broken)
 
     for ch in ws.charts:
-        _check_chart(ch, where, indicators, dims, surveys, problems)
+        _check_chart(ch, where, indicators, dims, surveys, problems, broken)
 
-    _check_observations(observations, indicators, dims, sources, problems)
+    _check_observations(observations, indicators, dims, sources, problems, broken)
 
 
 def _first(objs: list[T]) -> dict[str, T]:
@@ -149,11 +166,12 @@ def _unique(
         seen.add(v)
 
 
-def _check_survey(sv: Survey, where: Where, sources: set[str], problems: list[Problem]) -> None:
+def _check_survey(
+    sv: Survey, where: Where, sources: set[str], problems: list[Problem], broken: dict[str, str]
+) -> None:
     if sv.source not in sources:
-        problems.append(
-            where.problem("surveys", sv.id, ("source",), f"unknown source {sv.source!r}")
-        )
+        problem = where.problem("surveys", sv.id, ("source",), f"unknown source {sv.source!r}")
+        problems.append(follows(problem, "sources", broken))
     _unique(
         where, problems, "surveys", sv.id, "questions", [q.id for q in sv.questions], "question"
     )
@@ -225,24 +243,25 @@ def _check_chart(
     dims: dict[str, Dimension],
     surveys: dict[str, Survey],
     problems: list[Problem],
+    broken: dict[str, str],
 ) -> None:
-    def bad(key: str, msg: str) -> None:
-        problems.append(where.problem("charts", ch.id, (key,), msg))
+    def bad(key: str, msg: str, ref: str = "") -> None:
+        problems.append(follows(where.problem("charts", ch.id, (key,), msg), ref, broken))
 
     if ch.survey is not None:
         sv = surveys.get(ch.survey)
         if sv is None:
-            bad("survey", f"unknown survey {ch.survey!r}")
+            bad("survey", f"unknown survey {ch.survey!r}", "surveys")
         elif ch.question not in {q.id for q in sv.questions}:
             bad("question", f"unknown question {ch.question!r} in survey {ch.survey!r}")
     if ch.indicator is not None:
         ind = indicators.get(ch.indicator)
         if ind is None:
-            bad("indicator", f"unknown indicator {ch.indicator!r}")
+            bad("indicator", f"unknown indicator {ch.indicator!r}", "indicators")
         elif ch.dimension is not None and ch.dimension not in ind.dimensions:
             bad("dimension", f"indicator {ind.id!r} has no dimension {ch.dimension!r}")
     if ch.dimension is not None and ch.dimension not in dims:
-        bad("dimension", f"unknown dimension {ch.dimension!r}")
+        bad("dimension", f"unknown dimension {ch.dimension!r}", "dimensions")
 
 
 def _check_observations(
@@ -251,6 +270,7 @@ def _check_observations(
     dims: dict[str, Dimension],
     sources: set[str],
     problems: list[Problem],
+    broken: dict[str, str],
 ) -> None:
     codes = {d: {v.code for v in dim.values} for d, dim in dims.items()}
     seen: dict[tuple[str, str, tuple[tuple[str, str], ...]], Sourced] = {}
@@ -258,15 +278,20 @@ def _check_observations(
         o = s.obs
         ind = indicators.get(o.indicator)
         if ind is None:
-            problems.append(s.problem("indicator", f"unknown indicator {o.indicator!r}"))
+            problem = s.problem("indicator", f"unknown indicator {o.indicator!r}")
+            problems.append(follows(problem, "indicators", broken))
             continue
         for d, code in o.dims.items():
             if d not in ind.dimensions:
                 problems.append(s.problem(d, f"indicator {ind.id!r} has no dimension {d!r}"))
+            elif d not in codes:  # the indicator names a dimension that is not defined
+                problem = s.problem(d, f"unknown dimension {d!r}")
+                problems.append(follows(problem, "dimensions", broken))
             elif code not in codes[d]:
                 problems.append(s.problem(d, f"{code!r} is not a value of dimension {d!r}"))
         if o.source is not None and o.source not in sources:
-            problems.append(s.problem("source", f"unknown source {o.source!r}"))
+            problem = s.problem("source", f"unknown source {o.source!r}")
+            problems.append(follows(problem, "sources", broken))
         key = (o.indicator, o.period, tuple(sorted(o.dims.items())))
         if key in seen:
             first = seen[key]

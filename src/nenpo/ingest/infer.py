@@ -78,6 +78,10 @@ def infer(path: Path, catalog: Catalog | None = None) -> str:
         sheets = [s for t in tables if (s := _sample(t, books.get(t.path))) is not None]
     if not sheets:
         what = "sheet" if len(tables) > 1 else "file"
+        if _all_empty(tables):
+            raise TableError(
+                str(path), None, "no table found: empty file (no rows to propose a mapping from)"
+            )
         raise TableError(
             str(path),
             None,
@@ -95,6 +99,14 @@ def infer(path: Path, catalog: Catalog | None = None) -> str:
     return _render(first, group, len(tables), left_out, columns, catalog)
 
 
+def _all_empty(tables: list[Table]) -> bool:
+    """Whether no table holds a single non-blank cell (read again: only on the error path)."""
+    with open_books(tables) as books:
+        return not any(
+            _text(c) for t in tables for _, cells in t.rows(books.get(t.path)) for c in cells
+        )
+
+
 def _is_xlsx(path: Path) -> bool:
     try:
         return file_format(path) == "xlsx"
@@ -109,6 +121,8 @@ def _sample(table: Table, book: object = None) -> _Sheet | None:
         sample.append(cells)
         if len(sample) >= SAMPLE_ROWS:
             break
+    if not any(_text(c) for row in sample for c in row):
+        return None
     header_at = _header_row(sample)
     if header_at is None:
         return None

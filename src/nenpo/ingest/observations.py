@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from ..model.workspace import Observation
+from .files import CsvReader, read_text
 
 REQUIRED = ("indicator", "date", "value")
 OPTIONAL = ("provenance", "source", "note")
@@ -30,22 +30,11 @@ class Sourced:
 
 def read_csv(path: Path, shown_as: str, problems: list[Problem]) -> list[Sourced]:
     """Read one observations CSV (UTF-8, BOM allowed); every bad row becomes a Problem."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        problems.append(Problem(shown_as, None, None, "file not found"))
+    hint = "; save it as UTF-8 or import it with a mapping"
+    text = read_text(path, shown_as, problems, hint=hint)
+    if text is None:
         return []
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(
-                shown_as,
-                None,
-                None,
-                f"not UTF-8 text ({exc.reason}); save it as UTF-8 or import it with a mapping",
-            )
-        )
-        return []
-    reader = csv.reader(text.splitlines())
+    reader = CsvReader(text.splitlines(), shown_as, problems)
     header = next(reader, None)
     if header is None:
         problems.append(

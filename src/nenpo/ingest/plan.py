@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..errors import Problem
+from ..errors import Problem, follows
 from ..model.builtin import BUILTIN_IDS
 from ..model.periods import Precision
 from ..model.workspace import Dimension, Indicator
@@ -33,6 +33,8 @@ class Catalog:
     indicators: dict[str, Indicator]
     dimensions: dict[str, Dimension]
     sources: frozenset[str]
+    # kind → workspace file that did not parse: what is unknown only for that follows from it
+    broken: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,7 +149,8 @@ def compile_plan(
 
     inds, dims = catalog.indicators, catalog.dimensions
     if mapping.source is not None and mapping.source not in catalog.sources:
-        problems.append(at(("source",), f"unknown source {mapping.source!r}"))
+        problem = at(("source",), f"unknown source {mapping.source!r}")
+        problems.append(follows(problem, "sources", catalog.broken))
 
     # when
     period_col, period_fixed, period_name = None, None, ""

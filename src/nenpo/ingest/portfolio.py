@@ -13,13 +13,13 @@ sources) are checked against the rest of the workspace.
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import Problem, rel
+from ..errors import Problem, follows, rel
 from ..model.portfolio import (
     Allocation,
     Person,
@@ -28,6 +28,7 @@ from ..model.portfolio import (
     ProjectPortfolio,
 )
 from ..model.workspace import Workspace
+from .files import CsvReader, list_folder, read_text
 from .validate import one
 from .where import Where
 from .yamlfile import Located, read_yaml
@@ -58,10 +59,20 @@ def read_portfolio(root: Path, where: Where, problems: list[Problem]) -> Portfol
             if checked is not None:
                 settings = checked.model_dump(by_alias=True)
     projects = _read_projects(folder / "projects", root, where, problems)
-    people = _read_people(folder / "people.csv", rel(folder / "people.csv", root), where, problems)
+    people_shown = rel(folder / "people.csv", root)
+    n = len(problems)
+    people = _read_people(folder / "people.csv", people_shown, where, problems)
+    # No one read from a people.csv with problems: its unknown people follow from it.
+    people_failed = not people and any(p.file == people_shown for p in problems[n:])
+    n = len(problems)
     _read_allocations(
         folder / "allocations.csv", rel(folder / "allocations.csv", root), people, where, problems
     )
+    if people_failed:
+        problems[n:] = [
+            dataclasses.replace(p, after=people_shown) if p.field == "person" else p
+            for p in problems[n:]
+        ]
     if not settings:
         return None
     return Portfolio.model_validate(
@@ -75,7 +86,7 @@ def _read_projects(
     out: list[ProjectPortfolio] = []
     if not folder.is_dir():
         return out
-    for f in sorted(folder.glob("*.yaml")):
+    for f in list_folder(folder, "*.yaml", rel(folder, root), problems):
         shown = rel(f, root)
         src = read_yaml(f, shown, problems)
         if src is None:
@@ -115,14 +126,10 @@ def _rows(
     path: Path, shown: str, required: tuple[str, ...], problems: list[Problem]
 ) -> list[tuple[int, dict[str, str]]]:
     """Rows of a UTF-8 CSV (BOM allowed) with their line numbers; a bad header is a Problem."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    text = read_text(path, shown, problems, missing_ok=True)
+    if text is None:
         return []
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(shown, None, None, f"not UTF-8 text ({exc.reason})"))
-        return []
-    reader = csv.reader(text.splitlines())
+    reader = CsvReader(text.splitlines(), shown, problems)
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in required if c not in header]
     if missing:
@@ -257,41 +264,49 @@ def _read_allocations(
         where.add("allocations", "/".join(key), Located(shown, None, {(): line}), ())
 
 
-def cross_check_portfolio(ws: Workspace, where: Where, problems: list[Problem]) -> None:
-    """Every project, source and indicator the portfolio names must exist in the workspace."""
+def cross_check_portfolio(
+    ws: Workspace,
+    where: Where,
+    problems: list[Problem],
+    salvaged: dict[str, set[str]] | None = None,
+    broken: dict[str, str] | None = None,
+) -> None:
+    """Every project, source and indicator the portfolio names must exist in the workspace.
+
+    `salvaged` and `broken`: as for `crossref.cross_check` (files that did not parse).
+    """
     pf = ws.portfolio
     if pf is None:
         return
-    projects = {p.id for p, _ in ws.all_projects()}
-    sources = {s.id for s in ws.sources}
+    salvaged = salvaged or {}
+    projects = {p.id for p, _ in ws.all_projects()} | salvaged.get("projects", set())
+    sources = {s.id for s in ws.sources} | salvaged.get("sources", set())
     if pf.source not in sources:
-        problems.append(
-            where.problem(
-                "portfolio_settings", "portfolio", ("source",), f"unknown source {pf.source!r}"
-            )
+        problem = where.problem(
+            "portfolio_settings", "portfolio", ("source",), f"unknown source {pf.source!r}"
         )
+        problems.append(follows(problem, "sources", broken))
     for record in pf.projects:
         if record.project not in projects:
             problems.append(
-                where.problem(
-                    "portfolio",
-                    record.project,
-                    (),
-                    f"no project {record.project!r} in projects.yaml; name the file after a "
-                    "project id",
-                    field_="",
+                follows(
+                    where.problem(
+                        "portfolio",
+                        record.project,
+                        (),
+                        f"no project {record.project!r} in projects.yaml; name the file after a "
+                        "project id",
+                        field_="",
+                    ),
+                    "projects",
+                    broken,
                 )
             )
     for person in pf.people:
         for alloc in person.allocations:
             if alloc.project not in projects:
                 key = f"{person.id}/{alloc.project}/{alloc.skill}"
-                problems.append(
-                    where.problem(
-                        "allocations",
-                        key,
-                        (),
-                        f"unknown project {alloc.project!r}",
-                        field_="project",
-                    )
+                problem = where.problem(
+                    "allocations", key, (), f"unknown project {alloc.project!r}", field_="project"
                 )
+                problems.append(follows(problem, "projects", broken))

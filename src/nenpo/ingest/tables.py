@@ -204,16 +204,43 @@ def open_tables(
     (a name or number, a list of them, "*" for all, or an object with `match`: a regular
     expression over the names). With several sheets, each is shown as file[sheet]."""
     if not path.is_file():
-        raise TableError(shown, None, "file not found")
+        what = "is a folder" if path.is_dir() else "file not found"
+        raise TableError(shown, None, f"{what}; expected a CSV or .xlsx file")
     fmt = file_format(path, declared_format)
     if fmt == "xlsx":
         names = select_sheets(path, shown, sheet)
         many = len(names) > 1 or not isinstance(sheet, (str, int, type(None))) or sheet == "*"
         return [Table(path, f"{shown}[{n}]" if many else shown, "xlsx", sheet=n) for n in names]
+    _not_binary(path, shown)
     codec = codec_for(encoding)
     if codec == "auto":
         codec = detect_encoding(path, shown)
     return [Table(path, shown, "csv", encoding=codec, delimiter=delimiter)]
+
+
+# The first bytes of files that are often picked by mistake, and what they are.
+SIGNATURES = {
+    b"\x89PNG": "a PNG image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook? name it .xlsx)",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook (save it as .xlsx)",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
+
+
+def _not_binary(path: Path, shown: str) -> None:
+    """Refuse a file that is not text at all, saying what it looks like."""
+    with path.open("rb") as f:
+        head = f.read(SAMPLE)
+    for magic, what in SIGNATURES.items():
+        if head.startswith(magic):
+            raise TableError(shown, None, f"not a CSV text file: it looks like {what}")
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        line = head.count(b"\n", 0, head.index(b"\x00")) + 1
+        raise TableError(
+            shown, line, "not a CSV text file: it holds NUL bytes (expected a CSV or .xlsx file)"
+        )
 
 
 @contextmanager

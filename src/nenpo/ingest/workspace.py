@@ -32,6 +32,7 @@ from ..model.workspace import (
 )
 from .crossref import cross_check
 from .deck import check_charts, check_references, read_deck
+from .files import list_folder, read_text
 from .importer import read_mapped
 from .mapping import mapping_from
 from .observations import Sourced, read_csv
@@ -110,8 +111,9 @@ def read_workspace(root: Path) -> Loaded:
     salvaged: dict[str, set[str]] = {}  # ids in files that did not parse, read leniently
     for key, (filename, model) in LIST_FILES.items():
         path = root / filename
-        src = read_yaml(path, filename, problems) if path.exists() else None
-        if path.exists() and src is None:
+        present = path.exists() or path.is_symlink()  # a broken link is there, and wrong
+        src = read_yaml(path, filename, problems) if present else None
+        if present and src is None:
             salvaged[key] = _salvage_ids(path)
         found: list[tuple[Any, Path_]] = items(model, src, None, problems)
         data[key] = [obj for obj, _ in found]
@@ -127,9 +129,10 @@ def read_workspace(root: Path) -> Loaded:
         no_duplicates(key.rstrip("s").replace("_", " "), entries, problems)
 
     chapters: list[Chapter] = []
+    report_path = root / "report.yaml"
     report_src = (
-        read_yaml(root / "report.yaml", "report.yaml", problems)
-        if (root / "report.yaml").exists()
+        read_yaml(report_path, "report.yaml", problems)
+        if report_path.exists() or report_path.is_symlink()
         else None
     )
     for ch, p in items(Chapter, report_src, "chapters", problems):
@@ -146,21 +149,24 @@ def read_workspace(root: Path) -> Loaded:
     chart_ids = {c.id for c in data["charts"]} | salvaged.get("charts", set())
     check_charts(deck, deck_src, chart_ids, problems)
 
+    # A reference unknown only because its file did not parse is reported under that file.
+    broken = {key: LIST_FILES[key][0] for key in salvaged}
     dimensions = {d.id: d for d in [*builtin_dimensions(), *data["dimensions"]]}
     catalog = Catalog(
         {i.id: i for i in data["indicators"]},
         dimensions,
         frozenset(s.id for s in data["sources"]) | frozenset(salvaged.get("sources", ())),
+        broken,
     )
-    broken = {"indicators", "dimensions"} & set(salvaged)  # imports wait until these parse
-    observations = _read_observations(root, catalog, problems, read_imports=not broken)
+    waiting = {"indicators", "dimensions"} & set(salvaged)  # imports wait until these parse
+    observations = _read_observations(root, catalog, problems, read_imports=not waiting)
     data["portfolio"] = read_portfolio(root, where, problems)
 
     # Cross-check what is valid even when other parts are not: all problems in one report.
     fields: dict[str, Any] = {**_defaults(), **{k: v for k, v in data.items() if v is not None}}
     partial = Workspace.model_construct(**fields)
-    cross_check(partial, where, observations, problems, salvaged)
-    cross_check_portfolio(partial, where, problems)
+    cross_check(partial, where, observations, problems, salvaged, broken)
+    cross_check_portfolio(partial, where, problems, salvaged, broken)
     if problems or data.get("organisation") is None or data.get("report") is None:
         raise WorkspaceError(problems)
     ws = Workspace.model_validate({**data, "observations": []})
@@ -199,13 +205,18 @@ def _read_texts(
         named.extend((pg.content, "pages", pg.id) for pg in ch.pages if pg.content)
     for path, kind, ident in named:
         f = root / path
-        if not f.is_file():
+        if not (f.exists() or f.is_symlink()):
             file, line = where.of(kind, ident, "content")
             problems.append(Problem(file, line, "content", f"{path} not found"))
             continue
-        texts[path] = f.read_text(encoding="utf-8")
-    for f in sorted((root / "content").rglob("*.md")) if (root / "content").is_dir() else []:
-        texts.setdefault(rel(f, root), f.read_text(encoding="utf-8"))
+        text = read_text(f, path, problems)
+        if text is not None:
+            texts[path] = text
+    content = root / "content"
+    for f in list_folder(content, "*.md", "content", problems, True) if content.is_dir() else []:
+        shown = rel(f, root)
+        if shown not in texts and (text := read_text(f, shown, problems)) is not None:
+            texts[shown] = text
     return texts
 
 
@@ -215,11 +226,11 @@ def _read_observations(
     out: list[Sourced] = []
     obs_dir = root / "observations"
     if obs_dir.is_dir():
-        for f in sorted(obs_dir.glob("*.csv")):
+        for f in list_folder(obs_dir, "*.csv", "observations", problems):
             out.extend(read_csv(f, rel(f, root), problems))
     imp_dir = root / "imports"
     if imp_dir.is_dir() and read_imports:
-        for f in sorted(imp_dir.glob("*.yaml")):
+        for f in list_folder(imp_dir, "*.yaml", "imports", problems):
             src = read_yaml(f, rel(f, root), problems)
             if src is None:
                 continue

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from .files import YAML_LIMIT, read_text
 
 Path_ = tuple[str | int, ...]
 
@@ -54,16 +55,12 @@ def _dotted(path: Path_) -> str:
 
 def read_yaml(path: Path, shown_as: str, problems: list[Problem]) -> Located | None:
     """Parse `path`; on a syntax error or duplicate key add a Problem and return None."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(shown_as, None, None, "file not found"))
+    text = read_text(path, shown_as, problems, limit=YAML_LIMIT)
+    if text is None:
         return None
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(shown_as, None, None, f"not UTF-8 text ({exc.reason})"))
-        return None
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # checks for control characters
         node = loader.get_single_node()
         if node is None:
             return Located(shown_as, None, {(): 1})
@@ -79,8 +76,26 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem]) -> Located | N
         line = mark.line + 1 if mark else None
         problems.append(Problem(shown_as, line, None, f"invalid YAML: {exc.problem or exc}"))
         return None
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, a position
+        line = text.count("\n", 0, exc.position) + 1
+        problems.append(
+            Problem(
+                shown_as,
+                line,
+                None,
+                f"invalid YAML: control character {_char(exc.character)} is not allowed "
+                "(expected printable text)",
+            )
+        )
+        return None
+    except RecursionError:
+        problems.append(
+            Problem(shown_as, None, None, "invalid YAML: nested too deeply to be a workspace file")
+        )
+        return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Located(shown_as, data, lines)
 
 
@@ -107,3 +122,8 @@ def _walk(
         for i, item in enumerate(node.value):
             lines[(*path, i)] = item.start_mark.line + 1
             _walk(item, (*path, i), lines, file, problems)
+
+
+def _char(c: int | str) -> str:
+    """A character as a reader can look it up: U+000B."""
+    return f"U+{(c if isinstance(c, int) else ord(c)):04X}"

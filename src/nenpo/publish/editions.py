@@ -66,9 +66,16 @@ def list_editions(root: Path) -> list[Edition]:
         return []
     out = []
     for d in root.iterdir():
-        if d.name.startswith(".") or not (d / "edition.json").is_file():
+        record = d / "edition.json"
+        if d.name.startswith(".") or not record.is_file():
             continue
-        out.append(Edition.from_json(json.loads((d / "edition.json").read_text("utf-8"))))
+        try:
+            out.append(Edition.from_json(json.loads(record.read_text("utf-8"))))
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise EditionError(
+                f"{record}: cannot be read ({type(exc).__name__}: {exc}); an edition is never "
+                "edited by hand: restore the file from a backup"
+            ) from None
     return sorted(out, key=lambda e: (e.date, e.created_at, e.id))
 
 
@@ -109,10 +116,15 @@ def clean_partial(root: Path) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
-def start(root: Path, ident: str) -> Path:
-    """A fresh work folder for edition `ident`; refuses an id that is already published."""
+def check_id(ident: str) -> None:
+    """Refuse an edition id that is not YYYY-MM-DD or YYYY-MM-DD-N (it names a folder)."""
     if not ID.match(ident):
         raise EditionError(f"{ident!r} is not an edition id; expected YYYY-MM-DD or YYYY-MM-DD-N")
+
+
+def start(root: Path, ident: str) -> Path:
+    """A fresh work folder for edition `ident`; refuses an id that is already published."""
+    check_id(ident)
     if (root / ident).exists():
         raise EditionError(
             f"edition {ident} is already published and cannot be overwritten; "

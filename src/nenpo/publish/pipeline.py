@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import core
+from ..outputs import check_folder_setting
 from ..render.html import render_page
 from ..settings import Settings, get_settings
 from ..store import Store
@@ -46,6 +47,11 @@ def publish(
     """Publish the store's content as a new, immutable edition (or only draft its 更新履歴)."""
     settings = settings or get_settings()
     root = Path(settings.editions_dir)
+    # Before any work: where the edition goes, and what it is called.
+    check_folder_setting(root, "NENPO_EDITIONS_DIR")
+    check_folder_setting(Path(settings.public_dir), "NENPO_PUBLIC_DIR")
+    if ident is not None:
+        eds.check_id(ident)
     eds.clean_partial(root)
     if not approver.strip():
         raise eds.EditionError("an edition needs an approver (--approver)")

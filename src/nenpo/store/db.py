@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
 from ..errors import StoreError
 from ..gcpause import paused_gc
@@ -19,6 +20,7 @@ from ..model.workspace import Observation, Result, Survey, Workspace
 from . import schema as t
 from .migrate import upgrade
 from .portfolio import read_baselines, read_portfolio, write_portfolio
+from .url import database_url, mask
 
 DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan", "deck")
 LOCATIONS = "locations"  # document key: where each object was written, for check's file:line
@@ -62,8 +64,8 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 upgrade(conn)
-        except OperationalError as exc:
-            raise StoreError(f"cannot open the store at {self.url}: {exc.orig}") from exc
+        except DatabaseError as exc:  # unreachable, locked, not a database, …
+            raise StoreError(f"cannot open the store at {self.url}: {mask(str(exc.orig))}") from exc
 
     def is_empty(self) -> bool:
         """True when no workspace has been loaded."""
@@ -302,12 +304,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def open_store(url: str, migrate: bool = True) -> Store:
+def open_store(url: str | URL, migrate: bool = True) -> Store:
     """Open the store at `url` (SQLAlchemy URL), creating or upgrading its schema."""
+    parsed = database_url(url, write=False) if isinstance(url, str) else url
     try:
-        engine = create_engine(url)
-    except (SQLAlchemyError, ValueError) as exc:
-        raise StoreError(f"bad database URL {url!r}: {exc}") from exc
+        engine = create_engine(parsed)
+    except (SQLAlchemyError, ValueError, ImportError) as exc:
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"cannot use the database URL {shown}: {mask(str(exc))}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(engine)
