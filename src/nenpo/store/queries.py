@@ -11,9 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, func, literal, not_, or_, select, tuple_
+from sqlalchemy import (
+    Connection,
+    Date,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    text,
+    tuple_,
+    type_coerce,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from . import schema as t
@@ -40,12 +55,11 @@ class Selection:
     dims: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ObservationRow:
+class ObservationRow(NamedTuple):
     """One stored observation, with the indicator's provenance and source filled in."""
 
     period: str
-    start: date
+    start: str  # ISO 8601, as sent
     dims: dict[str, str]
     value: float
     provenance: str
@@ -113,31 +127,85 @@ def observation_page(
 
     The cursor is None when this page holds the last matching row.
     """
-    where = _where(sel)
-    if after is not None:
-        where.append(tuple_(o.period, o.dims) > tuple_(literal(after[0]), literal(after[1])))
-    stmt = (
-        select(o.period, o.start, o.dims, o.value, o.provenance, o.source_id)
-        .where(and_(*where))
-        .order_by(o.indicator_id, o.period, o.dims)
-        .limit(limit + 1)
-    )
-    rows = conn.execute(stmt).all()
+    exact = _exact_key(sel)
+    if exact is not None:
+        rows = _one_series(conn, sel, exact, after[0] if after else None, limit)
+    else:
+        rows = _scan(conn, sel, after, limit)
     more = len(rows) > limit
     rows = rows[:limit]
+    dims: dict[str, dict[str, str]] = {}  # a page holds few distinct dims keys: parse each once
+    prov, src = sel.provenance, sel.source
     out = [
         ObservationRow(
             r[0],
-            r[1],
-            parse_dims(r[2]),
+            r[1] if isinstance(r[1], str) else r[1].isoformat(),
+            dims.get(r[2]) or dims.setdefault(r[2], parse_dims(r[2])),
             r[3],
-            r[4] or sel.provenance,
-            r[5] or sel.source,
+            r[4] or prov,
+            r[5] or src,
         )
         for r in rows
     ]
     nxt = (rows[-1][0], rows[-1][2]) if more and rows else None
     return out, nxt
+
+
+def _scan(
+    conn: Connection, sel: Selection, after: tuple[str, str] | None, limit: int
+) -> Sequence[Any]:
+    """The selected rows in key order: one range of the unique index (the indicator's)."""
+    where = _where(sel)
+    if after is not None:
+        where.append(tuple_(o.period, o.dims) > tuple_(literal(after[0]), literal(after[1])))
+    # start as stored (SQLite: ISO text), not through the Date type: it is sent as text anyway.
+    stmt = (
+        select(o.period, type_coerce(o.start, String), o.dims, o.value, o.provenance, o.source_id)
+        .where(and_(*where))
+        .order_by(o.indicator_id, o.period, o.dims)
+        .limit(limit + 1)
+    )
+    return conn.execute(stmt).all()
+
+
+# One series (every dimension fixed) without an index of its own: the unique index is ordered
+# (indicator, period, dims), so the series' rows lie one per period, spread over the indicator's
+# range. Rather than read the whole range (every prefecture's rows), walk its distinct periods
+# with one index seek each (a "loose index scan") and look the series' row up at each: two seeks
+# a period instead of one row read for each of the indicator's rows. A second index would cost
+# every import; this costs nothing there.
+_SERIES = """
+WITH RECURSIVE p(period) AS (
+  SELECT min(period) FROM observation WHERE indicator_id = :ind AND period > :after
+  UNION ALL
+  SELECT (SELECT min(o.period) FROM observation o
+          WHERE o.indicator_id = :ind AND o.period > p.period)
+  FROM p WHERE p.period IS NOT NULL
+)
+SELECT o.period, o.start, o.dims, o.value, o.provenance, o.source_id
+FROM p JOIN observation o
+  ON o.indicator_id = :ind AND o.period = p.period AND o.dims = :dims
+WHERE {span}
+ORDER BY o.period
+LIMIT :limit
+"""
+
+
+def _one_series(
+    conn: Connection, sel: Selection, dims: str, after: str | None, limit: int
+) -> Sequence[Any]:
+    span = ["1 = 1"]
+    args: dict[str, Any] = {"ind": sel.indicator, "dims": dims, "after": after or ""}
+    args["limit"] = limit + 1
+    if sel.start_from is not None:
+        span.append("o.start >= :start_from")
+        args["start_from"] = sel.start_from
+    if sel.start_to is not None:
+        span.append("o.start <= :start_to")
+        args["start_to"] = sel.start_to
+    dates = [bindparam(k, type_=Date) for k in ("start_from", "start_to") if k in args]
+    stmt = text(_SERIES.format(span=" AND ".join(span))).bindparams(*dates)
+    return conn.execute(stmt, args).all()
 
 
 def _illustrative(sel: Selection) -> Any:
@@ -206,9 +274,9 @@ def aggregate_by_dimension(conn: Connection, sel: Selection, dimension: str) -> 
 # -- metadata --------------------------------------------------------------------------------
 
 
-def load_version(conn: Connection) -> int:
-    """A number that changes with every `nenpo load` (metadata changes only with a load)."""
-    return int(conn.execute(select(func.coalesce(func.max(t.load_log.c.id), 0))).scalar_one())
+def revision(conn: Connection) -> int:
+    """The store's revision: it rises with every load and every import that changed a row."""
+    return int(conn.execute(select(t.revision.c.value).where(t.revision.c.id == 1)).scalar_one())
 
 
 def _objects(conn: Connection, table: t.Table) -> list[dict[str, Any]]:
@@ -252,8 +320,3 @@ def portfolio_data(conn: Connection) -> dict[str, Any] | None:
     """The stored portfolio as model data (staff only: callers publish only its public part)."""
     return read_portfolio(conn)
 
-
-def series_keys(conn: Connection, indicator: str) -> Sequence[str]:
-    """The distinct dims keys stored for an indicator (one per series), in key order."""
-    stmt = select(o.dims).where(o.indicator_id == indicator).group_by(o.dims).order_by(o.dims)
-    return [r[0] for r in conn.execute(stmt)]

@@ -27,7 +27,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -38,6 +38,7 @@ from ..publish.history import atom_feed
 from ..store import queries as q
 from . import schemas as s
 from .apidocs import docs_page
+from .cache import Cached, ResponseCache
 from .http import (
     ATOM,
     CACHE_DOCS,
@@ -128,10 +129,13 @@ def api_engine(url: str, query_seconds: float = QUERY_SECONDS) -> Engine:
 class Api:
     """The state behind the views: the engine, the public catalogue (per load) and editions."""
 
-    def __init__(self, engine: Engine, editions_dir: Path | None, query_seconds: float):
+    def __init__(
+        self, engine: Engine, editions_dir: Path | None, query_seconds: float, cache_bytes: int
+    ):
         self.engine = engine
         self.editions_dir = editions_dir
         self.query_seconds = query_seconds
+        self.cache = ResponseCache(cache_bytes)
         self._public: tuple[int, Public] | None = None
         self._lock = threading.Lock()
 
@@ -145,9 +149,10 @@ class Api:
             finally:
                 conn.info["deadline"] = None
 
-    def public(self, conn: Connection) -> Public:
-        """The public catalogue, rebuilt when the store has been loaded since."""
-        version = q.load_version(conn)
+    def public(self, conn: Connection, version: int | None = None) -> Public:
+        """The public catalogue, rebuilt when the store has been written since."""
+        if version is None:
+            version = q.revision(conn)
         cached = self._public
         if cached is not None and cached[0] == version:
             return cached[1]
@@ -155,6 +160,19 @@ class Api:
             if self._public is None or self._public[0] != version:
                 self._public = (version, Public(q.catalogue(conn), q.portfolio_data(conn)))
             return self._public[1]
+
+    def keep(
+        self,
+        request: Request,
+        key: str,
+        revision: int,
+        body: bytes,
+        media_type: str,
+        headers: dict[str, str],
+    ) -> Response:
+        """Answer with a body computed at `revision`, and keep it for the next asker."""
+        self.cache.put(key, Cached(revision, body, media_type, tuple(headers.items())))
+        return respond(request, body, media_type, headers=headers)
 
     def editions(self) -> list[Edition]:
         """Every published edition, oldest first (none without an editions folder)."""
@@ -190,10 +208,12 @@ def _period(name: str, text: str | None) -> Period | None:
         raise bad_parameter(name, str(exc)) from None
 
 
-def _selection(api: Api, conn: Connection, request: Request, known: set[str]) -> q.Selection:
+def _selection(
+    api: Api, conn: Connection, request: Request, known: set[str], revision: int
+) -> q.Selection:
     """The indicator, span and dimension filters of a request, every one checked."""
     params = request.query_params
-    pub = api.public(conn)
+    pub = api.public(conn, revision)
     ident = params.get("indicator")
     if ident is None:
         raise bad_parameter("indicator", "required: the id of an indicator")
@@ -292,9 +312,10 @@ def create_app(
     editions_dir: Path | None = None,
     site_dir: Path | None = None,
     query_seconds: float = QUERY_SECONDS,
+    cache_mb: float = 64,
 ) -> FastAPI:
     """The API over the store at `url` (and the editions, and a built site at / if given)."""
-    api = Api(api_engine(url, query_seconds), editions_dir, query_seconds)
+    api = Api(api_engine(url, query_seconds), editions_dir, query_seconds, int(cache_mb * 2**20))
     app = FastAPI(
         title="nenpo public API",
         version="1",
@@ -344,10 +365,10 @@ def _handlers(app: FastAPI) -> None:
             detail = f"no such resource: {request.url.path} (see {API}/docs)"
         return problem_response(request, exc.status_code, detail, headers=exc.headers)
 
-    @app.exception_handler(SQLAlchemyError)
-    async def _store(request: Request, exc: SQLAlchemyError) -> Response:
+    @app.exception_handler(DBAPIError)
+    async def _store(request: Request, exc: DBAPIError) -> Response:
         text = str(getattr(exc, "orig", exc)).lower()
-        if isinstance(exc, DBAPIError) and ("interrupt" in text or "timeout" in text):
+        if "interrupt" in text or "statement timeout" in text or "canceling statement" in text:
             detail = "the query took too long; ask for less (a narrower span, fewer rows a page)"
         else:
             log.error("store error on %s: %s", request.url.path, exc)
@@ -423,19 +444,25 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         """
         _check_values(request)
         after = _cursor(cursor)
+        csv_out = wants_csv(request, format)
+        key = f"{'csv' if csv_out else 'json'} {request.url}"
         with api.connect() as conn:
-            sel = _selection(api, conn, request, OBS_PARAMS)
+            rev = q.revision(conn)
+            hit = api.cache.get(key, rev)
+            if hit is not None:
+                return respond(request, hit.body, hit.media_type, headers=dict(hit.headers))
+            sel = _selection(api, conn, request, OBS_PARAMS, rev)
             rows, nxt = q.observation_page(conn, sel, after, limit)
         next_url = str(request.url.include_query_params(cursor=_token(nxt))) if nxt else None
         headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
-        if wants_csv(request, format):
+        if csv_out:
             header = ["indicator", "period", "start", *sel.dimensions, "value"]
             header += ["provenance", "illustrative", "source"]
             table = [
                 [
                     sel.indicator,
                     r.period,
-                    r.start.isoformat(),
+                    r.start,
                     *(r.dims.get(d, "") for d in sel.dimensions),
                     _number(r.value),
                     r.provenance,
@@ -444,12 +471,12 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
                 ]
                 for r in rows
             ]
-            return respond(request, _csv(header, table), CSV, headers=headers)
+            return api.keep(request, key, rev, _csv(header, table), CSV, headers)
         data = [
             {
                 "indicator": sel.indicator,
                 "period": r.period,
-                "start": r.start.isoformat(),
+                "start": r.start,
                 "dims": r.dims,
                 "value": _number(r.value),
                 "provenance": r.provenance,
@@ -459,7 +486,7 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
             for r in rows
         ]
         body = dumps({"data": data, "links": {"next": next_url}})
-        return respond(request, body, JSON, headers=headers)
+        return api.keep(request, key, rev, body, JSON, headers)
 
     @app.get(
         f"{API}/aggregates",
@@ -481,8 +508,14 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         one of them with a dimension filter (an empty value selects the total).
         """
         _check_values(request)
+        csv_out = wants_csv(request, format)
+        key = f"{'csv' if csv_out else 'json'} {request.url}"
         with api.connect() as conn:
-            sel = _selection(api, conn, request, AGG_PARAMS)
+            rev = q.revision(conn)
+            hit = api.cache.get(key, rev)
+            if hit is not None:
+                return respond(request, hit.body, hit.media_type, headers=dict(hit.headers))
+            sel = _selection(api, conn, request, AGG_PARAMS, rev)
             if by == "period":
                 groups = q.aggregate_by_period(conn, sel)
             elif by in sel.dimensions:
@@ -490,7 +523,7 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
             else:
                 choices = ", ".join(["period", *sel.dimensions])
                 raise bad_parameter("by", f"expected one of {choices}, not {by!r}")
-            dim = api.public(conn).dimension(by) if by != "period" else None
+            dim = api.public(conn, rev).dimension(by) if by != "period" else None
         labels = {v.code: v.label for v in dim.out.values} if dim else {}
         out = s.AggregateOut(
             indicator=sel.indicator,
@@ -509,7 +542,7 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
                 for g in groups
             ],
         )
-        if wants_csv(request, format):
+        if csv_out:
             header = [by, "label_ja", "label_en", "count", "sum", "mean", "min", "max"]
             rows: list[list[object]] = [
                 [
@@ -525,8 +558,8 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
                 + ["true" if g.illustrative else "false"]
                 for g in out.data
             ]
-            return respond(request, _csv([*header, "illustrative"], rows), CSV)
-        return ok(request, out)
+            return api.keep(request, key, rev, _csv([*header, "illustrative"], rows), CSV, {})
+        return api.keep(request, key, rev, dumps(out.model_dump(mode="json")), JSON, {})
 
     @app.get(f"{API}/focus-areas", response_model=s.FocusAreaList, responses=problems)
     def focus_areas(request: Request) -> Response:
