@@ -172,7 +172,11 @@ def wrk(base: str, fmt: str, args: argparse.Namespace, inds: int, prefs: int) ->
 
 
 def line(name: str, r: dict, target: str = "") -> str:
-    bad = f", {r['non2xx']} non-2xx, {r['errors']} socket errors" if r["non2xx"] or r["errors"] else ""
+    bad = (
+        f", {r['non2xx']} non-2xx, {r['errors']} socket errors"
+        if r["non2xx"] or r["errors"]
+        else ""
+    )
     return (
         f"  {name:34} {r['rps']:8,.0f} req/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms"
         f"  (load {r['load_before']:.1f}→{r['load_after']:.1f}{bad}){target}"
@@ -283,7 +287,9 @@ def main() -> None:
                 if schema:
                     drop_pg_schema(schema)
             r = results[backend]
-            print(line("one series (120 rows)", r["series"], "   target ≥ 1,000 req/s, p99 ≤ 50 ms"))
+            print(
+                line("one series (120 rows)", r["series"], "   target ≥ 1,000 req/s, p99 ≤ 50 ms")
+            )
             print(line("aggregate by period", r["aggregate"], "   target p99 ≤ 20 ms"))
         if not args.no_datasette and "sqlite" in results:
             datasette(args, sqlite_db, inds, results)
@@ -304,7 +310,9 @@ def datasette(args: argparse.Namespace, db: Path, inds: int, results: dict) -> N
     )
     series = "/bench/observation.json?indicator_id=ind%03d&dims=prefecture%%3D%02d&_size=max"
     series += "&_shape=array"
-    agg = "/bench.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}).replace("%", "%%")
+    agg = "/bench.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}).replace(
+        "%", "%%"
+    )
     agg += "&i=ind%03d"
     try:
         wait_for(base + "/bench.json", proc)

@@ -319,4 +319,3 @@ def catalogue(conn: Connection) -> Catalogue:
 def portfolio_data(conn: Connection) -> dict[str, Any] | None:
     """The stored portfolio as model data (staff only: callers publish only its public part)."""
     return read_portfolio(conn)
-

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
@@ -249,11 +250,14 @@ def _selection(
                 assert dim is not None
                 sample = ", ".join(v.code for v in dim.out.values[:8])
                 raise bad_parameter(
-                    key, f"{text!r} is not a code of {key} (codes: {sample}…; /api/v1/dimensions/{key})"
+                    key,
+                    f"{text!r} is not a code of {key} (codes: {sample}…; /api/v1/dimensions/{key})",
                 )
             codes.append(code)
         if codes and "" in params.getlist(key):
-            raise bad_parameter(key, "an empty value (no such dimension) cannot be mixed with codes")
+            raise bad_parameter(
+                key, "an empty value (no such dimension) cannot be mixed with codes"
+            )
         dims[key] = tuple(dict.fromkeys(codes))
     return q.Selection(
         indicator=ident,
@@ -363,7 +367,7 @@ def _handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.status_code)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such resource: {request.url.path} (see {API}/docs)"
-        return problem_response(request, exc.status_code, detail, headers=exc.headers)
+        return problem_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
 
     @app.exception_handler(DBAPIError)
     async def _store(request: Request, exc: DBAPIError) -> Response:
@@ -376,7 +380,7 @@ def _handlers(app: FastAPI) -> None:
         return problem_response(request, 503, detail, headers={"Retry-After": "30"})
 
 
-def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists every route
+def _routes(app: FastAPI, api: Api) -> None:
     problems = PROBLEM_RESPONSES
 
     def ok(request: Request, model: s.Out) -> Response:
@@ -394,7 +398,9 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         return ok(request, s.IndicatorList(data=list(pub().indicators.values())))
 
     @app.get(f"{API}/indicators/{{ident}}", response_model=s.IndicatorOut, responses=problems)
-    def indicator(request: Request, ident: str) -> Response:
+    def indicator(
+        request: Request, ident: Annotated[str, PathParam(description="An indicator's id")]
+    ) -> Response:
         """One indicator."""
         _check_values(request)
         _no_params(request, set())
@@ -413,7 +419,9 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         return ok(request, s.DimensionList(data=data))
 
     @app.get(f"{API}/dimensions/{{ident}}", response_model=s.DimensionOut, responses=problems)
-    def dimension(request: Request, ident: str) -> Response:
+    def dimension(
+        request: Request, ident: Annotated[str, PathParam(description="A dimension's id")]
+    ) -> Response:
         """One dimension with its codes and labels, in display order."""
         _check_values(request)
         _no_params(request, set())
@@ -458,7 +466,7 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         if csv_out:
             header = ["indicator", "period", "start", *sel.dimensions, "value"]
             header += ["provenance", "illustrative", "source"]
-            table = [
+            table: list[list[object]] = [
                 [
                     sel.indicator,
                     r.period,
@@ -554,8 +562,8 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
                     _number(g.mean),
                     _number(g.min),
                     _number(g.max),
+                    "true" if g.illustrative else "false",
                 ]
-                + ["true" if g.illustrative else "false"]
                 for g in out.data
             ]
             return api.keep(request, key, rev, _csv([*header, "illustrative"], rows), CSV, {})
@@ -569,7 +577,9 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         return ok(request, s.FocusAreaList(data=list(pub().focus_areas.values())))
 
     @app.get(f"{API}/focus-areas/{{ident}}", response_model=s.FocusAreaOut, responses=problems)
-    def focus_area(request: Request, ident: str) -> Response:
+    def focus_area(
+        request: Request, ident: Annotated[str, PathParam(description="A focus area's id")]
+    ) -> Response:
         """One focus area."""
         _check_values(request)
         _no_params(request, set())
@@ -586,7 +596,9 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         return ok(request, s.ProjectList(data=list(pub().projects.values())))
 
     @app.get(f"{API}/projects/{{ident}}", response_model=s.ProjectOut, responses=problems)
-    def project(request: Request, ident: str) -> Response:
+    def project(
+        request: Request, ident: Annotated[str, PathParam(description="A project's id")]
+    ) -> Response:
         """One project."""
         _check_values(request)
         _no_params(request, set())
@@ -614,12 +626,17 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
         return ok(request, s.EditionList(data=[edition_out(e) for e in api.editions()]))
 
     @app.get(f"{API}/editions/{{ident}}", response_model=s.EditionOut, responses=problems)
-    def edition(request: Request, ident: str) -> Response:
+    def edition(
+        request: Request,
+        ident: Annotated[str, PathParam(description="An edition's id (YYYY-MM-DD), or latest")],
+    ) -> Response:
         """One edition by id (`latest` names the newest)."""
         _check_values(request)
         _no_params(request, set())
         eds = api.editions()
-        found = eds[-1] if ident == "latest" and eds else next((e for e in eds if e.id == ident), None)
+        found = (
+            eds[-1] if ident == "latest" and eds else next((e for e in eds if e.id == ident), None)
+        )
         if found is None:
             known = ", ".join(e.id for e in eds) or "none yet"
             raise ApiProblem(404, f"no edition {ident!r}; published editions: {known}")
@@ -627,7 +644,10 @@ def _routes(app: FastAPI, api: Api) -> None:  # noqa: C901 - one place lists eve
 
     @app.get(
         f"{API}/history.atom",
-        responses={**problems, 200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}}},
+        responses={
+            **problems,
+            200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+        },
         response_class=Response,
     )
     def history_feed(request: Request) -> Response:

@@ -59,7 +59,11 @@ def operations(openapi: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
         responses = [
-            {"status": code, "description": r.get("description", ""), "types": list(r.get("content", {}))}
+            {
+                "status": code,
+                "description": r.get("description", ""),
+                "types": list(r.get("content", {})),
+            }
             for code, r in op.get("responses", {}).items()
         ]
         out.append(

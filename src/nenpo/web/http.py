@@ -45,7 +45,9 @@ class ApiProblem(Exception):
 
 def bad_parameter(parameter: str, message: str) -> ApiProblem:
     """A 400 naming one parameter and what was expected of it."""
-    return ApiProblem(400, f"{parameter}: {message}", [{"parameter": parameter, "message": message}])
+    return ApiProblem(
+        400, f"{parameter}: {message}", [{"parameter": parameter, "message": message}]
+    )
 
 
 def problem_response(

@@ -58,7 +58,7 @@ def _dim(data: dict[str, Any]) -> Dim:
         if len(codes) == 1:  # a label two values share names neither
             lookup[label] = next(iter(codes))
     lookup.update({v.code: v.code for v in values})  # a code wins over a label
-    out = s.DimensionOut(id=data["id"], name=_text(data["name"]), values=values)  # type: ignore[arg-type]
+    out = s.DimensionOut(id=data["id"], name=_text(data["name"]), values=values)
     return Dim(out, lookup)
 
 
@@ -88,7 +88,7 @@ class Public:
         self.projects = {
             p["id"]: s.ProjectOut(
                 id=p["id"],
-                name=_text(p["name"]),  # type: ignore[arg-type]
+                name=_text(p["name"]),
                 summary=_text(p.get("summary")),
                 focus_area=p["focus_area_id"],
                 parent=p["parent_id"],
@@ -101,7 +101,7 @@ class Public:
         self.focus_areas = {
             f["id"]: s.FocusAreaOut(
                 id=f["id"],
-                name=_text(f["name"]),  # type: ignore[arg-type]
+                name=_text(f["name"]),
                 description=_text(f.get("description")),
                 projects=[p.id for p in self.projects.values() if p.focus_area == f["id"]],
             )
@@ -126,7 +126,7 @@ class Public:
         q = quote(x["id"])
         return s.IndicatorOut(
             id=x["id"],
-            name=_text(x["name"]),  # type: ignore[arg-type]
+            name=_text(x["name"]),
             unit=x["unit"],
             unit_en=x.get("unit_en"),
             direction=x.get("direction", "neutral"),
@@ -137,7 +137,7 @@ class Public:
             licence=x.get("licence") or src.get("licence"),
             source=s.SourceOut(
                 id=src["id"],
-                title=_text(src["title"]),  # type: ignore[arg-type]
+                title=_text(src["title"]),
                 publisher=_text(src.get("publisher")),
                 url=src.get("url"),
                 accessed=src.get("accessed"),
@@ -147,7 +147,7 @@ class Public:
             dimensions=[
                 s.DimensionRef(
                     id=d,
-                    name=_text(self._dim_data[d]["name"]) if d in self._dim_data else s.Text(ja=d),  # type: ignore[arg-type]
+                    name=_text(self._dim_data[d]["name"]) if d in self._dim_data else s.Text(ja=d),
                     values=f"{API}/dimensions/{quote(d)}",
                 )
                 for d in x.get("dimensions", [])
@@ -193,7 +193,9 @@ def _status(rec: PublicRecord) -> s.StatusOut:
         if rec.milestones is not None
         else None,
         budget=[
-            s.BudgetOut(fiscal_year=b.fiscal_year, baseline=b.baseline, amount=b.amount, basis=b.basis)
+            s.BudgetOut(
+                fiscal_year=b.fiscal_year, baseline=b.baseline, amount=b.amount, basis=b.basis
+            )
             for b in rec.budget
         ]
         if rec.budget is not None

@@ -37,6 +37,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("observation") as batch:
-        batch.create_foreign_key("fk_observation_indicator_id", "indicator", ["indicator_id"], ["id"])
+        batch.create_foreign_key(
+            "fk_observation_indicator_id", "indicator", ["indicator_id"], ["id"]
+        )
         batch.create_foreign_key("fk_observation_source_id", "source", ["source_id"], ["id"])
     op.drop_table("revision")
