@@ -194,15 +194,27 @@ def check_series(base: str, fmt: str, months: int) -> None:
         raise SystemExit(f"{base}: one series has {len(rows)} rows, not {months}")
 
 
-def serve_nenpo(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
+def serve_nenpo(url: str, workers: int, port: int, cache: bool = True) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "NENPO_API_CACHE_MB": "64" if cache else "0"}
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from nenpo.web.server import serve_api;"
         f"serve_api({HOST!r}, {port}, workers={workers}, database_url=sys.argv[2])"
     )
     return subprocess.Popen(
-        [sys.executable, "-c", code, str(ROOT / "src"), url], start_new_session=True
+        [sys.executable, "-c", code, str(ROOT / "src"), url], start_new_session=True, env=env
     )
+
+
+def warm(base: str, series: str, agg: str, inds: int, prefs: int) -> None:
+    """A first request to each worker's catalogue, and the database's pages: a few seconds."""
+    end = time.monotonic() + 3
+    i = 0
+    while time.monotonic() < end:
+        i += 1
+        for fmt in (series, agg):
+            with urllib.request.urlopen(base + fmt % (i % inds + 1, i % prefs + 1), timeout=30):
+                pass
 
 
 def serve_datasette(db: Path, port: int) -> subprocess.Popen[bytes]:
@@ -271,18 +283,24 @@ def main() -> None:
             try:
                 rate = build_store(url, tmp / "ws", tmp / "table.csv", mapping)
                 print(f"{backend}: imported at {rate:,.0f} rows/s")
-                port = free_port()
-                proc = serve_nenpo(url, args.workers, port)
-                base = f"http://{HOST}:{port}"
-                try:
-                    wait_for(base + "/api/v1/indicators", proc)
-                    check_series(base, series, args.months)
-                    results[backend] = {
-                        "series": wrk(base, series, args, inds, args.prefectures),
-                        "aggregate": wrk(base, agg, args, inds, args.prefectures),
-                    }
-                finally:
-                    stop(proc)
+                results[backend] = {}
+                for cache in (True, False):
+                    port = free_port()
+                    proc = serve_nenpo(url, args.workers, port, cache)
+                    base = f"http://{HOST}:{port}"
+                    tag = "" if cache else " (no cache)"
+                    try:
+                        wait_for(base + "/api/v1/indicators", proc)
+                        check_series(base, series, args.months)
+                        warm(base, series, agg, inds, args.prefectures)
+                        results[backend]["series" + tag] = wrk(
+                            base, series, args, inds, args.prefectures
+                        )
+                        results[backend]["aggregate" + tag] = wrk(
+                            base, agg, args, inds, args.prefectures
+                        )
+                    finally:
+                        stop(proc)
             finally:
                 if schema:
                     drop_pg_schema(schema)

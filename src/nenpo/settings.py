@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
     port: int = Field(default=8000, description="Port `nenpo serve` listens on.")
+    api_cache_mb: float = Field(
+        default=64,
+        ge=0,
+        description="Responses each API worker keeps for the store's current revision (MiB); "
+        "0 keeps none.",
+    )
 
 
 def get_settings(**overrides: object) -> Settings:

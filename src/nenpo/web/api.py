@@ -45,6 +45,7 @@ from .http import (
     CACHE_DOCS,
     CSV,
     JSON,
+    PROBLEM,
     ApiProblem,
     bad_parameter,
     dumps,
@@ -698,8 +699,12 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         )
         for item in doc["paths"].values():
             for op in item.values():
-                op["responses"].pop("422", None)
-                op["responses"]["304"] = {"description": "Not modified: If-None-Match matched"}
+                responses = op["responses"]
+                responses.pop("422", None)
+                responses["304"] = {"description": "Not modified: If-None-Match matched"}
+                for code, r in responses.items():
+                    if code.startswith(("4", "5")) and "application/json" in r.get("content", {}):
+                        r["content"] = {PROBLEM: r["content"]["application/json"]}
         schemas = doc.get("components", {}).get("schemas", {})
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)

@@ -183,8 +183,8 @@ class BudgetOut(Out):
 
 class StaffingOut(Out):
     skill: Labelled
-    demand: float = Field(description="FTE needed")
-    supply: float = Field(description="FTE assigned")
+    demand: float = Field(description="Staff needed, in full-time equivalents")
+    supply: float = Field(description="Staff assigned, in full-time equivalents")
 
 
 class StatusOut(Out):

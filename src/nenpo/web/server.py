@@ -25,6 +25,7 @@ def app_from_env() -> FastAPI:
         settings.database_url,
         editions_dir=Path(settings.editions_dir),
         site_dir=Path(site) if site else None,
+        cache_mb=settings.api_cache_mb,
     )
 
 
