@@ -183,12 +183,20 @@ WITH RECURSIVE p(period) AS (
   FROM p WHERE p.period IS NOT NULL
 )
 SELECT o.period, o.start, o.dims, o.value, o.provenance, o.source_id
-FROM p JOIN observation o
-  ON o.indicator_id = :ind AND o.period = p.period AND o.dims = :dims
+FROM p {join}
 WHERE {span}
 ORDER BY o.period
 LIMIT :limit
 """
+# SQLite's planner walks p and looks each row up. PostgreSQL's may instead read the indicator's
+# whole range into a hash table: a LATERAL subquery with a LIMIT (the key is unique) is a
+# lookup per period by construction.
+_JOIN = {
+    "sqlite": "JOIN observation o "
+    "ON o.indicator_id = :ind AND o.period = p.period AND o.dims = :dims",
+    "postgresql": "CROSS JOIN LATERAL (SELECT * FROM observation o WHERE o.indicator_id = :ind "
+    "AND o.period = p.period AND o.dims = :dims LIMIT 1) o",
+}
 
 
 def _one_series(
@@ -204,7 +212,8 @@ def _one_series(
         span.append("o.start <= :start_to")
         args["start_to"] = sel.start_to
     dates = [bindparam(k, type_=Date) for k in ("start_from", "start_to") if k in args]
-    stmt = text(_SERIES.format(span=" AND ".join(span))).bindparams(*dates)
+    join = _JOIN.get(conn.dialect.name, _JOIN["postgresql"])
+    stmt = text(_SERIES.format(span=" AND ".join(span), join=join)).bindparams(*dates)
     return conn.execute(stmt, args).all()
 
 
