@@ -47,6 +47,7 @@ from .http import (
     JSON,
     PROBLEM,
     ApiProblem,
+    HeadAsGet,
     bad_parameter,
     dumps,
     problem_response,
@@ -341,6 +342,7 @@ def create_app(
         max_age=86400,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(HeadAsGet)
     _routes(app, api)
     if site_dir is not None:
         from starlette.staticfiles import StaticFiles

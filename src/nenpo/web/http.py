@@ -127,3 +127,15 @@ def wants_csv(request: Request, fmt: str | None) -> bool:
     csv_q = best.get("text/csv", 0.0)
     json_q = max(best.get("application/json", 0.0), best.get("*/*", 0.0))
     return csv_q > json_q
+
+
+class HeadAsGet:
+    """Answer HEAD as GET (the server sends no body for HEAD): `curl -I` works on every route."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)

@@ -54,3 +54,23 @@ def serve_api(
         proxy_headers=True,
         access_log=False,
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m nenpo.web.server`: the API (and a built site) until interrupted."""
+    import argparse
+
+    settings = get_settings()
+    ap = argparse.ArgumentParser(prog="python -m nenpo.web.server", description=main.__doc__)
+    ap.add_argument("--host", default=settings.host)
+    ap.add_argument("--port", type=int, default=settings.port)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--dir", type=Path, default=None, help="a built site to serve at /")
+    args = ap.parse_args(argv)
+    if args.dir is not None and not (args.dir / "index.html").is_file():
+        raise SystemExit(f"{args.dir}/index.html not found: run `nenpo build --out {args.dir}`")
+    serve_api(args.host, args.port, workers=args.workers, site_dir=args.dir)
+
+
+if __name__ == "__main__":
+    main()
