@@ -25,7 +25,7 @@ QUERY_SECONDS = 10.0
 def api_engine(url: str, query_seconds: float = QUERY_SECONDS) -> Engine:
     """An engine for the API: read-only, and every query stopped after `query_seconds`."""
     engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=False)
-    ms = int(query_seconds * 1000)
+    ms = max(1, int(query_seconds * 1000))  # 0 would mean no limit to PostgreSQL
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
