@@ -49,3 +49,25 @@ def client(store: Store, editions: Path | None = None, **kw: object) -> TestClie
     """A client of the API over `store` (the store's URL: the API opens its own engine)."""
     url = store.engine.url.render_as_string(hide_password=False)
     return TestClient(create_app(url, editions_dir=editions, **kw))  # type: ignore[arg-type]
+
+
+def write_editions(root: Path) -> None:
+    """Two editions as `nenpo publish` leaves them (edition.json is all the API reads), the
+    second with 更新履歴 entries and an approver, who is internal."""
+    from nenpo.publish.editions import Edition, finish, start
+    from nenpo.publish.errata import Entry
+
+    first = Edition(
+        "2024-09-01", "2024-09-01", "承認者X", "a" * 64, None, "2024-09-01T09:00:00+00:00"
+    )
+    second = Edition(
+        "2024-10-01",
+        "2024-10-01",
+        "承認者Y",
+        "b" * 64,
+        first.id,
+        "2024-10-01T09:00:00+00:00",
+        [Entry("16ページ、凡例に誤りがありましたので修正しました", "results.html", "legend")],
+    )
+    for e in (first, second):
+        finish(root, start(root, e.id), e)

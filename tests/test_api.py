@@ -21,7 +21,7 @@ from nenpo.model.periods import Period
 from nenpo.model.workspace import Observation
 from nenpo.store import Store
 
-from .apiclient import client, example_store
+from .apiclient import client, example_store, write_editions
 
 API = "/api/v1"
 IND = "card_issued"  # 5,255 rows: a total, and by prefecture, age band and sex, over 46 dates
@@ -479,27 +479,29 @@ def test_projects_and_focus_areas(api: TestClient, store: Store) -> None:
 
 
 def test_editions_and_the_atom_feed(tmp_path: Path, store: Store) -> None:
-    from nenpo.publish import pipeline
-    from nenpo.settings import Settings
-
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("publishing is backend-independent; tested once, on SQLite")
-    settings = Settings(
-        database_url=store.engine.url.render_as_string(hide_password=False),
-        editions_dir=str(tmp_path / "editions"),
-        public_dir=str(tmp_path / "public"),
-    )
-    pipeline.publish(store, "承認者X", settings=settings)
+    write_editions(tmp_path / "editions")
     api = client(store, editions=tmp_path / "editions")
     eds = api.get(f"{API}/editions").json()["data"]
-    assert len(eds) == 1 and eds[0]["previous"] is None
-    assert "承認者X" not in api.get(f"{API}/editions").text  # the approver is internal
-    assert api.get(f"{API}/editions/latest").json() == eds[0]
-    assert api.get(f"{API}/editions/{eds[0]['id']}").json() == eds[0]
+    assert [e["id"] for e in eds] == ["2024-09-01", "2024-10-01"]
+    assert eds[1]["previous"] == "2024-09-01" and eds[0]["history"] == []
+    assert eds[1]["history"] == [
+        {
+            "text": "16ページ、凡例に誤りがありましたので修正しました",
+            "page": "results.html",
+            "kind": "legend",
+        }
+    ]
+    assert "承認者" not in api.get(f"{API}/editions").text  # the approver is internal
+    assert api.get(f"{API}/editions/latest").json() == eds[1]
+    assert api.get(f"{API}/editions/2024-09-01").json() == eds[0]
     feed = api.get(f"{API}/history.atom")
     assert feed.headers["content-type"].startswith("application/atom+xml")
     root = ET.fromstring(feed.content)
-    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert root.tag == f"{atom}feed"
+    entries = root.findall(f"{atom}entry")  # only the edition that corrected something
+    assert len(entries) == 1 and "凡例" in (entries[0].findtext(f"{atom}content") or "")
+    assert entries[0].find(f"{atom}link").get("href").endswith("editions/2024-10-01/history.html")  # type: ignore[union-attr]
 
 
 def test_docs_page_works_offline_and_names_every_parameter(api: TestClient) -> None:
