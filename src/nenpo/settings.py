@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     port: int = Field(
         default=8000, ge=1, le=65535, description="Port `nenpo serve` listens on (1-65535)."
     )
+    api_cache_mb: float = Field(
+        default=64,
+        ge=0,
+        description="Responses each API worker keeps for the store's current revision (MiB); "
+        "0 keeps none.",
+    )
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.portfolio import RiskAssessment
+from ..model.portfolio import Portfolio, RiskAssessment
 from ..model.workspace import Workspace
 from .ratings import latest
 from .staffing import SkillRow, by_project
@@ -35,7 +35,11 @@ class PublicRecord:
 
 def public_records(ws: Workspace) -> dict[str, PublicRecord]:
     """project id → its public fields, for projects that marked any."""
-    pf = ws.portfolio
+    return public_records_of(ws.portfolio)
+
+
+def public_records_of(pf: Portfolio | None) -> dict[str, PublicRecord]:
+    """project id → its public fields, from the portfolio alone (the API reads only that)."""
     if pf is None:
         return {}
     out = {}

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
@@ -116,6 +116,7 @@ class Store:
                         content_hash=workspace_hash(ws),
                     )
                 )
+                bump_revision(conn)
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"writing the store at {self.url} failed, nothing was changed: {exc}"
@@ -257,6 +258,11 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(t.load_log).order_by(t.load_log.c.id.desc()).limit(1)).first()
         return dict(row._mapping) if row else None
+
+
+def bump_revision(conn: Any) -> None:
+    """Raise the store's revision in the caller's transaction (readers' caches then refresh)."""
+    conn.execute(update(t.revision).values(value=t.revision.c.value + 1))
 
 
 def _insert(conn: Any, table: t.Table, rows: list[dict[str, Any]]) -> None:
