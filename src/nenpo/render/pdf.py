@@ -72,7 +72,7 @@ def report_job(site: Site, font: str) -> weasy.Job:
 
 def deck_job(deck: DeckOut, font: str) -> weasy.Job:
     """What WeasyPrint needs to render deck.pdf."""
-    charts = [s.chart for s in deck.slides if s.chart is not None]
+    charts = [c for s in deck.slides for c in s.charts]
     return weasy.Job("deck.pdf", deck_html(deck), _stylesheets("deck.css", font), _images(charts))
 
 
@@ -152,7 +152,7 @@ def page_numbers(
     by_svg = {c.svg: first[f"chart-{c.id}"] for c in charts if f"chart-{c.id}" in first}
     printed: dict[str, int] = {f"chart:{c.id}": by_svg[c.svg] for c in charts if c.svg in by_svg}
     printed.update({p.path: first[anchor(p.path)] for p in site.pages if anchor(p.path) in first})
-    slides = {f"chart:{s.chart.id}": s.number for s in deck.slides if s.chart} if deck else {}
+    slides = {f"chart:{c.id}": s.number for s in deck.slides for c in s.charts} if deck else {}
     return {"deck": slides, "report": printed}
 
 

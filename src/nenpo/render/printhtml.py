@@ -212,7 +212,7 @@ def report_html(site: Site) -> str:
 
 def deck_html(deck: DeckOut) -> str:
     """The press deck as one HTML document, one slide a page."""
-    charts = {s.chart.id: Markup(chart_img(s.chart)) for s in deck.slides if s.chart is not None}
+    charts = {c.id: Markup(chart_img(c)) for s in deck.slides for c in s.charts}
     return _env.get_template("print/deck.html").render(
         deck=deck,
         lang=deck.lang,
