@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 import altair as alt
@@ -213,7 +214,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     # Dates close together on a long axis (three in spring 2023, the last in 2025) would be
     # written over each other: their labels stand upright, as on a crowded axis.
     span = ticks[-1] - ticks[0] if len(ticks) > 1 else 0
-    crowded = span > 0 and min(b - a for a, b in zip(ticks, ticks[1:])) / span * WIDTH < 64
+    crowded = span > 0 and min(b - a for a, b in pairwise(ticks)) / span * WIDTH < 64
     x = alt.X(
         "date:T",
         title=None,
