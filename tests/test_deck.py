@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -71,8 +73,13 @@ def sqlite(tmp_path: Path) -> Store:
 
 
 def _extend(deck: Path, lines: list[str]) -> int:
-    """Append slides to deck.yaml; return the line number of the first appended line."""
+    """Append slides to deck.yaml; return the line number of the first appended line.
+
+    `number: +1`, `+2` … in `lines` stand for the numbers after the deck's last slide."""
     text = deck.read_text(encoding="utf-8").splitlines()
+    last = sum(1 for ln in text if ln.strip().startswith("- number:"))
+    after = re.compile(r"number: \+(\d+)")
+    lines = [after.sub(lambda m: f"number: {last + int(m[1])}", ln) for ln in lines]
     deck.write_text("\n".join([*text, *lines]) + "\n", encoding="utf-8")
     return len(text) + 1
 
@@ -88,16 +95,16 @@ def test_deck_mistakes_are_reported_at_their_lines(example_copy: Path) -> None:
         deck,
         [
             # 2. an unknown chart, 3. two messages on one slide, 4. a duplicate id
-            "  - number: 14",
+            "  - number: +1",
             "    id: extra-chart",
             "    title: 追加",
             "    chart: no-such-chart",
-            "  - number: 15",
+            "  - number: +2",
             "    id: two-messages",
             "    title: 追加",
             "    chart: staff-count",
             "    points: [一つ目]",
-            "  - number: 16",
+            "  - number: +3",
             "    id: extra-chart",
             "    title: 追加",
             "    points: [一つ目]",
@@ -122,12 +129,12 @@ def test_deck_references_are_checked_once_the_data_is_valid(example_copy: Path) 
         example_copy / "deck.yaml",
         [
             # a reference to no data, and a typed number where a data reference belongs
-            "  - number: 14",
+            "  - number: +1",
             "    id: bad-reference",
             "    title: 追加",
             "    message: 職員は{{ value no_such_indicator }}です",
             "    points: [一つ目]",
-            "  - number: 15",
+            "  - number: +2",
             "    id: typed-number",
             "    title: 追加",
             "    key_figures: [{value: '1,105人'}]",
@@ -139,6 +146,57 @@ def test_deck_references_are_checked_once_the_data_is_valid(example_copy: Path) 
     assert where == {("deck.yaml", n + 3), ("deck.yaml", n + 8)}, exc.value
     messages = " ".join(p.message for p in exc.value.problems)
     assert "no_such_indicator" in messages and "never a typed number" in messages
+
+
+def test_a_slide_with_several_charts_is_checked_chart_by_chart(example_copy: Path) -> None:
+    n = _extend(
+        example_copy / "deck.yaml",
+        [
+            "  - number: +1",
+            "    id: both",
+            "    title: 追加",
+            "    chart: staff-count",
+            "    charts: [org-trust, staff-count]",
+            "  - number: +2",
+            "    id: one-unknown",
+            "    title: 追加",
+            "    charts:",
+            "      - org-trust",
+            "      - no-such-chart",
+            "  - number: +3",
+            "    id: four",
+            "    title: 追加",
+            "    charts: [org-trust, staff-count, staff-composition, card-holders]",
+        ],
+    )
+    with pytest.raises(WorkspaceError) as exc:
+        read_workspace(example_copy)
+    found = {(p.line, p.message) for p in exc.value.problems}
+    lines = {line for line, _ in found}
+    assert lines == {n, n + 10, n + 14}, exc.value
+    messages = " ".join(m for _, m in found)
+    assert "chart or charts, not both" in messages
+    assert "no-such-chart" in messages and "at most 3" in messages
+
+
+@pytest.mark.skipif(not POPPLER, reason=NO_POPPLER)
+def test_two_charts_share_a_slide(tmp_path: Path, sqlite: Store) -> None:
+    obs = "indicator,date,value\nstaff,2022-03,80\nstaff,2023-03,100\nstaff,2024-03,120\n"
+    charts = [
+        {"id": "a", "kind": "timeseries", "indicator": "staff", "title": "職員数の推移"},
+        {"id": "b", "kind": "timeseries", "indicator": "staff", "title": "職員数（再掲）"},
+    ]
+    slide = {"number": 2, "id": "two", "title": "二つの図", "charts": ["a", "b"]}
+    files = {**TINY, "observations/staff.csv": obs, "charts.yaml": charts}
+    ws = _write(tmp_path / "ws", {**files, "deck.yaml": _slides(slide)})
+    result = core.build(sqlite, tmp_path / "site", ws, "ja", get_settings())
+    manifest = json.loads((result.out / "deck.json").read_text(encoding="utf-8"))
+    assert manifest["slides"][1]["charts"] == ["a", "b"]
+    page = page_texts(result.out / "deck.pdf")[1]
+    assert "職員数の推移" in page and "職員数（再掲）" in page
+    assert page.count("2023.3") == 2  # both charts drew their axes
+    pages = json.loads((result.out / "pages.json").read_text(encoding="utf-8"))
+    assert pages["deck"] == {"chart:a": 2, "chart:b": 2}
 
 
 def test_the_deck_survives_the_store(store: Store, example_dir: Path) -> None:

@@ -183,11 +183,13 @@ def test_deck_pages_and_titles_match_the_workspace(
     pages = pr.page_texts(deck)
     _, cat = pr.structure(deck)
     assert cat["pages"] == len(slides) == len(pages)
-    for slide, page in zip(slides, pages, strict=True):
+    for slide, page, laid in zip(slides, pages, pr.laid_out(deck), strict=True):
         assert slide.title.ja in page, f"slide {slide.number}: {slide.title.ja}"
         if slide.kind != "cover":
-            # The footer's slide number is the number the workspace records (errata cite it).
-            assert pr.lines(page)[-1].split()[-1] == str(slide.number)
+            # The footer (the lowest line on the page) ends in the number the workspace records
+            # (errata cite it); reading order would put a long source note after it.
+            footer = max(laid.lines, key=lambda line: line.bottom)
+            assert footer.text.split()[-1] == str(slide.number), footer.text
     manifest = json.loads((built_example.out / "deck.json").read_text(encoding="utf-8"))
     assert [(s["number"], s["page"], s["id"]) for s in manifest["slides"]] == [
         (s.number, i, s.id) for i, s in enumerate(slides, start=1)
@@ -201,10 +203,10 @@ def test_deck_figures_and_numbers_come_from_the_data(
     assert ws.deck is not None
     root, cat = pr.structure(deck)
     assert cat["lang"] == "ja"
-    with_chart = [s for s in ws.deck.slides if s.chart]
+    drawn = [c for s in ws.deck.slides for c in s.chart_ids()]  # a slide may show several
     figures = root.find("Figure")
-    assert len(figures) == len(with_chart)
-    assert [f.alt for f in figures] == [built_example.site.charts[s.chart].alt for s in with_chart]  # type: ignore[index]
+    assert len(figures) == len(drawn)
+    assert [f.alt for f in figures] == [built_example.site.charts[c].alt for c in drawn]
     pages = pr.page_texts(deck)
     holders = next(i for i, s in enumerate(ws.deck.slides) if s.id == "card-holders")
     assert "9,308万枚" in pages[holders]  # FACTS.md: 保有 9,308万枚 (2024年8月)
@@ -296,7 +298,11 @@ def test_pages_json_says_where_each_chart_and_page_is_printed(
     assert {p.path for p in site.pages if p.kind != "home"} <= set(maps["report"])
     ws = site.ws
     assert ws.deck is not None
-    assert maps["deck"] == {f"chart:{s.chart}": s.number for s in ws.deck.slides if s.chart}
+    first: dict[str, int] = {}  # a chart on several slides is named by its first
+    for s in ws.deck.slides:
+        for c in s.chart_ids():
+            first.setdefault(f"chart:{c}", s.number)
+    assert maps["deck"] == first
     slides = pr.page_texts(deck)
     for key, number in maps["deck"].items():
         assert site.charts[key.removeprefix("chart:")].title in slides[number - 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 import altair as alt
@@ -212,6 +213,10 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         {str(t): lab for t, lab in zip(ticks, labels, strict=True)}, ensure_ascii=False
     )
     many = len(pts) > 12
+    # Dates close together on a long axis (three in spring 2023, the last in 2025) would be
+    # written over each other: their labels stand upright, as on a crowded axis.
+    span = ticks[-1] - ticks[0] if len(ticks) > 1 else 0
+    crowded = span > 0 and min(b - a for a, b in pairwise(ticks)) / span * WIDTH < 64
     x = alt.X(
         "date:T",
         title=None,
@@ -219,7 +224,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         axis=alt.Axis(
             values=ticks,
             labelExpr=f"{label_map}[+datum.value]",
-            labelAngle=-90 if many else 0,
+            labelAngle=-90 if many or crowded else 0,
             # Every tick is an observation date; where dates crowd, some labels are left out
             # rather than drawn over each other (the data table lists every date).
             labelOverlap="greedy" if many else False,

@@ -1,6 +1,6 @@
 """deck.yaml: the press deck's slides, checked slide by slide, each problem at its line.
 
-Checks: the fields of each slide (one message: key_figures, chart or points); ids defined once;
+Checks: the fields of each slide (one message: key_figures, chart(s) or points); ids defined once;
 each slide's recorded `number` equal to its position (errata cite those numbers); charts that
 exist; and, once the rest of the workspace is valid, every data reference in the slides' text.
 """
@@ -69,16 +69,19 @@ def read_deck(
 def check_charts(
     deck: Deck | None, src: Located | None, charts: set[str], problems: list[Problem]
 ) -> None:
-    """Every slide's chart must be defined in charts.yaml."""
+    """Every slide's charts must be defined in charts.yaml."""
     if deck is None or src is None:
         return
     for i, slide in enumerate(deck.slides):
-        if slide.chart is not None and slide.chart not in charts:
+        for j, ident in enumerate(slide.chart_ids()):
+            if ident in charts:
+                continue
             known = ", ".join(sorted(charts)) or "none defined"
+            at = ("chart",) if slide.chart is not None else ("charts", j)
             problems.append(
                 src.problem(
-                    ("slides", _index(src, slide.id, i), "chart"),
-                    f"unknown chart {slide.chart!r}; expected one of {known}",
+                    ("slides", _index(src, slide.id, i), *at),
+                    f"unknown chart {ident!r}; expected one of {known}",
                 )
             )
 

@@ -42,21 +42,33 @@ class Slide(Identified):
     )
     key_figures: list[KeyFigure] = Field(default=[], max_length=3)
     chart: str | None = Field(default=None, description="A chart id of charts.yaml")
+    charts: list[str] = Field(
+        default=[],
+        max_length=3,
+        description="Up to three chart ids that tell the message together, one under the other "
+        "(a page of a deck that shows, say, three survey questions); instead of `chart`",
+    )
     points: list[I18n] = Field(default=[], max_length=5, description="A short list, ≤ 5 items")
     note: I18n | None = None
 
     @model_validator(mode="after")
     def _one_message(self) -> Slide:
-        told = [k for k in ("key_figures", "chart", "points") if getattr(self, k)]
+        if self.chart is not None and self.charts:
+            raise ValueError("a slide gives chart or charts, not both")
+        told = [k for k in ("key_figures", "chart", "charts", "points") if getattr(self, k)]
         if self.kind == "cover" and told:
             raise ValueError(f"a cover slide shows the report's title, not {', '.join(told)}")
         if self.kind == "content" and len(told) != 1:
             found = ", ".join(told) if told else "none"
             raise ValueError(
-                "a slide tells one message with exactly one of key_figures, chart or points "
+                "a slide tells one message with exactly one of key_figures, chart(s) or points "
                 f"(found: {found})"
             )
         return self
+
+    def chart_ids(self) -> list[str]:
+        """The slide's charts, in order: its `chart`, or its `charts`."""
+        return [self.chart] if self.chart is not None else list(self.charts)
 
 
 class Deck(Base):

@@ -116,7 +116,10 @@ def page_numbers(
     by_svg = {c.svg: first[f"chart-{c.id}"] for c in charts if f"chart-{c.id}" in first}
     printed: dict[str, int] = {f"chart:{c.id}": by_svg[c.svg] for c in charts if c.svg in by_svg}
     printed.update({p.path: first[anchor(p.path)] for p in site.pages if anchor(p.path) in first})
-    slides = {f"chart:{s.chart.id}": s.number for s in deck.slides if s.chart} if deck else {}
+    slides: dict[str, int] = {}
+    for s in deck.slides if deck else []:
+        for c in s.charts:  # a chart shown on several slides is named by its first
+            slides.setdefault(f"chart:{c.id}", s.number)
     return {"deck": slides, "report": printed}
 
 

@@ -41,7 +41,8 @@ class SlideOut:
     title: str
     message: str = ""
     key_figures: list[KeyFigureOut] = field(default_factory=list)
-    chart: ChartOut | None = None
+    chart: ChartOut | None = None  # the first of `charts`
+    charts: list[ChartOut] = field(default_factory=list)
     points: list[str] = field(default_factory=list)
     note: str = ""
     sources: list[Source] = field(default_factory=list)
@@ -78,6 +79,7 @@ class DeckOut:
                     "id": s.id,
                     "title": s.title,
                     "chart": s.chart.id if s.chart else None,
+                    "charts": [c.id for c in s.charts],
                     "illustrative": s.illustrative,
                 }
                 for i, s in enumerate(self.slides, start=1)
@@ -155,15 +157,17 @@ def _slide(
     out.points = [t.inline(p, ("points", i)) for i, p in enumerate(slide.points)]
     out.note = t.inline(slide.note, ("note",))
     out.sources = t.sources()
-    if slide.chart is not None:
-        chart: ChartOut | None = chart_of(slide.chart)
+    for j, ident in enumerate(slide.chart_ids()):
+        chart: ChartOut | None = chart_of(ident)
         if chart is None:
-            t.problems.append((("chart",), f"unknown chart {slide.chart!r}"))
+            where: Where = ("chart",) if slide.chart is not None else ("charts", j)
+            t.problems.append((where, f"unknown chart {ident!r}"))
         else:
-            out.chart = chart
+            out.charts.append(chart)
             out.sources += [s for s in chart.sources if s not in out.sources]
-    out.illustrative = any(r.illustrative for r in t.used) or bool(
-        out.chart and out.chart.illustrative
+    out.chart = out.charts[0] if out.charts else None
+    out.illustrative = any(r.illustrative for r in t.used) or any(
+        c.illustrative for c in out.charts
     )
     return out, t.problems
 
@@ -183,7 +187,7 @@ def reference_problems(ws: Workspace) -> list[tuple[int, Where, str]]:
             found += [
                 (i, where, msg)
                 for where, msg in problems
-                if where != ("chart",) and (i, where, msg) not in found
+                if where[0] not in ("chart", "charts") and (i, where, msg) not in found
             ]
     return found
 

@@ -62,12 +62,23 @@ def _body(s: SlideOut, lang: str, files: dict[str, bytes]) -> str | None:
             for k in s.key_figures
         ]
         return "#key-figures(" + ", ".join(f.code for f in figs) + ")"
-    if s.chart is not None:
-        c = s.chart
+    for c in s.charts:
         files[chart_file(c)] = c.svg.encode("utf-8")
+    if len(s.charts) == 1:
+        c = s.charts[0]
         return (
             f"#slide-chart({string(chart_file(c))}, alt: {string(c.alt)}, "
             f"title: [{text(c.title)}], badge-text: {value(illustrative_badge(c, lang))})"
+        )
+    if s.charts:  # two side by side, three one under the other (deck.typ: slide-charts)
+        return (
+            "#slide-charts("
+            + ", ".join(
+                f"(path: {string(chart_file(c))}, alt: {string(c.alt)}, title: [{text(c.title)}], "
+                f"badge: {value(illustrative_badge(c, lang))})"
+                for c in s.charts
+            )
+            + ")"
         )
     if s.points:
         return "#points(" + ", ".join(f"[{_inline(p, lang)}]" for p in s.points) + ")"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .markup import Raw, call, collapse, content, string, text
+from .markup import Raw, call, collapse, content, string, text, uri
 
 VOID = {"br", "hr", "img", "wbr", "input", "col", "meta", "link", "source"}
 BLOCK = {
@@ -335,7 +335,7 @@ class _Writer:
             # On paper a link is only of use with its address written out.
             shown = node.text()
             after = "" if shown == href else text(URL_AFTER[self.t.lang].format(href))
-            return f"#link({string(href)}){content(inner).code}{after}"
+            return f"#link({uri(href)}){content(inner).code}{after}"
         return inner
 
 

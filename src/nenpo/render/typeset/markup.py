@@ -8,6 +8,7 @@ as a string expression (`#"…"`), which Typst sets exactly as given.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 _WS = re.compile(r"[ \t\n\r\f]+")
 # Characters that set solid in Japanese: a space between two of them (a line break in the
@@ -21,6 +22,15 @@ _CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 def string(text: str) -> str:
     """A Typst string literal of `text`."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def uri(href: str) -> str:
+    """A Typst string literal of a link's address, as a PDF wants it: ASCII only.
+
+    A PDF's /URI is a byte string that readers take as ASCII (PDF 32000 12.6.4.7); an address
+    with Japanese in it (…/content/地方自治体) is written percent-encoded, as a browser sends it.
+    """
+    return string(quote(href, safe=":/?#[]@!$&'()*+,;=%~"))
 
 
 def text(value: str) -> str:

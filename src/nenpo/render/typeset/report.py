@@ -17,7 +17,7 @@ from ...report.site import UI, PageOut, Site
 from ..html import TEXT
 from .document import Document, assemble
 from .fromhtml import Target, convert_items, keep
-from .markup import call, content, label, string, text, value
+from .markup import call, content, label, string, text, uri, value
 from .printtext import PRINT_TEXT, illustrative_badge
 
 LONG_TABLE = 12  # rows: a longer data table is set in columns side by side, short on paper
@@ -72,7 +72,7 @@ def sources_markup(c: ChartOut, lang: str) -> str:
     parts = []
     for s in c.sources:
         title = s.title.get(lang)
-        one = f"#link({string(s.url)}){content(text(title)).code}" if s.url else text(title)
+        one = f"#link({uri(s.url)}){content(text(title)).code}" if s.url else text(title)
         if s.url:
             one += text(p["paren"].format(s.url))
         if s.licence:
