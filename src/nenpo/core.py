@@ -20,13 +20,15 @@ from .errors import BuildError, CheckFailed, ImportsAtStake, Problem, WorkspaceE
 from .ingest import importer
 from .ingest.importer import ImportResult
 from .ingest.workspace import Loaded, read_workspace
+from .japan.numbers import number
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
+from .portfolio.plan import Plan
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
-from .render.pdf import Prints, deck_model, render_prints, write_prints
-from .report.deck import DeckOut
+from .render.pdf import Prints, render_prints, write_prints
+from .report.deck import DeckOut, deck_model, reference_errors
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
@@ -34,7 +36,7 @@ from .store.db import dims_key
 from .store.url import database_url, in_memory
 
 if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
-    from .portfolio.allocate import AllocationProblem, AllocationResult
+    pass
 
 Progress = Callable[[str], None]
 
@@ -61,6 +63,16 @@ def existing_store(settings: Settings | None = None) -> Store | None:
     return open_store(url)
 
 
+def read(workspace: Path) -> Loaded:
+    """Read and validate a workspace folder whole, the data references of its deck included
+    (they need the whole, valid workspace's data); WorkspaceError lists every problem."""
+    loaded = read_workspace(workspace)
+    problems = reference_errors(loaded.workspace, loaded.where)
+    if problems:
+        raise WorkspaceError(problems)
+    return loaded
+
+
 def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded:
     """Validate the workspace whole, then replace the store's content in one transaction.
 
@@ -68,7 +80,7 @@ def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded
     Rows that `nenpo import` added are never dropped or overwritten by a load unless
     `discard_imports` says so: ImportsAtStake names them, and nothing is written.
     """
-    loaded = read_workspace(workspace)
+    loaded = read(workspace)
     # A milestone's original baseline never changes silently (rebaselines are recorded).
     rebaselined = portfolio_rules.silent_rebaselines(
         loaded.workspace, loaded.where, store.baselines()
@@ -106,7 +118,7 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
     lines = []
     for origin, (dropped, changed) in sorted(at_stake.items()):
         parts = [
-            f"{n:,} {what}"
+            f"{number(n)} {what}"
             for n, what in (
                 (dropped, "not in the workspace"),
                 (changed, "with another value in the workspace"),
@@ -116,7 +128,8 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
         lines.append(f"  {origin.removeprefix('import:')}: {', '.join(parts)}")
     total = sum(a + b for a, b in at_stake.values())
     return (
-        f"this load would drop or overwrite {total:,} observation(s) added with `nenpo import`; "
+        f"this load would drop or overwrite {number(total)} observation(s) added with "
+        "`nenpo import`; "
         "nothing was written:\n" + "\n".join(lines) + "\n"
         "Keep them by adding their mapping to the workspace's imports/ (it then reads the file "
         "at every load), or let the workspace replace them: nenpo load --discard-imports"
@@ -127,11 +140,11 @@ def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
     if workspace is not None:
-        loaded = read_workspace(workspace)
+        loaded = read(workspace)
         return run_checks(loaded.workspace, loaded.where)
     store = store or store_for(write=False)
     if store.is_empty():
-        loaded = read_workspace(bundled_example())
+        loaded = read(bundled_example())
         return run_checks(loaded.workspace, loaded.where)
     ws = store.read()
     assert ws is not None
@@ -343,19 +356,6 @@ def portfolio_view(store: Store, workspace: Path | None = None) -> PortfolioView
     """The portfolio view: ratings by focus area, variances, staffing, findings."""
     ws, findings = portfolio_workspace(store, workspace)
     return build_view(ws, findings)
-
-
-@dataclass
-class Plan:
-    """An allocation plan with the problem it answers and the projects' display names."""
-
-    problem: AllocationProblem
-    result: AllocationResult
-    names: dict[str, dict[str, str]]
-    illustrative: bool = False  # drawn from illustrative (例示値) portfolio data
-
-    def name(self, project: str, lang: str = "ja") -> str:
-        return self.names.get(lang, {}).get(project, project)
 
 
 def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: float = 60.0) -> Plan:
