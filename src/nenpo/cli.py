@@ -166,8 +166,8 @@ def load(
     ] = False,
 ) -> None:
     """Validate a workspace and write it into the store (all or nothing)."""
-    store = core.store_for()
-    loaded = core.load(workspace, store, discard_imports)
+    with core.opened_store() as store:
+        loaded = core.load(workspace, store, discard_imports)
     ws = loaded.workspace
     out.print(
         f"loaded {workspace} into {store.url}: {len(ws.indicators)} indicators, "
@@ -192,8 +192,7 @@ def build(
 ) -> None:
     """Build the web site, report.pdf and deck.pdf (loading WORKSPACE into the store if given)."""
     outputs.check_out_dir(out_dir)  # before the store is opened or anything is built
-    store = core.store_for()
-    with err.status("building…") as status:
+    with core.opened_store() as store, err.status("building…") as status:
         result = core.build(
             store,
             out_dir,
@@ -306,9 +305,8 @@ def import_(
         raise typer.BadParameter("give --mapping M.yaml (or --infer to propose one)")
     if report is not None:
         outputs.check_out_file(report, "--report")
-    store = core.store_for(write=not dry_run)
     try:
-        with err.status("importing…") as status:
+        with core.opened_store(write=not dry_run) as store, err.status("importing…") as status:
             result = core.import_file(
                 store,
                 file,
@@ -378,9 +376,9 @@ def publish(
         when = date_.fromisoformat(day) if day else None
     except ValueError:
         raise typer.BadParameter(f"--date {day!r}: expected YYYY-MM-DD") from None
-    with err.status("publishing…") as status:
+    with core.opened_store() as store, err.status("publishing…") as status:
         result = pipeline.publish(
-            core.store_for(),
+            store,
             approver,
             day=when,
             ident=ident,

@@ -56,7 +56,13 @@ def publish(
     if not approver.strip():
         raise eds.EditionError("an edition needs an approver (--approver)")
     published = eds.list_editions(root)
-    ws, _origin = core.workspace_for_build(store, None)
+    # An edition is immutable: never one of the bundled example that a user did not ask for.
+    if store.is_empty():
+        raise eds.EditionError(
+            f"the store {store.url} is empty: there is nothing to publish; "
+            "load your workspace first (nenpo load WORKSPACE)"
+        )
+    ws, _origin, _findings = core.workspace_for_build(store, None)
     content_hash = workspace_hash(ws)
     if published and published[-1].content_hash == content_hash:
         raise eds.EditionError(
