@@ -34,8 +34,25 @@ app = typer.Typer(
     add_completion=False,
 )
 # No emoji codes (":100:" in "file.csv:100:" is text) and no guessed highlighting.
-out = Console(emoji=False, highlight=False)
-err = Console(stderr=True, emoji=False, highlight=False)
+# Written to a file or a pipe, lines are never wrapped inside a number ("0.⏎50 FTE") and tables
+# get room for their headers: Rich would assume 80 columns there (COLUMNS still decides if set).
+PIPE_WIDTH = None if os.environ.get("COLUMNS") else 160
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not (hasattr(stream, "isatty") and stream.isatty())
+    return Console(
+        stderr=stderr,
+        emoji=False,
+        highlight=False,
+        soft_wrap=piped,
+        width=PIPE_WIDTH if piped else None,
+    )
+
+
+out = _console()
+err = _console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_SHOWN = 100  # problems printed; a bad import can have thousands
 BUG_EXIT = 70  # EX_SOFTWARE: nenpo itself failed
