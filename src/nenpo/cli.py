@@ -234,15 +234,35 @@ def build(
 def check(
     workspace: Workspace = None,
     fmt: Format = "text",
+    accept: Annotated[
+        Path | None,
+        typer.Option("--accept", help="Accepted findings (YAML): not counted as errors"),
+    ] = None,
+    write_accept: Annotated[
+        Path | None,
+        typer.Option("--write-accept", help="Write the errors as acceptances to complete"),
+    ] = None,
 ) -> None:
     """Check the report against its data; exit 7 when there are errors."""
+    from .check import accept as accepting
+
+    if write_accept is not None:
+        outputs.check_out_file(write_accept, "--write-accept")
+    acceptances = accepting.read_acceptances(accept) if accept is not None else None
     findings = core.check(None, workspace)  # a WORKSPACE is read, no store is opened
+    accepted: list[Any] = []
+    if acceptances is not None:
+        applied = accepting.apply(findings, acceptances)
+        findings, accepted = applied.remaining, applied.accepted
+    if write_accept is not None:
+        write_accept.write_text(accepting.template(findings), encoding="utf-8")
     errors = sum(f.severity == "error" for f in findings)
     if fmt == "json":
         doc = {
             "errors": errors,
             "warnings": len(findings) - errors,
             "findings": [f.to_json() for f in findings],
+            "accepted": [{**f.to_json(), "accepted": a.to_json()} for f, a in accepted],
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -255,6 +275,10 @@ def check(
             )
             if f.hint:
                 out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
+        if accepted:
+            out.print(f"{len(accepted)} finding(s) accepted by {accept}", soft_wrap=True)
+        if write_accept is not None:
+            out.print(f"wrote the errors as acceptances to complete into {write_accept}")
         _print_summary(findings, always=True)
     if errors:
         raise typer.Exit(7)
@@ -375,6 +399,10 @@ def publish(
     draft: Annotated[
         Path | None, typer.Option(help="Only write the drafted 更新履歴 to this file")
     ] = None,
+    accept: Annotated[
+        Path | None,
+        typer.Option(help="Publish despite these accepted check errors (recorded, internal)"),
+    ] = None,
     lang: Lang = "ja",
 ) -> None:
     """Publish the store's content as a new immutable edition; 更新履歴 is drafted from the diff."""
@@ -384,6 +412,9 @@ def publish(
 
     if draft is not None:
         outputs.check_out_file(draft, "--draft")
+    from .check.accept import read_acceptances
+
+    accepted = read_acceptances(accept) if accept is not None else None
     entries = None
     if errata is not None:
         entries = pipeline.read_entries(errata)
@@ -403,6 +434,7 @@ def publish(
             lang=lang,
             draft_only=draft is not None,
             progress=lambda stage: status.update(f"publishing: {stage}…"),
+            accepted=accepted,
         )
     if draft is not None:
         pipeline.write_entries(result.drafted, draft)
