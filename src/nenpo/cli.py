@@ -198,6 +198,27 @@ def load(
         )
 
 
+@app.command("load-edition")
+@handles_errors
+def load_edition(
+    ident: Annotated[str, typer.Argument(help="Edition id, or latest")],
+    discard_imports: Annotated[
+        bool,
+        typer.Option(
+            "--discard-imports",
+            help="Let the edition drop or overwrite observations added with nenpo import",
+        ),
+    ] = False,
+) -> None:
+    """Replace the store's content with a published edition's (for the public API's store)."""
+    with core.opened_store() as store:
+        shown, ws = core.load_edition(ident, store, discard_imports=discard_imports)
+    out.print(
+        f"loaded edition {shown} into {store.url}: {len(ws.indicators)} indicators, "
+        f"{len(ws.observations)} observations",
+    )
+
+
 @app.command()
 @handles_errors
 def build(

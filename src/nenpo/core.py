@@ -110,6 +110,32 @@ def load(
     return loaded
 
 
+def load_edition(
+    ident: str, store: Store, settings: Settings | None = None, discard_imports: bool = False
+) -> tuple[str, Workspace]:
+    """Replace the store's content with a published edition's, exactly as it was published.
+
+    For the store that the public API reads: it then serves only what was checked and
+    published, never rows imported or loaded since. Imported rows the edition lacks are kept
+    safe as by `load` (ImportsAtStake) unless `discard_imports`.
+    """
+    import json
+
+    from .ingest.where import Where
+    from .publish import editions as eds
+
+    settings = settings or get_settings()
+    root = Path(settings.editions_dir)
+    edition = eds.get_edition(root, ident)
+    snapshot = json.loads((root / edition.id / "snapshot.json").read_text(encoding="utf-8"))
+    ws = Workspace.model_validate(snapshot["workspace"])
+    at_stake = _imports_at_stake(store, ws)
+    if at_stake and not discard_imports:
+        raise ImportsAtStake(_at_stake_message(at_stake))
+    store.replace(ws, f"edition:{edition.id}", Where.from_json(snapshot["locations"]))
+    return edition.id, ws
+
+
 def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
     """Per origin ("import:FILE"): imported rows the workspace lacks, and those it would change."""
     imported = store.imported()
