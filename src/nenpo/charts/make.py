@@ -8,6 +8,7 @@ labels are the observation dates. A chart may override them by hand (`legend_lab
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -19,12 +20,25 @@ from ..model.periods import Period
 from ..model.workspace import Chart, Source
 from ..report import formats
 from ..report.data import Data, Point
+from .layout import (
+    LABEL_SIZE,
+    NARROW_WIDTH,
+    Layout,
+    legend_columns,
+    text_width,
+    thin_dates,
+    wrap,
+)
 from .svg import to_svg
 
 PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4", "#5A7BF9"]
 ILLUSTRATIVE = {"ja": "例示値", "en": "illustrative"}
 ACTUAL = {"ja": "実績", "en": "actual"}
 WIDTH = 560
+WIDE = Layout(narrow=False, width=WIDTH)
+NARROW = Layout(narrow=True, width=NARROW_WIDTH)
+# A narrow drawing is as wide as given, axes and legends included (Vega-Lite's "fit-x").
+_FIT = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 @dataclass
@@ -53,6 +67,9 @@ class ChartOut:
     axis_labels: list[str] = field(default_factory=list)
     note: str | None = None
     illustrative_all: bool = False  # every value is illustrative, not only some
+    # The same chart drawn for a phone (charts/layout.py); "" when not drawn (print only).
+    narrow_spec: dict[str, Any] = field(default_factory=dict)
+    narrow_svg: str = ""
 
     @property
     def csv_name(self) -> str:
@@ -76,8 +93,10 @@ def make_chart(
     lang: str = "ja",
     font: str = "Noto Sans CJK JP",
     ident: str | None = None,
+    narrow: bool = True,
 ) -> ChartOut:
-    """Build a chart of any kind from the workspace's data."""
+    """Build a chart of any kind from the workspace's data; `narrow`: also draw it for a phone
+    (the site shows it on narrow screens; print and the deck need only the wide drawing)."""
     maker = {
         "survey": _survey,
         "timeseries": _timeseries,
@@ -88,6 +107,8 @@ def make_chart(
     if ident:
         out.id = ident
     out.svg = to_svg(out.spec, font)
+    if narrow and out.narrow_spec:
+        out.narrow_svg = to_svg(out.narrow_spec, font)
     if chart.alt:
         out.alt = chart.alt.get(lang)
     if chart.note:
@@ -121,21 +142,37 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
     colors = PALETTE[: len(labels)] if len(labels) <= 3 else PALETTE
     if len(labels) == 3:
         colors = ["#0017C1", "#7096F8", "#C5D7FB"]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("wave:N", sort=wave_labels, title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("share:Q", stack="zero", title="%", scale=alt.Scale(domain=[0, 100])),
-        order=alt.Order("order:Q"),
-    )
-    bars = base.mark_bar().encode(color=_stack_colour("option:N", labels, colors))
-    text = base.mark_text(dx=-4, align="right", baseline="middle").encode(
-        text=alt.Text("share:Q", format=".1f"),
-        color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
-    )
-    spec = (
-        alt.layer(bars, text)
-        .properties(width=WIDTH, height=36 * len(wave_labels))
-        .to_dict(validate=False)
-    )
+
+    def spec(lay: Layout) -> dict[str, Any]:
+        axis = alt.Axis(labelLimit=240)
+        if lay.narrow:  # the wave's date above its number of respondents
+            lines = {wl: _wave_lines(wl) for wl in wave_labels}
+            axis = alt.Axis(
+                labelLimit=0, labelExpr=f"{json.dumps(lines, ensure_ascii=False)}[datum.label]"
+            )
+        base = alt.Chart(alt.Data(values=rows)).encode(
+            y=alt.Y("wave:N", sort=wave_labels, title=None, axis=axis),
+            x=alt.X("share:Q", stack="zero", title="%", scale=alt.Scale(domain=[0, 100])),
+            order=alt.Order("order:Q"),
+        )
+        axis_width = (
+            max(text_width(line, LABEL_SIZE) for wl in wave_labels for line in _wave_lines(wl)) + 12
+        )
+        bars = base.mark_bar().encode(
+            color=_stack_colour("option:N", labels, colors, lay, axis_width)
+        )
+        marked = base
+        if lay.narrow:
+            # A share is written inside its part of the bar only where it fits there (the
+            # table below the chart lists every share).
+            plot = lay.width - axis_width - 10
+            marked = base.transform_filter(alt.datum.share / 100 * plot >= 34)
+        text = marked.mark_text(dx=-4, align="right", baseline="middle").encode(
+            text=alt.Text("share:Q", format=".1f"),
+            color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
+        )
+        return _sized(alt.layer(bars, text), lay, 36 * len(wave_labels))
+
     sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
     parts = [
         wl + colon + sep.join(f"{lab} {v}%" for lab, v in zip(labels, trow[1:], strict=True))
@@ -161,22 +198,77 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
     )
 
 
-def _stack_colour(field: str, labels: list[str], colors: list[str]) -> alt.Color:
-    """The colour of a stacked bar's parts: the legend lists `labels` in their own order."""
+def _wave_lines(label: str) -> list[str]:
+    """A wave's label in two lines on a phone: 2023年7月 / （n=5,600）."""
+    for bracket in ("（", " ("):
+        head, sep, tail = label.partition(bracket)
+        if sep:
+            return [head, sep.strip() + tail]
+    return [label]
+
+
+def _stack_colour(
+    field: str, labels: list[str], colors: list[str], lay: Layout, axis: float = 0
+) -> alt.Color:
+    """The colour of a stacked bar's parts: the legend lists `labels` in their own order, in as
+    many columns as fit (on a phone, rows of them rather than one line running off the edge).
+    The legend starts where the plot does, `axis` px (the axis's labels) from the left."""
+    legend = alt.Legend(orient="bottom", direction="horizontal")
+    if lay.narrow:
+        columns = legend_columns(labels, lay.width - axis - 10)
+        legend = alt.Legend(orient="bottom", direction="horizontal", columns=columns)
     return alt.Color(
         field,
         title=None,
         sort=labels,
         scale=alt.Scale(domain=labels, range=colors),
-        legend=alt.Legend(orient="bottom", direction="horizontal"),
+        legend=legend,
     )
 
 
-def _out(chart: Chart, title: str, spec: dict[str, Any], alt_text: str, **rest: Any) -> ChartOut:
-    """A chart's output before its SVG is drawn (make_chart draws it)."""
+def _sized(chart: Any, lay: Layout, height: int) -> dict[str, Any]:
+    """The spec of `chart` at the layout's width: a wide plot of `width` px, or a narrow drawing
+    that is `width` px in all."""
+    if lay.narrow:
+        chart = chart.properties(width=lay.width, height=height, autosize=_FIT)
+    else:
+        chart = chart.properties(width=lay.width, height=height)
+    out: dict[str, Any] = chart.to_dict(validate=False)
+    return out
+
+
+def _title_lines(text: str, lay: Layout, room: float | None = None) -> str | list[str]:
+    """An axis title, in lines that fit a narrow drawing (Vega draws a list as lines)."""
+    if not lay.narrow:
+        return text
+    lines = wrap(text, LABEL_SIZE, room or lay.width - 20)
+    return lines[0] if len(lines) == 1 else lines
+
+
+def _out(
+    chart: Chart,
+    title: str,
+    spec: Callable[[Layout], dict[str, Any]],
+    alt_text: str,
+    **rest: Any,
+) -> ChartOut:
+    """A chart's output before its SVG is drawn (make_chart draws it), with its spec for each
+    layout."""
     return ChartOut(
-        id=chart.id, kind=chart.kind, title=title, svg="", spec=spec, alt=alt_text, **rest
+        id=chart.id,
+        kind=chart.kind,
+        title=title,
+        svg="",
+        spec=spec(WIDE),
+        alt=alt_text,
+        narrow_spec=spec(NARROW),
+        **rest,
     )
+
+
+def _with_unit(name: str, unit: str, lang: str) -> str:
+    """An axis title: the measure and its unit, 交付率（%） or Issue rate (%)."""
+    return f"{name}（{unit}）" if lang == "ja" else f"{name} ({unit})"
 
 
 def _value_label(v: float, unit: str, decimals: int, lang: str) -> str:
@@ -217,42 +309,9 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     # written over each other: their labels stand upright, as on a crowded axis.
     span = ticks[-1] - ticks[0] if len(ticks) > 1 else 0
     crowded = span > 0 and min(b - a for a, b in pairwise(ticks)) / span * WIDTH < 64
-    x = alt.X(
-        "date:T",
-        title=None,
-        scale=alt.Scale(type="utc"),
-        axis=alt.Axis(
-            values=ticks,
-            labelExpr=f"{label_map}[+datum.value]",
-            labelAngle=-90 if many or crowded else 0,
-            # Every tick is an observation date; where dates crowd, some labels are left out
-            # rather than drawn over each other (the data table lists every date).
-            labelOverlap="greedy" if many else False,
-            labelFontSize=10 if many else 11,
-            grid=False,
-        ),
-    )
     y_title = f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if lang == "ja" else ind.name.get(lang)
     if lang == "en" and ind.unit_in(lang):
         y_title += f" ({ind.unit_in(lang)})"
-    axis = _value_axis(pts, lang)
-    scale: Any = alt.Undefined
-    if ind.unit == "位" and pts:
-        # A rank is drawn with the better place at the top, so that rising means improving,
-        # over the ranks around the data: from 1st, 14th and 13th would lie flat along the
-        # bottom of an empty chart. Whole ranks only.
-        lo, hi = min(p.value for p in pts), max(p.value for p in pts)
-        pad = max(1, -(-(hi - lo) // 2))
-        scale = alt.Scale(reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad])
-        axis.tickMinStep = 1
-        axis.format = "d"
-    y = alt.Y(
-        "value:Q",
-        title=y_title if ind.unit_in(lang) else None,
-        axis=axis,
-        scale=scale,
-    )
-    line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
     actual = ACTUAL[lang]
     illustrative = any(p.illustrative for p in pts)
     # Illustrative points are red and hollow; the legend appears only when there are some,
@@ -263,26 +322,79 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     colours = {actual: PALETTE[0], ill: "#D81B1B"}
     kind_scale = alt.Scale(domain=kinds, range=[colours[k] for k in kinds])
     legend = alt.Legend(orient="bottom") if illustrative else None
-    points = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_point(size=60, strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            shape=alt.Shape(
-                "kind:N",
-                title=None,
-                legend=legend,
-                scale=alt.Scale(
-                    domain=kinds,
-                    range=[{actual: "circle", ill: "diamond"}[k] for k in kinds],
-                ),
-            ),
-            color=alt.Color("kind:N", title=None, scale=kind_scale, legend=legend),
-            fill=alt.condition(alt.datum.kind == ill, alt.value("white"), alt.value(PALETTE[0])),
+
+    def x_axis(lay: Layout) -> alt.Axis:
+        if lay.narrow:
+            # On a phone: level labels, as many observation dates as fit side by side (the
+            # first, the last, each year's first), none drawn over another.
+            shown = thin_dates([p.period.start for p in pts], labels, lay.width - 80)
+            return alt.Axis(
+                values=[ticks[i] for i in shown],
+                labelExpr=f"{label_map}[+datum.value]",
+                labelAngle=0,
+                labelFlush=True,
+                labelOverlap="greedy",
+                grid=False,
+            )
+        return alt.Axis(
+            values=ticks,
+            labelExpr=f"{label_map}[+datum.value]",
+            labelAngle=-90 if many or crowded else 0,
+            # Every tick is an observation date; where dates crowd, some labels are left out
+            # rather than drawn over each other (the data table lists every date).
+            labelOverlap="greedy" if many else False,
+            labelFontSize=10 if many else 11,
+            grid=False,
         )
-    )
-    spec = alt.layer(line, points).properties(width=WIDTH, height=240).to_dict(validate=False)
+
+    def spec(lay: Layout) -> dict[str, Any]:
+        x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"), axis=x_axis(lay))
+        axis = _value_axis(pts, lang)
+        scale: Any = alt.Undefined
+        if ind.unit == "位" and pts:
+            # A rank is drawn with the better place at the top, so that rising means improving,
+            # over the ranks around the data: from 1st, 14th and 13th would lie flat along the
+            # bottom of an empty chart. Whole ranks only.
+            lo, hi = min(p.value for p in pts), max(p.value for p in pts)
+            pad = max(1, -(-(hi - lo) // 2))
+            scale = alt.Scale(
+                reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad]
+            )
+            axis.tickMinStep = 1
+            axis.format = "d"
+        y_lines = _title_lines(y_title, lay)
+        if isinstance(y_lines, list):  # a title in lines grows upwards, away from the plot
+            axis.titleY = -8 - (len(y_lines) - 1) * 15
+        y = alt.Y(
+            "value:Q",
+            title=y_lines if ind.unit_in(lang) else None,
+            axis=axis,
+            scale=scale,
+        )
+        line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
+        points = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_point(size=60, strokeWidth=2)
+            .encode(
+                x=x,
+                y=y,
+                shape=alt.Shape(
+                    "kind:N",
+                    title=None,
+                    legend=legend,
+                    scale=alt.Scale(
+                        domain=kinds,
+                        range=[{actual: "circle", ill: "diamond"}[k] for k in kinds],
+                    ),
+                ),
+                color=alt.Color("kind:N", title=None, scale=kind_scale, legend=legend),
+                fill=alt.condition(
+                    alt.datum.kind == ill, alt.value("white"), alt.value(PALETTE[0])
+                ),
+            )
+        )
+        return _sized(alt.layer(line, points), lay, 200 if lay.narrow else 240)
+
     unit = ind.unit_in(lang)
     alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
     date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
@@ -395,16 +507,21 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     rows: list[dict[str, Any]] = [
         {"category": cat, "value": p.value} for cat, (_, p) in zip(cats, rows_, strict=True)
     ]
-    spec = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar(color=PALETTE[1])
-        .encode(
-            y=alt.Y("category:N", sort=cats, title=None),
-            x=alt.X("value:Q", title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）"),
+    x_title = _with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
+
+    def spec(lay: Layout) -> dict[str, Any]:
+        bars = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar(color=PALETTE[1])
+            .encode(
+                y=alt.Y("category:N", sort=cats, title=None),
+                x=alt.X("value:Q", title=_title_lines(x_title, lay)),
+            )
         )
-        .properties(width=WIDTH - 80, height=max(60, 14 * len(rows)))
-        .to_dict(validate=False)
-    )
+        if lay.narrow:  # a row a little taller than its 12 px label
+            return _sized(bars, lay, max(60, 16 * len(rows)))
+        return _sized(bars, Layout(False, WIDTH - 80), max(60, 14 * len(rows)))
+
     pts = [p for _, p in rows_]
     if pts:
         hi = max(rows, key=lambda r: r["value"])
@@ -468,18 +585,22 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         {"category": lab, "value": p.value, "share": p.value / total * 100, "order": i, "bar": when}
         for i, (lab, (_, p)) in enumerate(zip(labels, rows_, strict=True))
     ]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("bar:N", title=None, axis=None),
-        x=alt.X(
-            "value:Q",
-            stack="zero",
-            title=f"{ind.name.get(lang)}（{ind.unit_in(lang)}）",
-            scale=alt.Scale(domain=[0, total], nice=False),
-        ),
-        order=alt.Order("order:Q"),
-    )
-    bars = base.mark_bar().encode(color=_stack_colour("category:N", labels, PALETTE))
-    spec = bars.properties(width=WIDTH, height=48).to_dict(validate=False)
+    x_title = _with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
+
+    def spec(lay: Layout) -> dict[str, Any]:
+        base = alt.Chart(alt.Data(values=rows)).encode(
+            y=alt.Y("bar:N", title=None, axis=None),
+            x=alt.X(
+                "value:Q",
+                stack="zero",
+                title=_title_lines(x_title, lay),
+                scale=alt.Scale(domain=[0, total], nice=False),
+            ),
+            order=alt.Order("order:Q"),
+        )
+        bars = base.mark_bar().encode(color=_stack_colour("category:N", labels, PALETTE, lay))
+        return _sized(bars, lay, 48)
+
     pts = [p for _, p in rows_]
     total_text = _value_label(total, ind.unit_in(lang), ind.decimals, lang)
     if lang == "en":

@@ -70,7 +70,11 @@ def root_of(path: str) -> str:
 def figure_html(chart: ChartOut, lang: str, page_path: str) -> str:
     """A chart as an accessible figure: SVG, alt text, data table, source, CSV link."""
     html = _env.get_template("figure.html").render(
-        c=chart, t=TEXT[lang], lang=lang, svg=Markup(chart.svg)
+        c=chart,
+        t=TEXT[lang],
+        lang=lang,
+        svg=Markup(chart.svg),
+        narrow_svg=Markup(chart.narrow_svg),
     )
     return html
 
