@@ -138,7 +138,9 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         for i, (opt, label) in enumerate(zip(q.options, labels, strict=True)):
             rows.append({"wave": wl, "option": label, "share": shares[opt.id], "order": i})
         table_rows.append([wl, *(formats.number(shares[o.id], 1) for o in q.options)])
-        csv_rows.append([wave.date, wave.respondents, *(shares[o.id] for o in q.options)])
+        csv_rows.append(
+            [wave.date, wave.respondents, *(shares[o.id] for o in q.options), _prov(sv.provenance)]
+        )
     colors = PALETTE[: len(labels)] if len(labels) <= 3 else PALETTE
     if len(labels) == 3:
         colors = ["#0017C1", "#7096F8", "#C5D7FB"]
@@ -189,7 +191,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         table=DataTable(
             [wave_col, *(f"{lab}（%）" for lab in labels)],
             table_rows,
-            [["wave", "respondents", *(o.id for o in q.options)], *csv_rows],
+            [["wave", "respondents", *(o.id for o in q.options), "provenance"], *csv_rows],
         ),
         sources=[s for s in [data.source_of(sv.source)] if s],
         illustrative=sv.provenance == "illustrative",
@@ -269,6 +271,11 @@ def _out(
 def _with_unit(name: str, unit: str, lang: str) -> str:
     """An axis title: the measure and its unit, 交付率（%） or Issue rate (%)."""
     return f"{name}（{unit}）" if lang == "ja" else f"{name} ({unit})"
+
+
+def _prov(illustrative: bool | str) -> str:
+    """The provenance column of a chart's CSV: every download says what is illustrative."""
+    return "illustrative" if illustrative in (True, "illustrative") else "real"
 
 
 def _value_label(v: float, unit: str, decimals: int, lang: str) -> str:
@@ -555,8 +562,11 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
             ],
             table_rows,
             [
-                [chart.dimension, "label", "date", "value"],
-                *([c, cat, p.period.key, p.value] for cat, (c, p) in zip(cats, rows_, strict=True)),
+                [chart.dimension, "label", "date", "value", "provenance"],
+                *(
+                    [c, cat, p.period.key, p.value, _prov(p.illustrative)]
+                    for cat, (c, p) in zip(cats, rows_, strict=True)
+                ),
             ],
         ),
         sources=_sources(data, pts),
@@ -637,9 +647,9 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
             cols,
             table_rows,
             [
-                [chart.dimension, "label", "date", "value"],
+                [chart.dimension, "label", "date", "value", "provenance"],
                 *(
-                    [c, lab, p.period.key, p.value]
+                    [c, lab, p.period.key, p.value, _prov(p.illustrative)]
                     for lab, (c, p) in zip(labels, rows_, strict=True)
                 ),
             ],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -13,6 +11,7 @@ from markupsafe import Markup
 from ..charts import ChartOut
 from ..model.periods import Period
 from ..report.site import UI, PageOut, Site
+from .tabular import csv_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROOT = "@@/"  # placeholder for the page's relative path to the site root, set per page
@@ -102,13 +101,6 @@ def _period(site: Site) -> str:
     start = Period(r.period_start.replace(day=1), "month").label("long", site.lang)
     end = Period(r.period_end.replace(day=1), "month").label("long", site.lang)
     return f"{start}〜{end}" if site.lang == "ja" else f"{start} – {end}"
-
-
-def csv_bytes(rows: list[list[object]]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel opens Japanese text correctly."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def write_site(site: Site, out: Path) -> list[Path]:
