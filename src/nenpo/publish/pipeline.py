@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import core
 from ..outputs import check_folder_setting
 from ..render.html import render_page
+from ..report.opendata import EditionRef
 from ..settings import Settings, get_settings
 from ..store import Store
 from ..store.db import workspace_hash
@@ -67,7 +68,16 @@ def publish(
     work = eds.start(root, ident)
     try:
         progress("build")
-        result = core.build(store, work / "site", None, lang, settings, progress, stored=ws)
+        result = core.build(
+            store,
+            work / "site",
+            None,
+            lang,
+            settings,
+            progress,
+            stored=ws,
+            edition=EditionRef(ident, day.isoformat()),
+        )
         progress("diff")
         units = [u for u in site_units(work / "site") if u.page != "history.html"]
         write_units(units, work / "units.json")

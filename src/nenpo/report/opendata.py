@@ -118,15 +118,16 @@ class OpenData:
 _CC_BY = re.compile(r"CC BY (\d\.\d)")
 
 
-def licence_of(text: str | None, source: Source | None = None) -> Licence | None:
-    """A licence as data portals name it, from the words a source gives (None: none given).
+def licence_of(text: str | None, source: Source | None = None, lang: str = "ja") -> Licence:
+    """A licence as data portals name it, from the words a source gives.
 
     Creative Commons and MIT licences are named by their ids; other terms (a site's terms of
     use, a quotation of figures from an article) are linked to the source that sets them, or
-    marked `notspecified` where the source has no address.
+    marked `notspecified` where the source has no address — as is a source that states none
+    (the example's illustrative values).
     """
     if not text:
-        return None
+        return Licence(TEXT[lang]["no_licence"], "notspecified", None)
     if m := _CC_BY.search(text):
         return Licence(text, f"CC-BY-{m[1]}", f"https://creativecommons.org/licenses/by/{m[1]}/")
     if text.startswith("MIT"):
@@ -352,9 +353,7 @@ def _observation_table(
         columns=columns,
         rows=out,
         sources=list(used.values()),
-        licences=_unique(
-            lic for s in used.values() if (lic := licence_of(s.licence, s)) is not None
-        ),
+        licences=_unique(licence_of(s.licence, s, lang) for s in used.values()),
         illustrative=illustrative,
         first=min(periods) if periods else None,
         last=max(periods, key=lambda p: p.end) if periods else None,
@@ -406,7 +405,7 @@ def _survey_table(sv: Survey, sources: dict[str, Source], lang: str) -> Table:
                         )
                     )
     src = sources.get(sv.source)
-    lic = licence_of(sv.licence or (src.licence if src else None), src)
+    lic = licence_of(sv.licence or (src.licence if src else None), src, lang)
     periods = [Period.parse(wv.date) for wv in sv.waves]
     return Table(
         name=f"survey-{sv.id}",
@@ -417,7 +416,7 @@ def _survey_table(sv: Survey, sources: dict[str, Source], lang: str) -> Table:
         columns=columns,
         rows=rows,
         sources=[src] if src else [],
-        licences=[lic] if lic else [],
+        licences=[lic],
         illustrative=len(rows) if ill else 0,
         first=min(periods) if periods else None,
         last=max(periods, key=lambda p: p.end) if periods else None,

@@ -88,6 +88,7 @@ TEXT: dict[str, dict[str, str]] = {
         "catalogue": "指標一覧",
         "catalogue_desc": "公表指標の名称、単位、出典、ライセンス、例示値の別。",
         "sources": "出典一覧",
+        "no_licence": "ライセンスの記載なし",
         "sources_desc": "データの出典：名称、発行者、アドレス、参照日、ライセンス。",
     },
     "en": {
@@ -100,6 +101,7 @@ TEXT: dict[str, dict[str, str]] = {
         "catalogue": "Indicators",
         "catalogue_desc": "The public indicators: names, units, sources, licences, provenance.",
         "sources": "Sources",
+        "no_licence": "no licence stated",
         "sources_desc": "Where the data come from: title, publisher, address, date read, licence.",
     },
 }
