@@ -267,3 +267,30 @@ def test_nothing_internal_is_published(built_example: core.BuildResult, example_
     text = _all_text(_data(built_example))
     leaked = [s for s in secrets if s in text]
     assert not leaked, leaked[:5]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_readme_page_passes_axe_and_reads_on_a_phone(
+    request: pytest.FixtureRequest, lang: str
+) -> None:
+    from .phonecharts import measure_page, phone_browser
+    from .test_accessibility import AXE, TAGS, _missing
+
+    reason = _missing()
+    if reason:
+        print(f"SKIP reason: {reason}")
+        pytest.skip(reason)
+    built: core.BuildResult = request.getfixturevalue(
+        "built_example" if lang == "ja" else "built_en"
+    )
+    url = (_data(built) / "README.html").as_uri()
+    with phone_browser() as page:
+        measured = measure_page(page, url)
+        assert measured.page_width <= measured.viewport, measured.page_width
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        found = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            TAGS,
+        )
+    problems = [f"{v['id']}: {v['help']}" for v in found["violations"]]
+    assert not problems, problems

@@ -39,7 +39,7 @@ def write_opendata(od: OpenData, out: Path) -> list[Path]:
     for t in od.tables():
         f = root / f"{t.path}.csv"
         f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_bytes(csv_bytes([[c.name for c in t.columns], *(_csv_row(r) for r in t.rows)]))
+        f.write_bytes(csv_bytes([[c.name for c in t.columns], *t.rows]))
         written.append(f)
     for t in [od.whole, *od.indicators, *od.surveys]:
         extra = [od.catalogue, od.source_list] if t is od.whole else []
@@ -56,18 +56,6 @@ def write_opendata(od: OpenData, out: Path) -> list[Path]:
         (root / name).write_text(text + ("\n" if not text.endswith("\n") else ""), "utf-8")
         written.append(root / name)
     return written
-
-
-def _csv_row(row: tuple[Cell, ...]) -> list[Cell]:
-    """Cells as CSV text: numbers shortest (5113, 4.33, -1.5), booleans true/false."""
-    return [
-        ("true" if c else "false")
-        if isinstance(c, bool)
-        else repr(c)
-        if isinstance(c, float)
-        else c
-        for c in row
-    ]
 
 
 def _about(od: OpenData, t: Table) -> dict[str, Any]:

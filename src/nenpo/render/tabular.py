@@ -28,11 +28,19 @@ def needs_quote(text: str) -> bool:
     return text[:1] in _FIRST
 
 
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value  # numbers as Python writes them (5113, 4.33, -1.5), None as an empty cell
+
+
 def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
     """CSV in UTF-8 with a BOM (so that Excel opens Japanese text correctly), lines ending in
-    CRLF, text cells neutralised; numbers as Python writes them, None as an empty cell."""
+    CRLF; text cells neutralised, booleans true/false, numbers as numbers."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([neutralise(c) if isinstance(c, str) else c for c in row])
+        writer.writerow([_cell(c) for c in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -134,6 +134,13 @@ def _sheet(rows: Iterable[Sequence[Value]], widths: Sequence[float]) -> Iterable
     yield "</sheetData></worksheet>"
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    """A member of the package, dated 1980-01-01: the same tables give the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def write_xlsx(path: Path, sheets: list[tuple[str, list[Sequence[Value]]]]) -> Path:
     """Write a workbook of `sheets` (name, rows: the first row is the header, frozen) to `path`.
     A sheet's name must be unique, at most 31 characters, without []:*?/\\."""
@@ -142,14 +149,14 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list[Sequence[Value]]]]) -> P
             raise ValueError(f"sheet {name!r} has {len(rows):,} rows; Excel holds {MAX_ROWS:,}")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         z.writestr(
-            "[Content_Types].xml",
+            _member("[Content_Types].xml"),
             _CONTENT_TYPES.format(
                 sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, len(sheets) + 1))
             ),
         )
-        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr(_member("_rels/.rels"), _ROOT_RELS)
         z.writestr(
-            "xl/workbook.xml",
+            _member("xl/workbook.xml"),
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
             + "".join(
@@ -159,7 +166,7 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list[Sequence[Value]]]]) -> P
             + "</sheets></workbook>",
         )
         z.writestr(
-            "xl/_rels/workbook.xml.rels",
+            _member("xl/_rels/workbook.xml.rels"),
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + "".join(
@@ -170,11 +177,11 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list[Sequence[Value]]]]) -> P
             + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/styles" '
             'Target="styles.xml"/></Relationships>',
         )
-        z.writestr("xl/styles.xml", _STYLES)
+        z.writestr(_member("xl/styles.xml"), _STYLES)
         for n, (_name, rows) in enumerate(sheets, 1):
             header = rows[0] if rows else []
             widths = [max(8.0, min(40.0, len(str(h)) + 4.0)) for h in header]
-            with z.open(f"xl/worksheets/sheet{n}.xml", "w") as f:
+            with z.open(_member(f"xl/worksheets/sheet{n}.xml"), "w") as f:
                 chunk: list[str] = []
                 for part in _sheet(rows, widths):
                     chunk.append(part)
