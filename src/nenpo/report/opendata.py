@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..japan.periods import Period
 from ..model.builtin import builtin_dimensions
-from ..model.periods import Period
 from ..model.text import I18n
 from ..model.workspace import Dimension, Indicator, Source, Survey, Workspace
 from ..store.db import workspace_hash
