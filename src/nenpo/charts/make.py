@@ -8,83 +8,38 @@ labels are the observation dates. A chart may override them by hand (`legend_lab
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from itertools import pairwise
 from typing import Any
 
 import altair as alt
 
 from ..japan import numbers
 from ..japan.periods import Period
-from ..lookups.data import Data, Point
-from ..model.workspace import Chart, Source
-from .layout import (
+from ..lookups.data import Data
+from ..model.workspace import Chart
+from .common import (
+    ACTUAL,
+    ILLUSTRATIVE,
     LABEL_SIZE,
-    NARROW_WIDTH,
-    Layout,
-    legend_columns,
-    text_width,
-    thin_dates,
-    wrap,
+    PALETTE,
+    WIDTH,
+    ChartOut,
+    DataTable,
+    chart_out,
+    override,
+    provenance,
+    sized,
+    sources_of,
+    stack_colour,
+    title_lines,
+    title_of,
+    value_label,
+    with_unit,
 )
+from .layout import Layout, text_width
 from .svg import to_svg
+from .timeseries import timeseries
 
-PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4", "#5A7BF9"]
-ILLUSTRATIVE = {"ja": "例示値", "en": "illustrative"}
-ACTUAL = {"ja": "実績", "en": "actual"}
-WIDTH = 560
-WIDE = Layout(narrow=False, width=WIDTH)
-NARROW = Layout(narrow=True, width=NARROW_WIDTH)
-# A narrow drawing is as wide as given, axes and legends included (Vega-Lite's "fit-x").
-_FIT = alt.AutoSizeParams(type="fit-x", contains="padding")
-
-
-@dataclass
-class DataTable:
-    """The chart's data as an accessible table and as CSV rows."""
-
-    columns: list[str]
-    rows: list[list[str]]
-    csv: list[list[Any]]
-
-
-@dataclass
-class ChartOut:
-    """Everything a page shows for one chart."""
-
-    id: str
-    kind: str
-    title: str
-    svg: str
-    spec: dict[str, Any]
-    alt: str
-    table: DataTable
-    sources: list[Source]
-    illustrative: bool
-    legend_labels: list[str] = field(default_factory=list)
-    axis_labels: list[str] = field(default_factory=list)
-    note: str | None = None
-    illustrative_all: bool = False  # every value is illustrative, not only some
-    # The same chart drawn for a phone (charts/layout.py); "" when not drawn (print only).
-    narrow_spec: dict[str, Any] = field(default_factory=dict)
-    narrow_svg: str = ""
-
-    @property
-    def csv_name(self) -> str:
-        return f"{self.id}.csv"
-
-
-def _ms(p: Period) -> int:
-    return int(datetime(p.start.year, p.start.month, p.start.day, tzinfo=UTC).timestamp() * 1000)
-
-
-def _override(labels: list[str], override: list[str] | None) -> list[str]:
-    """Hand-set labels replace generated ones position by position (the check compares them)."""
-    if not override:
-        return labels
-    return [override[i] if i < len(override) else lab for i, lab in enumerate(labels)]
+__all__ = ["ACTUAL", "ILLUSTRATIVE", "WIDTH", "ChartOut", "DataTable", "make_chart"]
 
 
 def make_chart(
@@ -99,7 +54,7 @@ def make_chart(
     (the site shows it on narrow screens; print and the deck need only the wide drawing)."""
     maker = {
         "survey": _survey,
-        "timeseries": _timeseries,
+        "timeseries": timeseries,
         "by_dimension": _by_dimension,
         "composition": _composition,
     }[chart.kind]
@@ -116,15 +71,11 @@ def make_chart(
     return out
 
 
-def _title(chart: Chart, fallback: str, lang: str) -> str:
-    return chart.title.get(lang) if chart.title else fallback
-
-
 def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
     assert chart.survey and chart.question
     sv, q = data.question(chart.survey, chart.question)
-    labels = _override([o.label.get(lang) for o in q.options], chart.legend_labels)
-    title = _title(chart, q.text.get(lang), lang)
+    labels = override([o.label.get(lang) for o in q.options], chart.legend_labels)
+    title = title_of(chart, q.text.get(lang), lang)
     rows, table_rows, csv_rows = [], [], []
     wave_labels = []
     for wave, shares in data.shares(sv.id, q.id):
@@ -139,7 +90,12 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
             rows.append({"wave": wl, "option": label, "share": shares[opt.id], "order": i})
         table_rows.append([wl, *(numbers.number(shares[o.id], 1) for o in q.options)])
         csv_rows.append(
-            [wave.date, wave.respondents, *(shares[o.id] for o in q.options), _prov(sv.provenance)]
+            [
+                wave.date,
+                wave.respondents,
+                *(shares[o.id] for o in q.options),
+                provenance(sv.provenance),
+            ]
         )
     colors = PALETTE[: len(labels)] if len(labels) <= 3 else PALETTE
     if len(labels) == 3:
@@ -161,7 +117,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
             max(text_width(line, LABEL_SIZE) for wl in wave_labels for line in _wave_lines(wl)) + 12
         )
         bars = base.mark_bar().encode(
-            color=_stack_colour("option:N", labels, colors, lay, axis_width)
+            color=stack_colour("option:N", labels, colors, lay, axis_width)
         )
         marked = base
         if lay.narrow:
@@ -173,7 +129,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
             text=alt.Text("share:Q", format=".1f"),
             color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
         )
-        return _sized(alt.layer(bars, text), lay, 36 * len(wave_labels))
+        return sized(alt.layer(bars, text), lay, 36 * len(wave_labels))
 
     sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
     parts = [
@@ -183,7 +139,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
     head = f"{title}（帯グラフ）。" if lang == "ja" else f"{title} (stacked bar chart). "
     alt_text = (head + stop.join(parts) + stop).strip()
     wave_col = "調査時期" if lang == "ja" else "Wave"
-    return _out(
+    return chart_out(
         chart,
         title,
         spec,
@@ -209,290 +165,6 @@ def _wave_lines(label: str) -> list[str]:
     return [label]
 
 
-def _stack_colour(
-    field: str, labels: list[str], colors: list[str], lay: Layout, axis: float = 0
-) -> alt.Color:
-    """The colour of a stacked bar's parts: the legend lists `labels` in their own order, in as
-    many columns as fit (on a phone, rows of them rather than one line running off the edge).
-    The legend starts where the plot does, `axis` px (the axis's labels) from the left."""
-    legend = alt.Legend(orient="bottom", direction="horizontal")
-    if lay.narrow:
-        columns = legend_columns(labels, lay.width - axis - 10)
-        legend = alt.Legend(orient="bottom", direction="horizontal", columns=columns)
-    return alt.Color(
-        field,
-        title=None,
-        sort=labels,
-        scale=alt.Scale(domain=labels, range=colors),
-        legend=legend,
-    )
-
-
-def _sized(chart: Any, lay: Layout, height: int) -> dict[str, Any]:
-    """The spec of `chart` at the layout's width: a wide plot of `width` px, or a narrow drawing
-    that is `width` px in all."""
-    if lay.narrow:
-        chart = chart.properties(width=lay.width, height=height, autosize=_FIT)
-    else:
-        chart = chart.properties(width=lay.width, height=height)
-    out: dict[str, Any] = chart.to_dict(validate=False)
-    return out
-
-
-def _title_lines(text: str, lay: Layout, room: float | None = None) -> str | list[str]:
-    """An axis title, in lines that fit a narrow drawing (Vega draws a list as lines)."""
-    if not lay.narrow:
-        return text
-    lines = wrap(text, LABEL_SIZE, room or lay.width - 20)
-    return lines[0] if len(lines) == 1 else lines
-
-
-def _out(
-    chart: Chart,
-    title: str,
-    spec: Callable[[Layout], dict[str, Any]],
-    alt_text: str,
-    **rest: Any,
-) -> ChartOut:
-    """A chart's output before its SVG is drawn (make_chart draws it), with its spec for each
-    layout."""
-    return ChartOut(
-        id=chart.id,
-        kind=chart.kind,
-        title=title,
-        svg="",
-        spec=spec(WIDE),
-        alt=alt_text,
-        narrow_spec=spec(NARROW),
-        **rest,
-    )
-
-
-def _with_unit(name: str, unit: str, lang: str) -> str:
-    """An axis title: the measure and its unit, 交付率（%） or Issue rate (%)."""
-    return f"{name}（{unit}）" if lang == "ja" else f"{name} ({unit})"
-
-
-def _prov(illustrative: bool | str) -> str:
-    """The provenance column of a chart's CSV: every download says what is illustrative."""
-    return "illustrative" if illustrative in (True, "illustrative") else "real"
-
-
-def _value_label(v: float, unit: str, decimals: int, lang: str) -> str:
-    return numbers.with_unit(numbers.number(v, decimals), unit, lang)
-
-
-def _sources(data: Data, points: list[Point]) -> list[Source]:
-    seen: list[Source] = []
-    for p in points:
-        s = data.source_of(p.source)
-        if s and s not in seen:
-            seen.append(s)
-    return seen
-
-
-def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
-    assert chart.indicator
-    ind = data.indicator(chart.indicator)
-    pts = data.series(ind.id, chart.where)
-    title = _title(chart, ind.name.get(lang), lang)
-    labels = _override([p.period.label("dot", lang) for p in pts], chart.axis_labels)
-    ill = ILLUSTRATIVE[lang]
-    rows = [
-        {
-            "date": p.period.start.isoformat(),
-            "value": p.value,
-            "label": lab,
-            "kind": ill if p.illustrative else ACTUAL[lang],
-        }
-        for p, lab in zip(pts, labels, strict=True)
-    ]
-    ticks = [_ms(p.period) for p in pts]
-    label_map = json.dumps(
-        {str(t): lab for t, lab in zip(ticks, labels, strict=True)}, ensure_ascii=False
-    )
-    many = len(pts) > 12
-    # Dates close together on a long axis (three in spring 2023, the last in 2025) would be
-    # written over each other: their labels stand upright, as on a crowded axis.
-    span = ticks[-1] - ticks[0] if len(ticks) > 1 else 0
-    crowded = span > 0 and min(b - a for a, b in pairwise(ticks)) / span * WIDTH < 64
-    y_title = f"{ind.name.get(lang)}（{ind.unit_in(lang)}）" if lang == "ja" else ind.name.get(lang)
-    if lang == "en" and ind.unit_in(lang):
-        y_title += f" ({ind.unit_in(lang)})"
-    actual = ACTUAL[lang]
-    illustrative = any(p.illustrative for p in pts)
-    # Illustrative points are red and hollow; the legend appears only when there are some,
-    # and names only the kinds the chart has (all illustrative: no 実績 in it).
-    kinds = [
-        k for k, on in ((actual, not all(p.illustrative for p in pts)), (ill, illustrative)) if on
-    ]
-    colours = {actual: PALETTE[0], ill: "#D81B1B"}
-    kind_scale = alt.Scale(domain=kinds, range=[colours[k] for k in kinds])
-    legend = alt.Legend(orient="bottom") if illustrative else None
-
-    def x_axis(lay: Layout) -> alt.Axis:
-        if lay.narrow:
-            # On a phone: level labels, as many observation dates as fit side by side (the
-            # first, the last, each year's first), none drawn over another.
-            shown = thin_dates([p.period.start for p in pts], labels, lay.width - 80)
-            return alt.Axis(
-                values=[ticks[i] for i in shown],
-                labelExpr=f"{label_map}[+datum.value]",
-                labelAngle=0,
-                labelFlush=True,
-                labelOverlap="greedy",
-                grid=False,
-            )
-        return alt.Axis(
-            values=ticks,
-            labelExpr=f"{label_map}[+datum.value]",
-            labelAngle=-90 if many or crowded else 0,
-            # Every tick is an observation date; where dates crowd, some labels are left out
-            # rather than drawn over each other (the data table lists every date).
-            labelOverlap="greedy" if many else False,
-            labelFontSize=10 if many else 11,
-            grid=False,
-        )
-
-    def spec(lay: Layout) -> dict[str, Any]:
-        x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"), axis=x_axis(lay))
-        axis = _value_axis(pts, lang)
-        scale: Any = alt.Undefined
-        if ind.unit == "位" and pts:
-            # A rank is drawn with the better place at the top, so that rising means improving,
-            # over the ranks around the data: from 1st, 14th and 13th would lie flat along the
-            # bottom of an empty chart. Whole ranks only.
-            lo, hi = min(p.value for p in pts), max(p.value for p in pts)
-            pad = max(1, -(-(hi - lo) // 2))
-            scale = alt.Scale(
-                reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad]
-            )
-            axis.tickMinStep = 1
-            axis.format = "d"
-        y_lines = _title_lines(y_title, lay)
-        if isinstance(y_lines, list):  # a title in lines grows upwards, away from the plot
-            axis.titleY = -8 - (len(y_lines) - 1) * 15
-        y = alt.Y(
-            "value:Q",
-            title=y_lines if ind.unit_in(lang) else None,
-            axis=axis,
-            scale=scale,
-        )
-        line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
-        points = (
-            alt.Chart(alt.Data(values=rows))
-            .mark_point(size=60, strokeWidth=2)
-            .encode(
-                x=x,
-                y=y,
-                shape=alt.Shape(
-                    "kind:N",
-                    title=None,
-                    legend=legend,
-                    scale=alt.Scale(
-                        domain=kinds,
-                        range=[{actual: "circle", ill: "diamond"}[k] for k in kinds],
-                    ),
-                ),
-                color=alt.Color("kind:N", title=None, scale=kind_scale, legend=legend),
-                fill=alt.condition(
-                    alt.datum.kind == ill, alt.value("white"), alt.value(PALETTE[0])
-                ),
-            )
-        )
-        return _sized(alt.layer(line, points), lay, 200 if lay.narrow else 240)
-
-    unit = ind.unit_in(lang)
-    alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
-    date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
-    table_rows = [
-        [lab, numbers.number(p.value, ind.decimals), ill if p.illustrative else ""]
-        for p, lab in zip(pts, labels, strict=True)
-    ]
-    return _out(
-        chart,
-        title,
-        spec,
-        alt_text,
-        table=DataTable(
-            [date_col, val_col, "注記" if lang == "ja" else "Note"],
-            table_rows,
-            [
-                ["date", "value", "provenance"],
-                *(
-                    [p.period.key, p.value, "illustrative" if p.illustrative else "real"]
-                    for p in pts
-                ),
-            ],
-        ),
-        sources=_sources(data, pts),
-        illustrative=illustrative,
-        illustrative_all=all(p.illustrative for p in pts),
-        axis_labels=labels,
-    )
-
-
-def _value_axis(pts: list[Point], lang: str) -> alt.Axis:
-    """The value axis of a line chart.
-
-    Its title (the indicator and its unit) stands level above the axis, as Japanese statistical
-    charts set it: rotated along the axis, a long English name made the drawing taller than
-    its plot, and a slide then shrank the whole chart to fit. Large counts are labelled as
-    readers write them: 0, 8,000万, 1億, 1.2億 (ja); 0, 80M, 1.2B (en) — never 10,000万 or 0万.
-    """
-    level: dict[str, Any] = {
-        "titleAngle": 0,
-        "titleAlign": "left",
-        "titleAnchor": "start",
-        "titleBaseline": "bottom",
-        "titleX": -40,
-        "titleY": -8,
-    }
-    if not pts or max(abs(p.value) for p in pts) < 1_000_000:
-        return alt.Axis(**level)
-    big, small = (("1e8", "億"), ("1e4", "万")) if lang == "ja" else (("1e9", "B"), ("1e6", "M"))
-    expr = (
-        f"datum.value == 0 ? '0' : abs(datum.value) >= {big[0]} "
-        f"? format(datum.value / {big[0]}, ',') + '{big[1]}' "
-        f": format(datum.value / {small[0]}, ',') + '{small[1]}'"
-    )
-    return alt.Axis(labelExpr=expr, **level)
-
-
-def _timeseries_alt(
-    title: str, pts: list[Point], labels: list[str], unit: str, decimals: int, lang: str
-) -> str:
-    """Alt text of a line chart: span, first and last values, the peak, what is illustrative."""
-    if not pts:
-        return f"{title}（データなし）。" if lang == "ja" else f"{title} (no data)."
-    hi = max(range(len(pts)), key=lambda i: pts[i].value)
-    first = _value_label(pts[0].value, unit, decimals, lang)
-    last = _value_label(pts[-1].value, unit, decimals, lang)
-    peak = _value_label(pts[hi].value, unit, decimals, lang)
-    n_ill = sum(p.illustrative for p in pts)
-    if lang == "en":
-        text = (
-            f"{title} (line chart), {len(pts)} dates from {labels[0]} to {labels[-1]}: "
-            f"{first} at {labels[0]}, {last} at {labels[-1]}; highest {peak} at {labels[hi]}."
-        )
-        if n_ill:
-            text += (
-                " All values are illustrative."
-                if n_ill == len(pts)
-                else f" {n_ill} of {len(pts)} values are illustrative."
-            )
-        return text
-    text = (
-        f"{title}（折れ線グラフ）。{labels[0]}から{labels[-1]}までの{len(pts)}時点。"
-        f"{labels[0]}は{first}、{labels[-1]}は{last}（最大は{labels[hi]}の{peak}）。"
-    )
-    if n_ill:
-        text += (
-            "すべて例示値。" if n_ill == len(pts) else f"{len(pts)}時点のうち{n_ill}時点は例示値。"
-        )
-    return text
-
-
 def _at(chart: Chart) -> Period | None:
     return None if chart.date in (None, "latest") else Period.parse(chart.date)
 
@@ -503,7 +175,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     rows_ = data.breakdown(ind.id, chart.dimension, _at(chart), chart.where)
     when = rows_[0][1].period.label("long", lang) if rows_ else ""
     dim_name = data.dimensions[chart.dimension].name.get(lang)
-    title = _title(
+    title = title_of(
         chart,
         f"{dim_name}別 {ind.name.get(lang)}（{when}）"
         if lang == "ja"
@@ -514,7 +186,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     rows: list[dict[str, Any]] = [
         {"category": cat, "value": p.value} for cat, (_, p) in zip(cats, rows_, strict=True)
     ]
-    x_title = _with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
+    x_title = with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
 
     def spec(lay: Layout) -> dict[str, Any]:
         bars = (
@@ -522,19 +194,19 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
             .mark_bar(color=PALETTE[1])
             .encode(
                 y=alt.Y("category:N", sort=cats, title=None),
-                x=alt.X("value:Q", title=_title_lines(x_title, lay)),
+                x=alt.X("value:Q", title=title_lines(x_title, lay)),
             )
         )
         if lay.narrow:  # a row a little taller than its 12 px label
-            return _sized(bars, lay, max(60, 16 * len(rows)))
-        return _sized(bars, Layout(False, WIDTH - 80), max(60, 14 * len(rows)))
+            return sized(bars, lay, max(60, 16 * len(rows)))
+        return sized(bars, Layout(False, WIDTH - 80), max(60, 14 * len(rows)))
 
     pts = [p for _, p in rows_]
     if pts:
         hi = max(rows, key=lambda r: r["value"])
         lo = min(rows, key=lambda r: r["value"])
-        hv = _value_label(hi["value"], ind.unit_in(lang), ind.decimals, lang)
-        lv = _value_label(lo["value"], ind.unit_in(lang), ind.decimals, lang)
+        hv = value_label(hi["value"], ind.unit_in(lang), ind.decimals, lang)
+        lv = value_label(lo["value"], ind.unit_in(lang), ind.decimals, lang)
         if lang == "en":
             alt_text = (
                 f"{title} (bar chart), {len(rows)} categories: highest {hi['category']} "
@@ -550,7 +222,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     else:
         alt_text = f"{title}（データなし）。" if lang == "ja" else f"{title} (no data)."
     table_rows = [[r["category"], numbers.number(r["value"], ind.decimals)] for r in rows]
-    return _out(
+    return chart_out(
         chart,
         title,
         spec,
@@ -564,12 +236,12 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
             [
                 [chart.dimension, "label", "date", "value", "provenance"],
                 *(
-                    [c, cat, p.period.key, p.value, _prov(p.illustrative)]
+                    [c, cat, p.period.key, p.value, provenance(p.illustrative)]
                     for cat, (c, p) in zip(cats, rows_, strict=True)
                 ),
             ],
         ),
-        sources=_sources(data, pts),
+        sources=sources_of(data, pts),
         illustrative=any(p.illustrative for p in pts),
         illustrative_all=all(p.illustrative for p in pts),
     )
@@ -579,11 +251,11 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     assert chart.indicator and chart.dimension
     ind = data.indicator(chart.indicator)
     rows_ = data.breakdown(ind.id, chart.dimension, _at(chart), chart.where)
-    labels = _override(
+    labels = override(
         [data.dimension_label(chart.dimension, c, lang) for c, _ in rows_], chart.legend_labels
     )
     when = rows_[0][1].period.label("long", lang) if rows_ else ""
-    title = _title(
+    title = title_of(
         chart,
         f"{ind.name.get(lang)}の構成（{when}）"
         if lang == "ja"
@@ -595,7 +267,7 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         {"category": lab, "value": p.value, "share": p.value / total * 100, "order": i, "bar": when}
         for i, (lab, (_, p)) in enumerate(zip(labels, rows_, strict=True))
     ]
-    x_title = _with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
+    x_title = with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
 
     def spec(lay: Layout) -> dict[str, Any]:
         base = alt.Chart(alt.Data(values=rows)).encode(
@@ -603,26 +275,26 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
             x=alt.X(
                 "value:Q",
                 stack="zero",
-                title=_title_lines(x_title, lay),
+                title=title_lines(x_title, lay),
                 scale=alt.Scale(domain=[0, total], nice=False),
             ),
             order=alt.Order("order:Q"),
         )
-        bars = base.mark_bar().encode(color=_stack_colour("category:N", labels, PALETTE, lay))
-        return _sized(bars, lay, 48)
+        bars = base.mark_bar().encode(color=stack_colour("category:N", labels, PALETTE, lay))
+        return sized(bars, lay, 48)
 
     pts = [p for _, p in rows_]
-    total_text = _value_label(total, ind.unit_in(lang), ind.decimals, lang)
+    total_text = value_label(total, ind.unit_in(lang), ind.decimals, lang)
     if lang == "en":
         parts = ", ".join(
-            f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
+            f"{r['category']} {value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
             f" ({numbers.number(r['share'], 0)}%)"
             for r in rows
         )
         alt_text = f"{title} (stacked bar chart), total {total_text}: {parts}."
     else:
         parts = "、".join(
-            f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
+            f"{r['category']} {value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
             f"（{numbers.number(r['share'], 0)}%）"
             for r in rows
         )
@@ -638,7 +310,7 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
         if lang == "ja"
         else ["Category", f"Value ({ind.unit_in(lang)})", "Share (%)"]
     )
-    return _out(
+    return chart_out(
         chart,
         title,
         spec,
@@ -649,12 +321,12 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
             [
                 [chart.dimension, "label", "date", "value", "provenance"],
                 *(
-                    [c, lab, p.period.key, p.value, _prov(p.illustrative)]
+                    [c, lab, p.period.key, p.value, provenance(p.illustrative)]
                     for lab, (c, p) in zip(labels, rows_, strict=True)
                 ),
             ],
         ),
-        sources=_sources(data, pts),
+        sources=sources_of(data, pts),
         illustrative=any(p.illustrative for p in pts),
         illustrative_all=all(p.illustrative for p in pts),
         legend_labels=labels,
