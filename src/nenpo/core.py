@@ -28,8 +28,10 @@ from .portfolio.plan import Plan
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
+from .render.opendata import write_opendata
 from .render.pdf import Prints, render_prints, write_prints
 from .report.deck import DeckOut, deck_model, reference_errors
+from .report.opendata import EditionRef, build_opendata
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
@@ -264,11 +266,14 @@ def build(
     force: bool = False,
     pdf: bool = True,
     stored: Workspace | None = None,
+    edition: EditionRef | None = None,
 ) -> BuildResult:
-    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given).
+    """Build the site, its open data, report.pdf and deck.pdf into `out` (loading `workspace`
+    first if given).
 
     `stored`: the store's workspace when the caller has just read it (publish does), so that a
-    large store is not read twice.
+    large store is not read twice. `edition`: the edition being published (its open data cite
+    it).
     """
     settings = settings or get_settings()
     outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
@@ -307,12 +312,34 @@ def build(
     t = time.perf_counter()
     progress("write")
     out = Path(out)
-    files = replace_dir(
-        out, lambda tmp: write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
-    )
-    timings["write"] = time.perf_counter() - t
+
+    def write(tmp: Path) -> list[Path]:
+        written = write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
+        return written + opendata_stage(ws, lang, edition, settings, timings, progress, tmp)
+
+    files = replace_dir(out, write)
+    timings["write"] = time.perf_counter() - t - timings["opendata"]
     timings["total"] = time.perf_counter() - t0
     return BuildResult(site, out, files, timings, origin, findings, prints)
+
+
+def opendata_stage(
+    ws: Workspace,
+    lang: str,
+    edition: EditionRef | None,
+    settings: Settings,
+    timings: dict[str, float],
+    progress: Progress,
+    out: Path,
+) -> list[Path]:
+    """The `opendata` stage: every public figure as CSV, XLSX and JSON under data/, with the
+    data package, the DCAT catalogue and the README (docs/opendata.md)."""
+    t = time.perf_counter()
+    progress("opendata")
+    od = build_opendata(public_workspace(ws), lang, edition, settings.site_url)
+    files = write_opendata(od, out)
+    timings["opendata"] = time.perf_counter() - t
+    return files
 
 
 def _download_label(name: str, lang: str, pages: int) -> str:

@@ -15,6 +15,7 @@ from ..errors import CheckFailed, ImportsAtStake
 from ..model.workspace import Workspace
 from ..outputs import check_folder_setting
 from ..render.html import render_page
+from ..report.opendata import EditionRef
 from ..settings import Settings, get_settings
 from ..store import Store
 from ..store.db import workspace_hash
@@ -91,7 +92,15 @@ def publish(
                 json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
         result = core.build(
-            store, work / "site", None, lang, settings, progress, force=force, stored=ws
+            store,
+            work / "site",
+            None,
+            lang,
+            settings,
+            progress,
+            force=force,
+            stored=ws,
+            edition=EditionRef(ident, day.isoformat()),
         )
         progress("diff")
         units = [u for u in site_units(work / "site") if u.page != "history.html"]
