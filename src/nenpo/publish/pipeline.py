@@ -204,10 +204,18 @@ def load_edition(
     settings = settings or get_settings()
     root = Path(settings.editions_dir)
     edition = eds.get_edition(root, ident)
-    snapshot = json.loads((root / edition.id / "snapshot.json").read_text(encoding="utf-8"))
-    ws = Workspace.model_validate(snapshot["workspace"])
+    f = root / edition.id / "snapshot.json"
+    try:
+        snapshot = json.loads(f.read_text(encoding="utf-8"))
+        ws = Workspace.model_validate(snapshot["workspace"])
+        where = Where.from_json(snapshot["locations"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # ValidationError is a ValueError
+        raise eds.EditionError(
+            f"{f}: the edition's snapshot cannot be read ({type(exc).__name__}); an edition is "
+            "never changed after it is published: restore the folder from a backup"
+        ) from None
     at_stake = core.imports_at_stake(store, ws)
     if at_stake and not discard_imports:
         raise ImportsAtStake(core.at_stake_message(at_stake))
-    store.replace(ws, f"edition:{edition.id}", Where.from_json(snapshot["locations"]))
+    store.replace(ws, f"edition:{edition.id}", where)
     return edition.id, ws
