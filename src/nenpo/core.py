@@ -124,13 +124,9 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
 def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
-    if workspace is not None:
-        loaded = read_workspace(workspace)
-        return run_checks(loaded.workspace, loaded.where)
-    store = store or store_for(write=False)
-    if store.is_empty():
-        loaded = read_workspace(bundled_example())
-        return run_checks(loaded.workspace, loaded.where)
+    if workspace is not None or (store := store or store_for(write=False)).is_empty():
+        loaded = read_workspace(workspace if workspace is not None else bundled_example())
+        return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
     ws = store.read()
     assert ws is not None
     return run_checks(ws, store.read_locations())

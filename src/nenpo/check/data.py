@@ -115,6 +115,33 @@ def target_direction(ctx: Context) -> Iterable[Finding]:
                 )
 
 
+TARGET_LAG_DAYS = 92  # a quarter: how long after a target's date its first measurement may come
+
+
+def target_date(ctx: Context) -> Iterable[Finding]:
+    """A target due well before the indicator's first observation: nothing measures it, so
+    its date is most likely mistyped (2016 for 2026, 2023-03 for 2025-03). A first figure
+    published within a quarter after the date (a KPI for FY2022 counted in April 2023) is the
+    target's measurement, not a mistake."""
+    for ind in ctx.ws.indicators:
+        starts = [pts[0].period for pts in ctx.data.all_series(ind.id) if pts]
+        if not starts:
+            continue
+        first = min(starts)
+        for i, tg in enumerate(ind.targets):
+            due = Period.parse(tg.date)
+            if (first.start - due.end).days > TARGET_LAG_DAYS:
+                yield ctx.at(
+                    "target-date",
+                    "indicators",
+                    ind.id,
+                    ("targets", i, "date"),
+                    f"target {tg.value:g} is due {tg.date}, before the first observation of "
+                    f"{ind.id!r} ({first.key})",
+                    "check the target's date (a year or month mistyped?)",
+                )
+
+
 def sources(ctx: Context) -> Iterable[Finding]:
     """Every source the report shows names a licence; real figures can be looked up."""
     used: dict[str, str] = {}
@@ -149,4 +176,4 @@ def sources(ctx: Context) -> Iterable[Finding]:
             )
 
 
-CHECKS = [shares_sum, stale_data, target_direction, sources]
+CHECKS = [shares_sum, stale_data, target_direction, target_date, sources]

@@ -12,6 +12,7 @@ from html import escape
 
 from ..charts import ChartOut, make_chart
 from ..errors import Problem
+from ..ingest.content import project_content, translated
 from ..model.text import I18n
 from ..model.workspace import Chapter, Chart, FocusArea, Project, Workspace
 from ..portfolio.public import PublicRecord
@@ -118,7 +119,7 @@ class _Builder:
         if text is None:
             return ""
         if self.lang != "ja":
-            text = self.ws.texts.get(_translated(path, self.lang), text)
+            text = self.ws.texts.get(translated(path, self.lang), text)
         body, offset = strip_front_matter(text)
         from ..render.html import figure_html  # late: render depends on report, not vice versa
 
@@ -190,12 +191,6 @@ class _Builder:
 
     def projects_in(self, fa: FocusArea) -> list[Project]:
         return [p for p in self.ws.projects if p.focus_area == fa.id]
-
-
-def _translated(path: str, lang: str) -> str:
-    """content/intro.md → content/en/intro.md: where a translation is looked for."""
-    head, _, name = path.rpartition("/")
-    return f"{head}/{lang}/{name}" if head else f"{lang}/{name}"
 
 
 def build_site(
@@ -277,7 +272,7 @@ def _project_pages(
 
         parts.append(public_block(b.public[p.id], b.lang))
         page.illustrative |= b.public[p.id].illustrative
-    path = f"content/projects/{p.id}.md"
+    path = project_content(p.id)
     if path in b.ws.texts:
         parts.append(b.markdown(path, page))
     if p.subprojects:
