@@ -77,7 +77,7 @@ def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded
     if at_stake and not discard_imports:
         raise ImportsAtStake(_at_stake_message(at_stake))
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where, loaded.places())
     return loaded
 
 
@@ -124,12 +124,15 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
 def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
-    if workspace is not None or (store := store or store_for(write=False)).is_empty():
-        loaded = read_workspace(workspace if workspace is not None else bundled_example())
-        return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
-    ws = store.read()
-    assert ws is not None
-    return run_checks(ws, store.read_locations())
+    if workspace is None:
+        store = store or store_for(write=False)
+        if not store.is_empty():
+            rows: list[tuple[str, int | None]] = []
+            ws = store.read(rows)
+            assert ws is not None
+            return run_checks(ws, store.read_locations(), rows=rows)
+    loaded = read_workspace(workspace if workspace is not None else bundled_example())
+    return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
 
 
 def import_file(

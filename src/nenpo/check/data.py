@@ -66,8 +66,8 @@ def stale_data(ctx: Context) -> Iterable[Finding]:
     end = ctx.ws.report.period_end
     for ind_id, why in sorted(_used_indicators(ctx).items()):
         ind = ctx.data.indicators.get(ind_id)
-        if ind is None:
-            continue
+        if ind is None or (ind.latest_checked is not None and ind.latest_checked >= end):
+            continue  # someone looked for a newer figure after the period, and found none
         latest = _latest(ctx, ind_id)
         if latest is None:
             continue
@@ -80,7 +80,8 @@ def stale_data(ctx: Context) -> Iterable[Finding]:
                 (),
                 f"{ind_id!r} (shown by {why}) ends {latest.key}, {age} days before the "
                 f"end of the report period ({end.isoformat()})",
-                "add newer observations, or say in the text that these are the latest published",
+                "add newer observations; if none is published, say so in the text and record "
+                "the day you looked (latest_checked: in indicators.yaml)",
             )
 
 

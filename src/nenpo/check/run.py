@@ -72,7 +72,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "heading-mismatch": ("error", "a page's own heading differs from its title in report.yaml"),
     "missing-explanation": (
         "warning",
-        "a chart or list follows a heading with no text explaining it",
+        "a chart or table follows a heading with no text saying what it shows",
     ),
     "share-over-100": ("warning", "a value of a share (an indicator in %) above 100 or below 0"),
     "parts-sum": (
