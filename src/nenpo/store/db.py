@@ -121,7 +121,7 @@ class Store:
                 _insert(
                     conn,
                     t.observation,
-                    [_observation_row(o, p) for o, p in zip(ws.observations, places)],
+                    [_observation_row(o, p) for o, p in zip(ws.observations, places, strict=False)],
                 )
                 write_portfolio(conn, ws.portfolio)
                 conn.execute(
