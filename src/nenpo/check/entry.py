@@ -288,8 +288,10 @@ def _break(rows: list[Row], i: int) -> str | None:
         return None
     lo, hi = min(near), max(near)
     off = lo / v if v < lo else v / hi if v > hi else 1.0
+    if off < 2.0:
+        return None  # most values: the series' other moves need not be looked at
     moves = _factors(rows, i)
-    if off < max([2.0, *moves]):
+    if off < max(moves, default=1.0):
         return None
     usual = sorted(moves)[len(moves) // 2] - 1 if moves else 0.0
     # How near its neighbours a candidate must come: within twice the series' usual move, and
