@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..model.periods import Period
+from ..japan.periods import Period
 from ..model.workspace import Indicator, Observation
 from .findings import Finding
 from .run import Context, Place

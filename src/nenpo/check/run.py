@@ -8,8 +8,8 @@ from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from ..ingest.where import Where
+from ..lookups.data import Data
 from ..model.workspace import Workspace
-from ..report.data import Data
 from .findings import Finding, Severity
 from .numbers import Values
 
