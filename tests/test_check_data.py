@@ -314,3 +314,46 @@ def test_json_when_the_store_cannot_be_opened(
     result = CliRunner().invoke(app, ["check", "--format", "json"])
     doc = json.loads(result.stdout)
     assert result.exit_code == 2 and doc["findings"][0]["rule"] == "settings"
+
+
+SLIPS = [  # (file, what was right, the slip): one of each data-entry kind, in the example
+    ("observations/organisation.csv", "staff_count,2024-07,528,", "staff_count,2024-07,582,"),
+    (
+        "observations/mynumbercard.csv",
+        "card_applications,2022-08,64060000,",
+        "card_applications,2022-08,46060000,",
+    ),
+    (
+        "observations/mynumbercard.csv",
+        "koukin_account_registrations,2024-08,63200000,",
+        "koukin_account_registrations,2024-08,36200000,",
+    ),
+    (
+        "data/mynumbercard/20221231/all_prefectures.csv",
+        '"北海道",5183687,2888648,',
+        '"北海道",5183687,288864,',
+    ),
+    (
+        "data/mynumbercard/20221231/all_prefectures.csv",
+        '"宮崎県",1078313,772045,71.6,',
+        '"宮崎県",1078313,772045,716,',
+    ),
+    (
+        "data/mynumbercard/20221231/demographics.csv",
+        '"0～4歳",2279668,2171048,4450716,991799,',
+        '"0～4歳",2279668,2171048,4450716,919799,',
+    ),
+]
+
+
+def test_a_store_is_checked_as_its_workspace_is(example_copy: Path, store: object) -> None:
+    """The store's rows are read a query at a time (check/stored.py), the workspace's all at
+    once (check/rows.py): the findings are the same, at the same files and lines."""
+    for file, right, slip in SLIPS:
+        _edit(example_copy / file, right, slip)
+    from_files = [str(f) for f in core.check(None, example_copy)]  # type: ignore[arg-type]
+    core.load(example_copy, store)  # type: ignore[arg-type]
+    from_store = [str(f) for f in core.check(store)]  # type: ignore[arg-type]
+    assert from_store == from_files
+    rules = {line.split("[")[1].split("]")[0] for line in from_files if "warning [" in line}
+    assert {"parts-sum", "series-break", "ratio-inputs", "share-over-100"} <= rules

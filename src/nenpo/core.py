@@ -129,10 +129,17 @@ def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     if workspace is None:
         store = store or store_for(write=False)
         if not store.is_empty():
-            rows: list[tuple[str, int | None]] = []
-            ws = store.read(rows)
+            from .check.stored import StoredData, StoredRows
+
+            # Observations are read as the rules ask, never all at once (check/stored.py).
+            ws = store.read(observations=False)
             assert ws is not None
-            return run_checks(ws, store.read_locations(), rows=rows)
+            return run_checks(
+                ws,
+                store.read_locations(),
+                data=StoredData(ws, store),
+                source=StoredRows(store),
+            )
     loaded = read_workspace(workspace if workspace is not None else bundled_example())
     return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..japan.periods import Period
+from .entry import source
 from .findings import Finding
 from .run import Context
 
@@ -150,9 +151,8 @@ def sources(ctx: Context) -> Iterable[Finding]:
         used.setdefault(ind.source, ind.provenance)
     for sv in ctx.ws.surveys:
         used.setdefault(sv.source, sv.provenance)
-    for o in ctx.ws.observations:
-        if o.source:
-            used.setdefault(o.source, o.provenance or "real")
+    for src_id, provenance in source(ctx).sources().items():
+        used.setdefault(src_id, provenance)
     for src in ctx.ws.sources:
         if src.id not in used:
             continue

@@ -9,22 +9,19 @@ one of them is worth a second look before it is published.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from typing import Protocol
 
 from ..japan.periods import Period
-from ..model.workspace import Indicator, Observation
+from ..model.workspace import Indicator
 from .findings import Finding
-from .run import Context, Place
+from .rows import Dims, Group, Row, Rows, half_unit, lines, number, where
+from .run import Context
 
 # Units a total is not the sum of its parts in: shares, ranks, scores, ratios per something.
 NOT_ADDITIVE = {"%", "％", "割", "点", "位", "倍", "ポイント", "pt", "歳", "年", "か月", "ヶ月"}
 # The largest value of a share, by unit.
 SHARE_MAX = {"%": 100.0, "％": 100.0, "割": 10.0}
-
-Dims = tuple[tuple[str, str], ...]
 
 
 def additive(ind: Indicator) -> bool:
@@ -33,78 +30,30 @@ def additive(ind: Indicator) -> bool:
     return unit not in NOT_ADDITIVE and not any(s in unit for s in ("/", "当たり", "あたり"))
 
 
-def half_unit(value: float) -> float:
-    """Half the last written digit of a value: how far it may be off by rounding alone
-    (1105 → 0.5; 63,200,000, stored from 「6,320万」 → 50,000; 40.3 → 0.05)."""
-    if value == int(value):
-        n, zeros = abs(int(value)), 0
-        while n and n % 10 == 0 and zeros < 12:
-            n //= 10
-            zeros += 1
-        return 0.5 * 10**zeros
-    text = f"{abs(value):.6f}".rstrip("0")
-    return 0.5 * 10 ** -len(text.split(".")[1])
+class Source(Protocol):
+    """Where the rules read observations: `Rows` (in memory) or `stored.StoredRows`."""
+
+    def of(self, indicator: str) -> list[Row]: ...
+    def outside(self, indicator: str, top: float) -> list[Row]: ...
+    def at(self, indicator: str, period: Period, dims: Dims) -> Row | None: ...
+    def suspects(self, running: set[str]) -> Iterator[list[Row]]: ...
+    def groups(self, counted: set[str]) -> list[Group]: ...
+    def parts(self, group: Group) -> list[Row]: ...
+    def sources(self) -> dict[str, str]: ...
 
 
-def number(value: float) -> str:
-    """A value as a reader writes it: 1,105; 63,200,000; 71.6."""
-    return f"{int(value):,}" if value == int(value) else f"{value:,.6f}".rstrip("0")
+def source(ctx: Context) -> Source:
+    """The observations of this run: those the store answers for, else the workspace's."""
+    made: Source = ctx.cache("entry.rows", lambda: ctx.source or Rows(ctx.ws, ctx.rows))
+    return made
 
 
-def where(place: Place) -> str:
-    """file:line of a row, for a message that names other rows."""
-    file, line = place
-    return file if line is None else f"{file}:{line}"
-
-
-@dataclass(frozen=True)
-class Row:
-    """One observation, its position in ws.observations and where it was written."""
-
-    index: int
-    obs: Observation
-    period: Period
-    dims: Dims
-    place: Place
-
-    def describe(self) -> str:
-        """indicator at period (dimension values) = value."""
-        dims = ", ".join(f"{k}={v}" for k, v in self.dims)
-        at = f"{self.obs.indicator} at {self.period.key}" + (f" ({dims})" if dims else "")
-        return f"{at} = {number(self.obs.value)}"
-
-
-class Rows:
-    """The observations indexed for the data-entry rules, each with its file and line."""
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.by_key: dict[tuple[str, str, Dims], Row] = {}
-        self.series: dict[tuple[str, Dims], list[Row]] = defaultdict(list)
-        self.by_indicator: dict[str, list[Row]] = defaultdict(list)
-        for i, o in enumerate(ctx.ws.observations):
-            dims = tuple(sorted(o.dims.items()))
-            row = Row(i, o, Period.parse(o.period), dims, ctx.row(i))
-            self.by_key[(o.indicator, row.period.key, dims)] = row
-            self.series[(o.indicator, dims)].append(row)
-            self.by_indicator[o.indicator].append(row)
-        for rows in self.series.values():
-            rows.sort(key=lambda r: r.period)
-
-    def at(self, indicator: str, period: Period, dims: Dims) -> Row | None:
-        """The observation of `indicator` at exactly this period and these dimension values."""
-        return self.by_key.get((indicator, period.key, dims))
-
-    def finding(self, rule: str, row: Row, message: str, hint: str) -> Finding:
-        """A finding at the row's file and line (the indicator's definition if not known)."""
-        file, line = row.place
-        if not file:
-            file, line = self.ctx.where.of("indicators", row.obs.indicator)
-        return self.ctx.finding(rule, file, line, f"{row.describe()}: {message}", hint)
-
-
-def _rows(ctx: Context) -> Rows:
-    return ctx.cache("entry.rows", lambda: Rows(ctx))
+def _finding(ctx: Context, rule: str, row: Row, message: str, hint: str) -> Finding:
+    """A finding at the row's file and line (the indicator's definition if not known)."""
+    file, line = row.place
+    if not file:
+        file, line = ctx.where.of("indicators", row.indicator)
+    return ctx.finding(rule, file, line, f"{row.describe()}: {message}", hint)
 
 
 # ── a share above 100 ───────────────────────────────────────────────────────────────────────
@@ -112,27 +61,29 @@ def _rows(ctx: Context) -> Rows:
 
 def share_over_100(ctx: Context) -> Iterable[Finding]:
     """A value of a share (an indicator in %) above 100, or below 0."""
-    rows = _rows(ctx)
+    src = source(ctx)
     for ind in ctx.ws.indicators:
         top = SHARE_MAX.get(ind.unit.strip())
         if top is None:
             continue
-        mine = rows.by_indicator.get(ind.id, [])
-        over = [r for r in mine if r.obs.value > top + 1e-9]
+        outside = src.outside(ind.id, top)
+        over = [r for r in outside if r.value > top + 1e-9]
         # An indicator that goes above its maximum on purpose (a ratio to a plan, a change on
         # the year) is not a share: a target above it, or two values above it, say so.
         if len(over) >= 2 or any(t.value > top for t in ind.targets):
             over = []
         for r in over:
-            yield rows.finding(
+            yield _finding(
+                ctx,
                 "share-over-100",
                 r,
                 f"a share of more than {number(top)} {ind.unit}",
                 "check the row against its source (a decimal point or a digit lost?)",
             )
-        for r in mine:
-            if r.obs.value < 0:
-                yield rows.finding(
+        for r in outside:
+            if r.value < 0:
+                yield _finding(
+                    ctx,
                     "share-over-100",
                     r,
                     f"a share below 0 {ind.unit}",
@@ -143,68 +94,9 @@ def share_over_100(ctx: Context) -> Iterable[Finding]:
 # ── parts and their total ──────────────────────────────────────────────────────────────────
 
 
-@dataclass
-class _Parts:
-    total: Row
-    dimension: str
-    parts: list[Row]
-
-    @cached_property
-    def codes(self) -> frozenset[str]:
-        return frozenset(dict(p.dims)[self.dimension] for p in self.parts)
-
-    @cached_property
-    def sum(self) -> float:
-        return sum(p.obs.value for p in self.parts)
-
-    @cached_property
-    def tolerance(self) -> float:
-        rows = [self.total, *self.parts]
-        return sum(half_unit(r.obs.value) for r in rows) + 1e-9
-
-    @property
-    def off(self) -> float:
-        return self.sum - self.total.obs.value
-
-
-def _breakdowns(ctx: Context, rows: Rows) -> list[_Parts]:
-    """Every total that has two or more parts along one dimension, at one period."""
-    found: dict[tuple[int, str], list[Row]] = defaultdict(list)
-    totals: dict[int, Row] = {}
-    counted = {i.id for i in ctx.ws.indicators if additive(i)}
-    for row in rows.by_key.values():
-        if row.obs.indicator not in counted or not row.dims:
-            continue
-        for k, (name, _code) in enumerate(row.dims):
-            total = rows.at(row.obs.indicator, row.period, row.dims[:k] + row.dims[k + 1 :])
-            if total is not None:
-                totals[total.index] = total
-                found[(total.index, name)].append(row)
-    return [
-        _Parts(totals[index], name, sorted(parts, key=lambda r: r.index))
-        for (index, name), parts in found.items()
-        if len(parts) >= 2
-    ]
-
-
-def _lines(rows: list[Row]) -> str:
-    """Where rows were written, compactly: a.csv:3–5, b.csv:7."""
-    by_file: dict[str, list[int]] = defaultdict(list)
-    for r in rows:
-        file, line = r.place
-        if file and line is not None:
-            by_file[file].append(line)
-    out = []
-    for file, lines in by_file.items():
-        lines = sorted(set(lines))
-        spans, start = [], lines[0]
-        for a, b in zip(lines, [*lines[1:], None], strict=True):
-            if b != a + 1:
-                spans.append(f"{start}" if start == a else f"{start}–{a}")
-                start = b if b is not None else start
-        shown = ", ".join(spans[:3]) + (", …" if len(spans) > 3 else "")
-        out.append(f"{file}:{shown}")
-    return "; ".join(out) or "lines not known"
+def _tolerance(group: Group, parts: list[Row]) -> float:
+    """How far parts may miss their total by rounding alone: half a last digit each."""
+    return sum(half_unit(r.value) for r in [group.total, *parts]) + 1e-9
 
 
 def parts_sum(ctx: Context) -> Iterable[Finding]:
@@ -215,28 +107,48 @@ def parts_sum(ctx: Context) -> Iterable[Finding]:
     when they are known to be complete: every value of the dimension is there, or the same
     values summed to the total at another date.
     """
-    dims = {d.id: {v.code for v in d.values} for d in ctx.data.dimensions.values()}
-    groups = _breakdowns(ctx, _rows(ctx))
-    complete: set[tuple[str, Dims, str, frozenset[str]]] = set()
+    src = source(ctx)
+    orders = {d.id: [v.code for v in d.values] for d in ctx.data.dimensions.values()}
+    values = {d: frozenset(codes) for d, codes in orders.items()}
+    groups = src.groups({i.id for i in ctx.ws.indicators if additive(i)})
+
+    def family(g: Group) -> tuple[str, Dims, str]:
+        return (g.total.indicator, g.total.dims, g.dimension)
+
+    def codes(g: Group) -> frozenset[str]:
+        return frozenset(p.code(g.dimension) for p in src.parts(g))
+
+    # Groups whose parts summed to their total: at other dates, they vouch for the same values.
+    summed: dict[tuple[str, Dims, str], list[Group]] = {}
+    wrong: list[tuple[Group, list[Row], float]] = []
     for g in groups:
-        if abs(g.off) <= g.tolerance:
-            complete.add((g.total.obs.indicator, g.total.dims, g.dimension, g.codes))
-    rows = _rows(ctx)
-    for g in groups:
-        if abs(g.off) <= g.tolerance:
+        if abs(g.off) < 1e-9:
+            summed.setdefault(family(g), []).append(g)
             continue
-        key = (g.total.obs.indicator, g.total.dims, g.dimension, g.codes)
-        if g.off < 0 and g.codes != dims.get(g.dimension) and key not in complete:
-            continue
-        shown = [f"{dict(p.dims)[g.dimension]} {number(p.obs.value)}" for p in g.parts]
+        parts = src.parts(g)
+        tolerance = _tolerance(g, parts)
+        if abs(g.off) <= tolerance:
+            summed.setdefault(family(g), []).append(g)
+        else:
+            wrong.append((g, parts, tolerance))
+    for g, parts, tolerance in wrong:
+        mine = frozenset(p.code(g.dimension) for p in parts)
+        if g.off < 0 and mine != values.get(g.dimension):
+            alike = [o for o in summed.get(family(g), []) if o.count == g.count]
+            if not any(codes(o) == mine for o in alike):
+                continue  # perhaps not every part is there: less is no proof of a slip
+        order = {c: i for i, c in enumerate(orders.get(g.dimension, []))}
+        parts = sorted(parts, key=lambda p: (order.get(p.code(g.dimension), len(order)), p.dims))
+        shown = [f"{p.code(g.dimension)} {number(p.value)}" for p in parts]
         more = len(shown) - 6
         listed = ", ".join(shown[:6]) + (f" and {more} more" if more > 0 else "")
-        yield rows.finding(
+        yield _finding(
+            ctx,
             "parts-sum",
             g.total,
-            f"its {len(g.parts)} parts by {g.dimension} ({listed}; {_lines(g.parts)}) sum to "
+            f"its {len(parts)} parts by {g.dimension} ({listed}; {lines(parts)}) sum to "
             f"{number(g.sum)}, {'more' if g.off > 0 else 'less'} than the total by "
-            f"{number(abs(g.off))} (±{number(round(g.tolerance, 6))} for rounding)",
+            f"{number(abs(g.off))} (±{number(round(tolerance, 6))} for rounding)",
             "check the total and each part against the source: a part typed wrong, or one "
             "missing or counted twice",
         )
@@ -267,7 +179,7 @@ def _factors(rows: list[Row], skip: int) -> list[float]:
     for k in range(1, len(rows)):
         if k in (skip, skip + 1):
             continue
-        a, b = rows[k - 1].obs.value, rows[k].obs.value
+        a, b = rows[k - 1].value, rows[k].value
         if a > 0 and b > 0:
             out.append(max(a / b, b / a))
     return out
@@ -282,8 +194,8 @@ def _break(rows: list[Row], i: int) -> str | None:
     that band. Without such a candidate only a jump of an order of magnitude, in a series that
     otherwise moves little, is reported. Only series of positive values are read.
     """
-    v = rows[i].obs.value
-    near = [rows[k].obs.value for k in (i - 1, i + 1) if 0 <= k < len(rows)]
+    v = rows[i].value
+    near = [rows[k].value for k in (i - 1, i + 1) if 0 <= k < len(rows)]
     if v <= 0 or min(near) <= 0:
         return None
     lo, hi = min(near), max(near)
@@ -327,11 +239,11 @@ def _break(rows: list[Row], i: int) -> str | None:
 def _fall(rows: list[Row], i: int) -> str | None:
     """Why the i-th value of a running total (累計) is out of order, or None: it is below the
     value before it, and the value after it (if any) is not."""
-    v = rows[i].obs.value
-    if i == 0 or v >= rows[i - 1].obs.value:
+    v = rows[i].value
+    if i == 0 or v >= rows[i - 1].value:
         return None
-    before = rows[i - 1].obs.value
-    after = rows[i + 1].obs.value if i + 1 < len(rows) else None
+    before = rows[i - 1].value
+    after = rows[i + 1].value if i + 1 < len(rows) else None
     if after is not None and after < before:
         return None  # the value before is the odd one: reported as its own break, if at all
     top = after if after is not None else float("inf")
@@ -346,15 +258,14 @@ def _fall(rows: list[Row], i: int) -> str | None:
 def series_break(ctx: Context) -> Iterable[Finding]:
     """A value that breaks its own series: digits swapped, or an order of magnitude off; or
     a running total that falls."""
-    rows = _rows(ctx)
     running = {i.id for i in ctx.ws.indicators if i.cumulative}
-    for (ind, _dims), series in rows.series.items():
-        if len(series) < 2:
-            continue
+    for series in source(ctx).suspects(running):
+        falls = series[0].indicator in running
         for i in range(len(series)):
-            why = _break(series, i) or (_fall(series, i) if ind in running else None)
+            why = _break(series, i) or (_fall(series, i) if falls else None)
             if why is not None:
-                yield rows.finding(
+                yield _finding(
+                    ctx,
                     "series-break",
                     series[i],
                     why,
@@ -368,7 +279,7 @@ def series_break(ctx: Context) -> Iterable[Finding]:
 RATIO_SCALE = {"%": 100.0, "％": 100.0, "割": 10.0}
 
 
-def _inputs(rows: Rows, ratio: Row, numerator: str, denominator: str) -> tuple[Row, Row] | None:
+def _inputs(rows: Source, ratio: Row, numerator: str, denominator: str) -> tuple[Row, Row] | None:
     """The numerator at the ratio's period and dimension values, the denominator at the same
     values or, for a share of a whole (staff by category ÷ all staff), at its total."""
     num = rows.at(numerator, ratio.period, ratio.dims)
@@ -383,25 +294,26 @@ def _inputs(rows: Rows, ratio: Row, numerator: str, denominator: str) -> tuple[R
 
 def ratio_inputs(ctx: Context) -> Iterable[Finding]:
     """A ratio whose numerator and denominator are both in the data and give another value."""
-    rows = _rows(ctx)
+    rows = source(ctx)
     for ind in ctx.ws.indicators:
         if ind.ratio is None:
             continue
         scale = RATIO_SCALE.get(ind.unit.strip(), 1.0)
-        for r in rows.by_indicator.get(ind.id, []):
+        for r in rows.of(ind.id):
             found = _inputs(rows, r, ind.ratio.numerator, ind.ratio.denominator)
             if found is None:
                 continue
             num, den = found
-            if not den.obs.value:
+            if not den.value:
                 continue
-            computed = scale * num.obs.value / den.obs.value
+            computed = scale * num.value / den.value
             # The stated ratio is rounded, and so may be each input.
-            n, d = num.obs.value, den.obs.value
+            n, d = num.value, den.value
             spread = scale * (abs(n) + half_unit(n)) / max(abs(d) - half_unit(d), 1e-12)
-            tolerance = half_unit(r.obs.value) + abs(spread - computed) + 1e-9
-            if abs(computed - r.obs.value) > tolerance:
-                yield rows.finding(
+            tolerance = half_unit(r.value) + abs(spread - computed) + 1e-9
+            if abs(computed - r.value) > tolerance:
+                yield _finding(
+                    ctx,
                     "ratio-inputs",
                     r,
                     f"its inputs give {computed:.{max(ind.decimals, 1)}f}: "
@@ -411,12 +323,9 @@ def ratio_inputs(ctx: Context) -> Iterable[Finding]:
                 )
 
 
-# One row is reported once, by the most telling rule.
-ORDER = ("share-over-100", "ratio-inputs", "series-break")
-
-
 def entry(ctx: Context) -> Iterator[Finding]:
-    """The data-entry rules, one finding per row and rule family."""
+    """The data-entry rules; a row is reported once, by the most telling rule (a share above
+    100 before the ratio it breaks, before the series it breaks)."""
     seen: set[tuple[str, int | None, str]] = set()
     for f in [*share_over_100(ctx), *ratio_inputs(ctx), *series_break(ctx)]:
         key = (f.file, f.line, f.message.split(": ", 1)[0])

@@ -104,6 +104,9 @@ class Context:
     # Where each observation was written, in the order of ws.observations: (file, line) of its
     # row in observations/*.csv or in the table an import read; ("", None) when not known.
     rows: Sequence[Place] = field(default=())
+    # A store that answers the data-entry rules' questions itself (check.stored.StoredRows),
+    # so that its rows are not all read; None: the rules index ws.observations.
+    source: Any = None
 
     _cached: dict[str, Any] = field(default_factory=dict)
 
@@ -163,10 +166,13 @@ def run_checks(
     where: Where | None = None,
     extra: Iterable[Check] = (),
     rows: Sequence[Place] = (),
+    data: Data | None = None,
+    source: Any = None,
 ) -> list[Finding]:
     """Every finding for a workspace, errors first, then by file and line; `rows` says where
-    each observation was written (in the order of ws.observations)."""
-    ctx = Context(ws, where or Where(), Data(ws), rows)
+    each observation was written (in the order of ws.observations). A check of a store passes
+    lookups (`data`) and the data-entry rules' `source` that read it a query at a time."""
+    ctx = Context(ws, where or Where(), data or Data(ws), rows, source)
     found: list[Finding] = []
     for check in [*_checks(), *extra]:
         found.extend(check(ctx))

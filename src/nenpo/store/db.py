@@ -178,9 +178,10 @@ class Store:
                     )
         _insert(conn, t.survey_share, rows)
 
-    def read(self, rows: list[Place] | None = None) -> Workspace | None:
+    def read(self, rows: list[Place] | None = None, observations: bool = True) -> Workspace | None:
         """The stored workspace, or None when the store is empty; with `rows`, also where each
-        observation was written (file and line, in the order of its observations)."""
+        observation was written (file and line, in the order of its observations). Without
+        `observations`, none is read (the check reads them a query at a time)."""
         with self.engine.connect() as conn:
             docs = {
                 r.key: r.data["value"]
@@ -202,7 +203,8 @@ class Store:
             # Rows were validated when they were loaded or imported: constructing them without
             # validating again makes reading a million observations about three times faster.
             with paused_gc():
-                stored = conn.execute(select(t.observation).order_by(t.observation.c.id)).all()
+                query = select(t.observation).order_by(t.observation.c.id)
+                stored = conn.execute(query).all() if observations else []
                 data["observations"] = [
                     Observation.model_construct(
                         indicator=r.indicator_id,
