@@ -45,11 +45,22 @@ WHERE (v > 0 AND (
 """
 
 
+_DIMS: dict[str, Dims] = {}  # a store has few distinct sets of dimension values: read each once
+
+
+def _dims(key: str) -> Dims:
+    found = _DIMS.get(key)
+    if found is None:
+        if len(_DIMS) > 1 << 16:
+            _DIMS.clear()
+        found = _DIMS[key] = tuple(sorted(parse_dims(key).items()))
+    return found
+
+
 def _row(r: Any, periods: dict[str, Period]) -> Row:
     """A stored row (indicator_id, period, dims, value, file, line, origin) for the rules."""
     period = periods.get(r[1]) or periods.setdefault(r[1], Period.parse(r[1]))
-    dims: Dims = tuple(sorted(parse_dims(r[2]).items()))
-    return Row(r[0], period, dims, r[3], _place(r[4], r[5], r[6]))
+    return Row(r[0], period, _dims(r[2]), r[3], _place(r[4], r[5], r[6]))
 
 
 def _place(file: str | None, line: int | None, origin: str) -> Place:
@@ -244,8 +255,7 @@ class StoredData(Data):
                     for period, dims, value, prov, src in found:
                         p = periods.get(period) or periods.setdefault(period, Period.parse(period))
                         illustrative = (prov or ind.provenance) == "illustrative"
-                        key = tuple(sorted(parse_dims(dims).items()))
-                        out[key].append(Point(p, value, illustrative, src or ind.source))
+                        out[_dims(dims)].append(Point(p, value, illustrative, src or ind.source))
                 for pts in out.values():
                     pts.sort(key=lambda pt: pt.period)
             self._loaded[indicator] = dict(out)
