@@ -357,3 +357,18 @@ def test_a_store_is_checked_as_its_workspace_is(example_copy: Path, store: objec
     assert from_store == from_files
     rules = {line.split("[")[1].split("]")[0] for line in from_files if "warning [" in line}
     assert {"parts-sum", "series-break", "ratio-inputs", "share-over-100"} <= rules
+
+
+def test_the_example_warns_only_where_its_readme_says(example_dir: Path) -> None:
+    """The clean example: no error, and each warning one its README justifies, by rule and
+    number (`stale-data` (2): …)."""
+    found = core.check(None, example_dir)  # type: ignore[arg-type]
+    assert [str(f) for f in found if f.severity == "error"] == []
+    counts: dict[str, int] = {}
+    for f in found:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+    readme = (example_dir / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Warnings of `nenpo check`")[1].split("\n## ")[0]
+    assert f"0 errors and {len(found)} warnings" in section
+    for rule, n in counts.items():
+        assert f"`{rule}` ({n})" in section, rule
