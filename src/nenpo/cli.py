@@ -34,8 +34,25 @@ app = typer.Typer(
     add_completion=False,
 )
 # No emoji codes (":100:" in "file.csv:100:" is text) and no guessed highlighting.
-out = Console(emoji=False, highlight=False)
-err = Console(stderr=True, emoji=False, highlight=False)
+# Written to a file or a pipe, lines are never wrapped inside a number ("0.⏎50 FTE") and tables
+# get room for their headers: Rich would assume 80 columns there (COLUMNS still decides if set).
+PIPE_WIDTH = None if os.environ.get("COLUMNS") else 160
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not (hasattr(stream, "isatty") and stream.isatty())
+    return Console(
+        stderr=stderr,
+        emoji=False,
+        highlight=False,
+        soft_wrap=piped,
+        width=PIPE_WIDTH if piped else None,
+    )
+
+
+out = _console()
+err = _console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_SHOWN = 100  # problems printed; a bad import can have thousands
 BUG_EXIT = 70  # EX_SOFTWARE: nenpo itself failed
@@ -167,8 +184,8 @@ def load(
     ] = False,
 ) -> None:
     """Validate a workspace and write it into the store (all or nothing)."""
-    store = core.store_for()
-    loaded = core.load(workspace, store, discard_imports)
+    with core.opened_store() as store:
+        loaded = core.load(workspace, store, discard_imports)
     ws = loaded.workspace
     out.print(
         f"loaded {workspace} into {store.url}: {len(ws.indicators)} indicators, "
@@ -182,6 +199,27 @@ def load(
         )
 
 
+@app.command("load-edition")
+@handles_errors
+def load_edition(
+    ident: Annotated[str, typer.Argument(help="Edition id, or latest")],
+    discard_imports: Annotated[
+        bool,
+        typer.Option(
+            "--discard-imports",
+            help="Let the edition drop or overwrite observations added with nenpo import",
+        ),
+    ] = False,
+) -> None:
+    """Replace the store's content with a published edition's (for the public API's store)."""
+    with core.opened_store() as store:
+        shown, ws = core.load_edition(ident, store, discard_imports=discard_imports)
+    out.print(
+        f"loaded edition {shown} into {store.url}: {len(ws.indicators)} indicators, "
+        f"{len(ws.observations)} observations",
+    )
+
+
 @app.command()
 @handles_errors
 def build(
@@ -193,8 +231,7 @@ def build(
 ) -> None:
     """Build the web site, report.pdf and deck.pdf (loading WORKSPACE into the store if given)."""
     outputs.check_out_dir(out_dir)  # before the store is opened or anything is built
-    store = core.store_for()
-    with err.status("building…") as status:
+    with core.opened_store() as store, err.status("building…") as status:
         result = core.build(
             store,
             out_dir,
@@ -219,12 +256,23 @@ def build(
 def check(
     workspace: Workspace = None,
     fmt: Format = "text",
+    accept: Annotated[
+        Path | None,
+        typer.Option("--accept", help="Accepted findings (YAML): not counted as errors"),
+    ] = None,
+    write_accept: Annotated[
+        Path | None,
+        typer.Option("--write-accept", help="Write the errors as acceptances to complete"),
+    ] = None,
 ) -> None:
     """Check the report against its data; exit 7 when there are errors."""
+    if write_accept is not None:
+        outputs.check_out_file(write_accept, "--write-accept")
     if fmt == "json":
-        _check_json(workspace)
+        _check_json(workspace, accept, write_accept)
         return
-    findings = core.check(None, workspace)  # a WORKSPACE is read, no store is opened
+    findings, accepted = _checked(workspace, accept, write_accept)
+    errors = sum(f.severity == "error" for f in findings)
     for f in findings:
         style = "red" if f.severity == "error" else "yellow"
         where = f.file if f.line is None else f"{f.file}:{f.line}"
@@ -234,20 +282,42 @@ def check(
         )
         if f.hint:
             out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
+    if accepted:
+        out.print(f"{len(accepted)} finding(s) accepted by {accept}", soft_wrap=True)
+    if write_accept is not None:
+        out.print(f"wrote the errors as acceptances to complete into {write_accept}")
     _print_summary(findings, always=True)
-    if any(f.severity == "error" for f in findings):
+    if errors:
         raise typer.Exit(7)
 
 
-def _check_json(workspace: Path | None) -> None:
+def _checked(
+    workspace: Path | None, accept: Path | None, write_accept: Path | None
+) -> tuple[list[Any], list[Any]]:
+    """The findings that count, and those accepted (`--accept`); writes `--write-accept`."""
+    from .check import accept as accepting
+
+    acceptances = accepting.read_acceptances(accept) if accept is not None else None
+    findings = core.check(None, workspace)  # a WORKSPACE is read, no store is opened
+    accepted: list[Any] = []
+    if acceptances is not None:
+        applied = accepting.apply(findings, acceptances)
+        findings, accepted = applied.remaining, applied.accepted
+    if write_accept is not None:
+        write_accept.write_text(accepting.template(findings), encoding="utf-8")
+    return findings, accepted
+
+
+def _check_json(workspace: Path | None, accept: Path | None, write_accept: Path | None) -> None:
     """`nenpo check --format json`: always one JSON document on stdout. A workspace that cannot
     be loaded gives its problems as findings of rule `load` (exit 3); any other failure one
     finding of its kind, with the exit code of docs/cli.md (the message also on stderr)."""
     from .check import Finding
 
     code = 0
+    accepted: list[Any] = []
     try:
-        findings = core.check(None, workspace)
+        findings, accepted = _checked(workspace, accept, write_accept)
         code = 7 if any(f.severity == "error" for f in findings) else 0
     except WorkspaceError as exc:
         findings = [_problem_finding(p) for p in exc.problems]
@@ -276,6 +346,7 @@ def _check_json(workspace: Path | None) -> None:
         "errors": errors,
         "warnings": len(findings) - errors,
         "findings": [f.to_json() for f in findings],
+        "accepted": [{**f.to_json(), "accepted": a.to_json()} for f, a in accepted],
     }
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     if code:
@@ -363,9 +434,8 @@ def import_(
         raise typer.BadParameter("give --mapping M.yaml (or --infer to propose one)")
     if report is not None:
         outputs.check_out_file(report, "--report")
-    store = core.store_for(write=not dry_run)
     try:
-        with err.status("importing…") as status:
+        with core.opened_store(write=not dry_run) as store, err.status("importing…") as status:
             result = core.import_file(
                 store,
                 file,
@@ -417,6 +487,10 @@ def publish(
     draft: Annotated[
         Path | None, typer.Option(help="Only write the drafted 更新履歴 to this file")
     ] = None,
+    accept: Annotated[
+        Path | None,
+        typer.Option(help="Publish despite these accepted check errors (recorded, internal)"),
+    ] = None,
     lang: Lang = "ja",
 ) -> None:
     """Publish the store's content as a new immutable edition; 更新履歴 is drafted from the diff."""
@@ -426,6 +500,9 @@ def publish(
 
     if draft is not None:
         outputs.check_out_file(draft, "--draft")
+    from .check.accept import read_acceptances
+
+    accepted = read_acceptances(accept) if accept is not None else None
     entries = None
     if errata is not None:
         entries = pipeline.read_entries(errata)
@@ -435,9 +512,9 @@ def publish(
         when = date_.fromisoformat(day) if day else None
     except ValueError:
         raise typer.BadParameter(f"--date {day!r}: expected YYYY-MM-DD") from None
-    with err.status("publishing…") as status:
+    with core.opened_store() as store, err.status("publishing…") as status:
         result = pipeline.publish(
-            core.store_for(),
+            store,
             approver,
             day=when,
             ident=ident,
@@ -445,6 +522,7 @@ def publish(
             lang=lang,
             draft_only=draft is not None,
             progress=lambda stage: status.update(f"publishing: {stage}…"),
+            accepted=accepted,
         )
     if draft is not None:
         pipeline.write_entries(result.drafted, draft)
