@@ -182,19 +182,25 @@ def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     if workspace is None:
         store = store or store_for(write=False)
         if not store.is_empty():
-            from .check.stored import StoredData, StoredRows
-
-            # Observations are read as the rules ask, never all at once (check/stored.py).
-            ws = store.read(observations=False)
-            assert ws is not None
-            return run_checks(
-                ws,
-                store.read_locations(),
-                data=StoredData(ws, store),
-                source=StoredRows(store),
-            )
+            return check_store(store)
     loaded = read_workspace(workspace if workspace is not None else bundled_example())
     return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+
+
+def check_store(store: Store, ws: Workspace | None = None) -> list[Finding]:
+    """Every check rule on the store's content, at the files and lines it was loaded from.
+
+    The data-entry rules find their candidates in SQL (check/stored.py); without `ws` (the
+    store's workspace, read by the caller with its observations), the observations are read an
+    indicator at a time as the rules ask, never all at once."""
+    from .check.stored import StoredData, StoredRows
+
+    data = None
+    if ws is None:
+        ws = store.read(observations=False)
+        assert ws is not None, "the caller checked that the store is not empty"
+        data = StoredData(ws, store)
+    return run_checks(ws, store.read_locations(), data=data, source=StoredRows(store))
 
 
 def import_file(
@@ -262,7 +268,7 @@ def workspace_for_build(
         source = bundled_example()
     if source is not None:
         loaded = read_workspace(source)
-        findings = run_checks(loaded.workspace, loaded.where)
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
         if not force and any(f.severity == "error" for f in findings):
             raise CheckFailed(findings)
         load(source, store, loaded=loaded)
@@ -308,7 +314,7 @@ def build(
     t = time.perf_counter()
     progress("check")
     if findings is None:
-        findings = run_checks(ws, store.read_locations())
+        findings = check_store(store, ws)
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
     timings["check"] = time.perf_counter() - t
