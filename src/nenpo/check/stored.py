@@ -168,16 +168,18 @@ class StoredRows:
                 for k, p in children
             ],
         )
+        # The parts are summed first, then each sum is joined to its total: one index lookup
+        # per breakdown rather than per row.
         found = conn.execute(
             text(
                 "SELECT t.indicator_id, t.period, t.dims, t.value, t.file, t.line, t.origin, "
-                "dp.dim, count(*), sum(o.value) "
+                "g.dim, g.n, g.s FROM (SELECT o.indicator_id, o.period, dp.parent, dp.dim, "
+                "count(*) AS n, sum(o.value) AS s "
                 "FROM observation o JOIN nenpo_dims_parent dp ON dp.dims = o.dims "
-                "JOIN observation t ON t.indicator_id = o.indicator_id "
-                "AND t.period = o.period AND t.dims = dp.parent "
                 f"WHERE o.indicator_id IN ({_names(counted)}) "
-                "GROUP BY t.indicator_id, t.period, t.dims, t.value, t.file, t.line, t.origin, "
-                "dp.dim HAVING count(*) >= 2"
+                "GROUP BY o.indicator_id, o.period, dp.parent, dp.dim HAVING count(*) >= 2) g "
+                "JOIN observation t ON t.indicator_id = g.indicator_id AND t.period = g.period "
+                "AND t.dims = g.parent"
             )
         )
         return [Group(_row(r[:7], self.periods), r[7], r[8], r[9]) for r in found]
