@@ -25,6 +25,7 @@ from rich.markup import escape
 
 from . import __version__, core, outputs
 from .errors import FileAccessError, NenpoError, Problem, WorkspaceError
+from .japan.numbers import number
 from .settings import get_settings
 from .store.url import mask
 
@@ -212,8 +213,10 @@ def load_edition(
     ] = False,
 ) -> None:
     """Replace the store's content with a published edition's (for the public API's store)."""
+    from .publish import pipeline
+
     with core.opened_store() as store:
-        shown, ws = core.load_edition(ident, store, discard_imports=discard_imports)
+        shown, ws = pipeline.load_edition(ident, store, discard_imports=discard_imports)
     out.print(
         f"loaded edition {shown} into {store.url}: {len(ws.indicators)} indicators, "
         f"{len(ws.observations)} observations",
@@ -443,7 +446,7 @@ def import_(
                 dry_run=dry_run,
                 report=report,
                 limit=limit,
-                progress=lambda n: status.update(f"importing: {n:,} rows…"),
+                progress=lambda n: status.update(f"importing: {number(n)} rows…"),
             )
     except ImportProblems as exc:
         r = exc.result
@@ -460,9 +463,10 @@ def import_(
     assert w is not None
     verb = "would import" if dry_run else "imported"
     out.print(
-        f"{verb} {file} ({result.table}) into {store.url}: {c.rows:,} rows, "
-        f"{c.observations:,} observations ({w.inserted:,} new, {w.updated:,} changed, "
-        f"{w.unchanged:,} unchanged), {c.missing:,} missing values, {c.skipped:,} rows skipped, "
+        f"{verb} {file} ({result.table}) into {store.url}: {number(c.rows)} rows, "
+        f"{number(c.observations)} observations ({number(w.inserted)} new, "
+        f"{number(w.updated)} changed, {number(w.unchanged)} unchanged), "
+        f"{number(c.missing)} missing values, {number(c.skipped)} rows skipped, "
         f"in {result.seconds:.1f} s" + ("; dry run: nothing was written" if dry_run else ""),
         soft_wrap=True,
     )
@@ -641,7 +645,7 @@ def schema(
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file")] = None,
 ) -> None:
     """Print the JSON Schema of the workspace format (generated from the models)."""
-    from .model.schema import workspace_schema
+    from .ingest.schema import workspace_schema
 
     if output:
         outputs.check_out_file(output)

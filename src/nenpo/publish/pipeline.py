@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .. import core
 from ..check.accept import Acceptance, apply
-from ..errors import CheckFailed
+from ..errors import CheckFailed, ImportsAtStake
+from ..model.workspace import Workspace
 from ..outputs import check_folder_setting
 from ..render.html import render_page
 from ..settings import Settings, get_settings
@@ -177,3 +178,26 @@ def write_entries(entries: list[Entry], path: Path) -> None:
         yaml.safe_dump([e.to_json() for e in entries], allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
+
+
+def load_edition(
+    ident: str, store: Store, settings: Settings | None = None, discard_imports: bool = False
+) -> tuple[str, Workspace]:
+    """Replace the store's content with a published edition's, exactly as it was published.
+
+    For the store that the public API reads: it then serves only what was checked and
+    published, never rows imported or loaded since. Imported rows the edition lacks are kept
+    safe as by `load` (ImportsAtStake) unless `discard_imports`.
+    """
+    from ..ingest.where import Where
+
+    settings = settings or get_settings()
+    root = Path(settings.editions_dir)
+    edition = eds.get_edition(root, ident)
+    snapshot = json.loads((root / edition.id / "snapshot.json").read_text(encoding="utf-8"))
+    ws = Workspace.model_validate(snapshot["workspace"])
+    at_stake = core.imports_at_stake(store, ws)
+    if at_stake and not discard_imports:
+        raise ImportsAtStake(core.at_stake_message(at_stake))
+    store.replace(ws, f"edition:{edition.id}", Where.from_json(snapshot["locations"]))
+    return edition.id, ws
