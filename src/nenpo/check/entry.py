@@ -15,7 +15,7 @@ from typing import Protocol
 from ..japan.periods import Period
 from ..model.workspace import Indicator
 from .findings import Finding
-from .rows import Dims, Group, Row, Rows, half_unit, lines, number, where
+from .rows import Dims, Group, Row, Rows, half_unit, lines, shown, where
 from .run import Context
 
 # Units a total is not the sum of its parts in: shares, ranks, scores, ratios per something.
@@ -77,7 +77,7 @@ def share_over_100(ctx: Context) -> Iterable[Finding]:
                 ctx,
                 "share-over-100",
                 r,
-                f"a share of more than {number(top)} {ind.unit}",
+                f"a share of more than {shown(top)} {ind.unit}",
                 "check the row against its source (a decimal point or a digit lost?)",
             )
         for r in outside:
@@ -139,16 +139,16 @@ def parts_sum(ctx: Context) -> Iterable[Finding]:
                 continue  # perhaps not every part is there: less is no proof of a slip
         order = {c: i for i, c in enumerate(orders.get(g.dimension, []))}
         parts = sorted(parts, key=lambda p: (order.get(p.code(g.dimension), len(order)), p.dims))
-        shown = [f"{p.code(g.dimension)} {number(p.value)}" for p in parts]
-        more = len(shown) - 6
-        listed = ", ".join(shown[:6]) + (f" and {more} more" if more > 0 else "")
+        each = [f"{p.code(g.dimension)} {shown(p.value)}" for p in parts]
+        more = len(each) - 6
+        listed = ", ".join(each[:6]) + (f" and {more} more" if more > 0 else "")
         yield _finding(
             ctx,
             "parts-sum",
             g.total,
             f"its {len(parts)} parts by {g.dimension} ({listed}; {lines(parts)}) sum to "
-            f"{number(g.sum)}, {'more' if g.off > 0 else 'less'} than the total by "
-            f"{number(abs(g.off))} (±{number(round(tolerance, 6))} for rounding)",
+            f"{shown(g.sum)}, {'more' if g.off > 0 else 'less'} than the total by "
+            f"{shown(abs(g.off))} (±{shown(round(tolerance, 6))} for rounding)",
             "check the total and each part against the source: a part typed wrong, or one "
             "missing or counted twice",
         )
@@ -214,22 +214,22 @@ def _break(rows: list[Row], i: int) -> str | None:
     def fits(w: float) -> bool:
         return lo / (1 + margin) <= w <= hi * (1 + margin)
 
-    beside = f"the value{'s' if len(near) > 1 else ''} beside it ({', '.join(map(number, near))})"
+    beside = f"the value{'s' if len(near) > 1 else ''} beside it ({', '.join(map(shown, near))})"
     for w in _swaps(v):
         if fits(w):
-            return f"two digits look swapped: {number(w)} would fit {beside}"
+            return f"two digits look swapped: {shown(w)} would fit {beside}"
     for power in (1, 2, 3, 4, -1, -2, -3, -4):
         w = v * 10**power
         if fits(w):
             what = "a digit dropped" if power > 0 else "a digit added"
             return (
-                f"{number(10 ** abs(power))} times {'smaller' if power > 0 else 'larger'} than "
+                f"{shown(10 ** abs(power))} times {'smaller' if power > 0 else 'larger'} than "
                 f"{beside}: {what}, a decimal point moved or the wrong unit? "
-                f"{number(round(w, 6))} would fit"
+                f"{shown(round(w, 6))} would fit"
             )
     if len(rows) >= 3 and off >= JUMP and off >= 4 * max(moves, default=1.0):
         return (
-            f"about {number(round(off))} times {'smaller' if v < lo else 'larger'} than "
+            f"about {shown(round(off))} times {'smaller' if v < lo else 'larger'} than "
             f"{beside}, though the series moves by less elsewhere: a digit dropped or added, "
             "or the wrong unit?"
         )
@@ -248,10 +248,10 @@ def _fall(rows: list[Row], i: int) -> str | None:
         return None  # the value before is the odd one: reported as its own break, if at all
     top = after if after is not None else float("inf")
     swapped = [w for w in _swaps(v) if before <= w <= top]
-    guess = f": two digits look swapped, {number(swapped[0])} would fit" if swapped else ""
+    guess = f": two digits look swapped, {shown(swapped[0])} would fit" if swapped else ""
     return (
         f"a running total (累計) cannot fall, but this is less than "
-        f"{number(before)} at {rows[i - 1].period.key}{guess}"
+        f"{shown(before)} at {rows[i - 1].period.key}{guess}"
     )
 
 
@@ -318,7 +318,7 @@ def ratio_inputs(ctx: Context) -> Iterable[Finding]:
                     r,
                     f"its inputs give {computed:.{max(ind.decimals, 1)}f}: "
                     f"{num.describe()} ({where(num.place)}) ÷ {den.describe()} "
-                    f"({where(den.place)})" + (f" × {number(scale)}" if scale != 1 else ""),
+                    f"({where(den.place)})" + (f" × {shown(scale)}" if scale != 1 else ""),
                     "check the ratio and both inputs against the source",
                 )
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ..japan.numbers import number
 from ..japan.periods import Period
 from ..model.workspace import Workspace
 
@@ -30,9 +31,10 @@ def half_unit(value: float) -> float:
     return 0.5 * 10 ** -len(text.split(".")[1])
 
 
-def number(value: float) -> str:
-    """A value as a reader writes it: 1,105; 63,200,000; 71.6."""
-    return f"{int(value):,}" if value == int(value) else f"{value:,.6f}".rstrip("0")
+def shown(value: float) -> str:
+    """A value as it was written, with its own decimals: 1,105; 63,200,000; 71.6."""
+    text = f"{abs(value):.6f}".rstrip("0").rstrip(".")
+    return number(value, len(text.split(".")[1]) if "." in text else 0)
 
 
 def where(place: Place) -> str:
@@ -55,7 +57,7 @@ class Row:
         """indicator at period (dimension values) = value."""
         dims = ", ".join(f"{k}={v}" for k, v in self.dims)
         at = f"{self.indicator} at {self.period.key}" + (f" ({dims})" if dims else "")
-        return f"{at} = {number(self.value)}"
+        return f"{at} = {shown(self.value)}"
 
     def code(self, dimension: str) -> str:
         return dict(self.dims)[dimension]
