@@ -287,7 +287,7 @@ def _inputs(rows: Source, ratio: Row, numerator: str, denominator: str) -> tuple
     den = (None if same else rows.at(denominator, ratio.period, ratio.dims)) or rows.at(
         denominator, ratio.period, ()
     )
-    if den is num:
+    if den == num:  # the same observation: no ratio to compare
         return None
     return (num, den) if num is not None and den is not None else None
 
