@@ -120,7 +120,7 @@ def load(
     if at_stake and not discard_imports:
         raise ImportsAtStake(at_stake_message(at_stake))
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where, loaded.places())
     return loaded
 
 
@@ -168,16 +168,28 @@ def at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
 def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
-    if workspace is not None:
-        loaded = read(workspace)
-        return run_checks(loaded.workspace, loaded.where)
-    store = store or store_for(write=False)
-    if store.is_empty():
-        loaded = read(bundled_example())
-        return run_checks(loaded.workspace, loaded.where)
-    ws = store.read()
-    assert ws is not None
-    return run_checks(ws, store.read_locations())
+    if workspace is None:
+        store = store or store_for(write=False)
+        if not store.is_empty():
+            return check_store(store)
+    loaded = read(workspace if workspace is not None else bundled_example())
+    return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+
+
+def check_store(store: Store, ws: Workspace | None = None) -> list[Finding]:
+    """Every check rule on the store's content, at the files and lines it was loaded from.
+
+    The data-entry rules find their candidates in SQL (check/stored.py); without `ws` (the
+    store's workspace, read by the caller with its observations), the observations are read an
+    indicator at a time as the rules ask, never all at once."""
+    from .check.stored import StoredData, StoredRows
+
+    data = None
+    if ws is None:
+        ws = store.read(observations=False)
+        assert ws is not None, "the caller checked that the store is not empty"
+        data = StoredData(ws, store)
+    return run_checks(ws, store.read_locations(), data=data, source=StoredRows(store))
 
 
 def import_file(
@@ -245,7 +257,7 @@ def workspace_for_build(
         source = bundled_example()
     if source is not None:
         loaded = read(source)
-        findings = run_checks(loaded.workspace, loaded.where)
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
         if not force and any(f.severity == "error" for f in findings):
             raise CheckFailed(findings)
         load(source, store, loaded=loaded)
@@ -294,7 +306,7 @@ def build(
     t = time.perf_counter()
     progress("check")
     if findings is None:
-        findings = run_checks(ws, store.read_locations())
+        findings = check_store(store, ws)
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
     timings["check"] = time.perf_counter() - t

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 from .. import core
-from ..check import run_checks
 from ..check.accept import Acceptance, apply
 from ..errors import CheckFailed, ImportsAtStake
 from ..model.workspace import Workspace
@@ -83,7 +82,7 @@ def publish(
         if accepted is not None:
             # Every error accepted by name, or nothing is published; the build then runs
             # without stopping on them (they are recorded with the edition, below).
-            applied = apply(run_checks(ws, store.read_locations()), accepted)
+            applied = apply(core.check_store(store, ws), accepted)
             if applied.errors:
                 raise CheckFailed(applied.remaining)
             force = True
