@@ -28,8 +28,10 @@ from .portfolio.plan import Plan
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
+from .render.opendata import write_opendata
 from .render.pdf import Prints, render_prints, write_prints
 from .report.deck import DeckOut, deck_model, reference_errors
+from .report.opendata import EditionRef, build_opendata
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
@@ -118,7 +120,7 @@ def load(
     if at_stake and not discard_imports:
         raise ImportsAtStake(at_stake_message(at_stake))
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where, loaded.places())
     return loaded
 
 
@@ -166,16 +168,28 @@ def at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
 def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
-    if workspace is not None:
-        loaded = read(workspace)
-        return run_checks(loaded.workspace, loaded.where)
-    store = store or store_for(write=False)
-    if store.is_empty():
-        loaded = read(bundled_example())
-        return run_checks(loaded.workspace, loaded.where)
-    ws = store.read()
-    assert ws is not None
-    return run_checks(ws, store.read_locations())
+    if workspace is None:
+        store = store or store_for(write=False)
+        if not store.is_empty():
+            return check_store(store)
+    loaded = read(workspace if workspace is not None else bundled_example())
+    return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+
+
+def check_store(store: Store, ws: Workspace | None = None) -> list[Finding]:
+    """Every check rule on the store's content, at the files and lines it was loaded from.
+
+    The data-entry rules find their candidates in SQL (check/stored.py); without `ws` (the
+    store's workspace, read by the caller with its observations), the observations are read an
+    indicator at a time as the rules ask, never all at once."""
+    from .check.stored import StoredData, StoredRows
+
+    data = None
+    if ws is None:
+        ws = store.read(observations=False)
+        assert ws is not None, "the caller checked that the store is not empty"
+        data = StoredData(ws, store)
+    return run_checks(ws, store.read_locations(), data=data, source=StoredRows(store))
 
 
 def import_file(
@@ -243,7 +257,7 @@ def workspace_for_build(
         source = bundled_example()
     if source is not None:
         loaded = read(source)
-        findings = run_checks(loaded.workspace, loaded.where)
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
         if not force and any(f.severity == "error" for f in findings):
             raise CheckFailed(findings)
         load(source, store, loaded=loaded)
@@ -264,11 +278,14 @@ def build(
     force: bool = False,
     pdf: bool = True,
     stored: Workspace | None = None,
+    edition: EditionRef | None = None,
 ) -> BuildResult:
-    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given).
+    """Build the site, its open data, report.pdf and deck.pdf into `out` (loading `workspace`
+    first if given).
 
     `stored`: the store's workspace when the caller has just read it (publish does), so that a
-    large store is not read twice.
+    large store is not read twice. `edition`: the edition being published (its open data cite
+    it).
     """
     settings = settings or get_settings()
     outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
@@ -289,7 +306,7 @@ def build(
     t = time.perf_counter()
     progress("check")
     if findings is None:
-        findings = run_checks(ws, store.read_locations())
+        findings = check_store(store, ws)
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
     timings["check"] = time.perf_counter() - t
@@ -307,12 +324,34 @@ def build(
     t = time.perf_counter()
     progress("write")
     out = Path(out)
-    files = replace_dir(
-        out, lambda tmp: write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
-    )
-    timings["write"] = time.perf_counter() - t
+
+    def write(tmp: Path) -> list[Path]:
+        written = write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
+        return written + opendata_stage(ws, lang, edition, settings, timings, progress, tmp)
+
+    files = replace_dir(out, write)
+    timings["write"] = time.perf_counter() - t - timings["opendata"]
     timings["total"] = time.perf_counter() - t0
     return BuildResult(site, out, files, timings, origin, findings, prints)
+
+
+def opendata_stage(
+    ws: Workspace,
+    lang: str,
+    edition: EditionRef | None,
+    settings: Settings,
+    timings: dict[str, float],
+    progress: Progress,
+    out: Path,
+) -> list[Path]:
+    """The `opendata` stage: every public figure as CSV, XLSX and JSON under data/, with the
+    data package, the DCAT catalogue and the README (docs/opendata.md)."""
+    t = time.perf_counter()
+    progress("opendata")
+    od = build_opendata(public_workspace(ws), lang, edition, settings.site_url)
+    files = write_opendata(od, out)
+    timings["opendata"] = time.perf_counter() - t
+    return files
 
 
 def _download_label(name: str, lang: str, pages: int) -> str:

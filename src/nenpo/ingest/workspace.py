@@ -69,6 +69,11 @@ class Loaded:
     observations: list[Sourced]
     removed: int = 0  # imported observations the load dropped or overwrote (--discard-imports)
 
+    def places(self) -> list[tuple[str, int | None]]:
+        """Where each observation was written, in the order of workspace.observations: its row
+        in observations/*.csv, or in the table one of imports/*.yaml read."""
+        return [(s.file, s.line) for s in self.observations]
+
 
 def read_workspace(root: Path) -> Loaded:
     """Validate every file of the workspace at `root`; raise WorkspaceError listing all problems."""

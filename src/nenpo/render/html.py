@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import html as html_text
-import io
 import re
 import shutil
 from pathlib import Path, PurePosixPath
@@ -15,6 +13,7 @@ from markupsafe import Markup
 from ..charts import ChartOut
 from ..japan.periods import Period
 from ..report.site import FIGURE_SLOT, UI, PageOut, Site
+from .tabular import csv_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROOT = "@@/"  # placeholder for the page's relative path to the site root, set per page
@@ -72,7 +71,11 @@ def root_of(path: str) -> str:
 def figure_html(chart: ChartOut, lang: str, page_path: str) -> str:
     """A chart as an accessible figure: SVG, alt text, data table, source, CSV link."""
     html = _env.get_template("figure.html").render(
-        c=chart, t=TEXT[lang], lang=lang, svg=Markup(chart.svg)
+        c=chart,
+        t=TEXT[lang],
+        lang=lang,
+        svg=Markup(chart.svg),
+        narrow_svg=Markup(chart.narrow_svg),
     )
     return html
 
@@ -110,13 +113,6 @@ def _period(site: Site) -> str:
     start = Period(r.period_start.replace(day=1), "month").label("long", site.lang)
     end = Period(r.period_end.replace(day=1), "month").label("long", site.lang)
     return f"{start}〜{end}" if site.lang == "ja" else f"{start} – {end}"
-
-
-def csv_bytes(rows: list[list[object]]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel opens Japanese text correctly."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def write_site(site: Site, out: Path) -> list[Path]:

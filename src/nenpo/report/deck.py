@@ -220,7 +220,7 @@ def build_deck(
 
     def chart_of(ident: str) -> ChartOut | None:
         if ident not in charts and ident in defined:
-            charts[ident] = make_chart(defined[ident], data, lang, font, ident)
+            charts[ident] = make_chart(defined[ident], data, lang, font, ident, narrow=False)
         return charts.get(ident)
 
     slides, problems = [], []

@@ -12,6 +12,7 @@ from html import escape
 
 from ..charts import ChartOut, make_chart
 from ..errors import Problem
+from ..ingest.content import project_content, translated
 from ..japan import numbers
 from ..lookups.data import Data
 from ..model.text import I18n
@@ -130,7 +131,7 @@ class _Builder:
         if text is None:
             return ""
         if self.lang != "ja":
-            text = self.ws.texts.get(_translated(path, self.lang), text)
+            text = self.ws.texts.get(translated(path, self.lang), text)
         body, offset = strip_front_matter(text)
 
         def chart_html(ident: str) -> str:
@@ -199,12 +200,6 @@ class _Builder:
 
     def projects_in(self, fa: FocusArea) -> list[Project]:
         return [p for p in self.ws.projects if p.focus_area == fa.id]
-
-
-def _translated(path: str, lang: str) -> str:
-    """content/intro.md → content/en/intro.md: where a translation is looked for."""
-    head, _, name = path.rpartition("/")
-    return f"{head}/{lang}/{name}" if head else f"{lang}/{name}"
 
 
 def build_site(
@@ -286,7 +281,7 @@ def _project_pages(
 
         parts.append(public_block(b.public[p.id], b.lang))
         page.illustrative |= b.public[p.id].illustrative
-    path = f"content/projects/{p.id}.md"
+    path = project_content(p.id)
     if path in b.ws.texts:
         parts.append(b.markdown(path, page))
     if p.subprojects:
