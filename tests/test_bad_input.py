@@ -799,8 +799,6 @@ CASES = [
         ["portfolio/allocations.csv"],
         put("ws/portfolio/allocations.csv", RANDOM),
     ),
-    # ── load-edition ──────────────────────────────────────────────────────────────────────────
-    Case("load-edition-unknown", ["load-edition", "2024-09-02"], 8, ["no edition '2024-09-02'"]),
     # ── schema ────────────────────────────────────────────────────────────────────────────────
     Case(
         "schema-folder-missing",
