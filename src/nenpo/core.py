@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,14 +21,16 @@ from .errors import BuildError, CheckFailed, ImportsAtStake, Problem, WorkspaceE
 from .ingest import importer
 from .ingest.importer import ImportResult
 from .ingest.workspace import Loaded, read_workspace
+from .japan.numbers import number
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
+from .portfolio.plan import Plan
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
 from .render.opendata import write_opendata
-from .render.pdf import Prints, deck_model, render_prints, write_prints
-from .report.deck import DeckOut
+from .render.pdf import Prints, render_prints, write_prints
+from .report.deck import DeckOut, deck_model, reference_errors
 from .report.opendata import EditionRef, build_opendata
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
@@ -36,7 +39,7 @@ from .store.db import dims_key
 from .store.url import database_url, in_memory
 
 if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
-    from .portfolio.allocate import AllocationProblem, AllocationResult
+    pass
 
 Progress = Callable[[str], None]
 
@@ -52,6 +55,29 @@ def store_for(settings: Settings | None = None, write: bool = True) -> Store:
     return open_store(database_url(settings.database_url, write=write))
 
 
+@contextmanager
+def opened_store(settings: Settings | None = None, write: bool = True) -> Iterator[Store]:
+    """`store_for`, for a command: when the command fails, an SQLite file that this command
+    created is removed again, so that a refused command leaves no empty database behind."""
+    settings = settings or get_settings()
+    url = database_url(settings.database_url, write=write)
+    new_file: Path | None = None
+    if url.get_backend_name() == "sqlite" and not in_memory(url):
+        path = Path(url.database or "")
+        new_file = None if path.exists() else path
+    store: Store | None = None
+    try:
+        store = open_store(url)
+        yield store
+    except BaseException:
+        if new_file is not None:
+            if store is not None:
+                store.engine.dispose()
+            for side in ("", "-wal", "-shm", "-journal"):
+                Path(f"{new_file}{side}").unlink(missing_ok=True)
+        raise
+
+
 def existing_store(settings: Settings | None = None) -> Store | None:
     """The store the settings name if it exists; None for an SQLite file not yet made (so that
     a command that only reads creates no database)."""
@@ -63,29 +89,42 @@ def existing_store(settings: Settings | None = None) -> Store | None:
     return open_store(url)
 
 
-def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded:
+def read(workspace: Path) -> Loaded:
+    """Read and validate a workspace folder whole, the data references of its deck included
+    (they need the whole, valid workspace's data); WorkspaceError lists every problem."""
+    loaded = read_workspace(workspace)
+    problems = reference_errors(loaded.workspace, loaded.where)
+    if problems:
+        raise WorkspaceError(problems)
+    return loaded
+
+
+def load(
+    workspace: Path, store: Store, discard_imports: bool = False, loaded: Loaded | None = None
+) -> Loaded:
     """Validate the workspace whole, then replace the store's content in one transaction.
 
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
     Rows that `nenpo import` added are never dropped or overwritten by a load unless
     `discard_imports` says so: ImportsAtStake names them, and nothing is written.
+    `loaded`: the workspace as the caller has just read it (build checks it before it loads).
     """
-    loaded = read_workspace(workspace)
+    loaded = loaded or read(workspace)
     # A milestone's original baseline never changes silently (rebaselines are recorded).
     rebaselined = portfolio_rules.silent_rebaselines(
         loaded.workspace, loaded.where, store.baselines()
     )
     if rebaselined:
         raise WorkspaceError(rebaselined)
-    at_stake = _imports_at_stake(store, loaded.workspace)
+    at_stake = imports_at_stake(store, loaded.workspace)
     if at_stake and not discard_imports:
-        raise ImportsAtStake(_at_stake_message(at_stake))
+        raise ImportsAtStake(at_stake_message(at_stake))
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where, loaded.places())
     return loaded
 
 
-def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
+def imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
     """Per origin ("import:FILE"): imported rows the workspace lacks, and those it would change."""
     imported = store.imported()
     if not imported:
@@ -104,11 +143,11 @@ def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]
     return out
 
 
-def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
+def at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
     lines = []
     for origin, (dropped, changed) in sorted(at_stake.items()):
         parts = [
-            f"{n:,} {what}"
+            f"{number(n)} {what}"
             for n, what in (
                 (dropped, "not in the workspace"),
                 (changed, "with another value in the workspace"),
@@ -118,7 +157,8 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
         lines.append(f"  {origin.removeprefix('import:')}: {', '.join(parts)}")
     total = sum(a + b for a, b in at_stake.values())
     return (
-        f"this load would drop or overwrite {total:,} observation(s) added with `nenpo import`; "
+        f"this load would drop or overwrite {number(total)} observation(s) added with "
+        "`nenpo import`; "
         "nothing was written:\n" + "\n".join(lines) + "\n"
         "Keep them by adding their mapping to the workspace's imports/ (it then reads the file "
         "at every load), or let the workspace replace them: nenpo load --discard-imports"
@@ -128,16 +168,28 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
 def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
-    if workspace is not None:
-        loaded = read_workspace(workspace)
-        return run_checks(loaded.workspace, loaded.where)
-    store = store or store_for(write=False)
-    if store.is_empty():
-        loaded = read_workspace(bundled_example())
-        return run_checks(loaded.workspace, loaded.where)
-    ws = store.read()
-    assert ws is not None
-    return run_checks(ws, store.read_locations())
+    if workspace is None:
+        store = store or store_for(write=False)
+        if not store.is_empty():
+            return check_store(store)
+    loaded = read(workspace if workspace is not None else bundled_example())
+    return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+
+
+def check_store(store: Store, ws: Workspace | None = None) -> list[Finding]:
+    """Every check rule on the store's content, at the files and lines it was loaded from.
+
+    The data-entry rules find their candidates in SQL (check/stored.py); without `ws` (the
+    store's workspace, read by the caller with its observations), the observations are read an
+    indicator at a time as the rules ask, never all at once."""
+    from .check.stored import StoredData, StoredRows
+
+    data = None
+    if ws is None:
+        ws = store.read(observations=False)
+        assert ws is not None, "the caller checked that the store is not empty"
+        data = StoredData(ws, store)
+    return run_checks(ws, store.read_locations(), data=data, source=StoredRows(store))
 
 
 def import_file(
@@ -191,21 +243,29 @@ class BuildResult:
     prints: Prints | None = None
 
 
-def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
-    """Load `workspace` if given; else the store's content; an empty store gets the example."""
-    if workspace is not None:
-        load(workspace, store)
-        origin: str | None = str(workspace)
-    elif store.is_empty():
-        example = bundled_example()
-        load(example, store)
-        origin = str(example)
-    else:
-        origin = None
+def workspace_for_build(
+    store: Store, workspace: Path | None, force: bool = False
+) -> tuple[Workspace, str | None, list[Finding] | None]:
+    """Load `workspace` if given; else the store's content; an empty store gets the example.
+
+    A workspace is checked before it is loaded, so that a build the check refuses leaves the
+    store as it was (the findings are returned, not computed twice)."""
+    findings: list[Finding] | None = None
+    origin: str | None = None
+    source = workspace if workspace is not None else None
+    if source is None and store.is_empty():
+        source = bundled_example()
+    if source is not None:
+        loaded = read(source)
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+        if not force and any(f.severity == "error" for f in findings):
+            raise CheckFailed(findings)
+        load(source, store, loaded=loaded)
+        origin = str(source)
     ws = store.read()
     if ws is None:  # pragma: no cover - load just wrote it
         raise BuildError("the store is empty after loading")
-    return ws, origin
+    return ws, origin, findings
 
 
 def build(
@@ -232,10 +292,11 @@ def build(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress("load")
+    findings: list[Finding] | None = None
     if stored is not None and workspace is None:
         ws, origin = stored, None
     else:
-        ws, origin = workspace_for_build(store, workspace)
+        ws, origin, findings = workspace_for_build(store, workspace, force)
     if lang not in ws.report.languages:
         raise BuildError(
             f"the report has no {lang!r} content; its languages are "
@@ -244,7 +305,8 @@ def build(
     timings["load"] = time.perf_counter() - t0
     t = time.perf_counter()
     progress("check")
-    findings = run_checks(ws, store.read_locations())
+    if findings is None:
+        findings = check_store(store, ws)
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
     timings["check"] = time.perf_counter() - t
@@ -362,7 +424,7 @@ def portfolio_workspace(
     if workspace is not None:
         loaded = load(workspace, store)
         return loaded.workspace, portfolio_rules.budget_narratives(loaded.workspace, loaded.where)
-    ws, _origin = workspace_for_build(store, None)
+    ws, _origin, _findings = workspace_for_build(store, None)
     return ws, portfolio_rules.budget_narratives(ws)
 
 
@@ -370,19 +432,6 @@ def portfolio_view(store: Store, workspace: Path | None = None) -> PortfolioView
     """The portfolio view: ratings by focus area, variances, staffing, findings."""
     ws, findings = portfolio_workspace(store, workspace)
     return build_view(ws, findings)
-
-
-@dataclass
-class Plan:
-    """An allocation plan with the problem it answers and the projects' display names."""
-
-    problem: AllocationProblem
-    result: AllocationResult
-    names: dict[str, dict[str, str]]
-    illustrative: bool = False  # drawn from illustrative (例示値) portfolio data
-
-    def name(self, project: str, lang: str = "ja") -> str:
-        return self.names.get(lang, {}).get(project, project)
 
 
 def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: float = 60.0) -> Plan:

@@ -83,9 +83,9 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
     for wave, shares in data.shares(sv.id, q.id):
         p = Period.parse(wave.date)
         wl = (
-            f"{p.label('long', lang)}（n={wave.respondents:,}）"
+            f"{p.label('long', lang)}（n={numbers.number(wave.respondents)}）"
             if lang == "ja"
-            else f"{p.label('long', lang)} (n={wave.respondents:,})"
+            else f"{p.label('long', lang)} (n={numbers.number(wave.respondents)})"
         )
         wave_labels.append(wl)
         for i, (opt, label) in enumerate(zip(q.options, labels, strict=True)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_text
+import re
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -10,7 +12,7 @@ from markupsafe import Markup
 
 from ..charts import ChartOut
 from ..japan.periods import Period
-from ..report.site import UI, PageOut, Site
+from ..report.site import FIGURE_SLOT, UI, PageOut, Site
 from .tabular import csv_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -78,6 +80,16 @@ def figure_html(chart: ChartOut, lang: str, page_path: str) -> str:
     return html
 
 
+def body_html(page: PageOut, lang: str) -> str:
+    """The page's body with each chart the model placed in it laid out as a figure."""
+    charts = {c.id: c for c in page.charts}
+
+    def figure(m: re.Match[str]) -> str:
+        return figure_html(charts[html_text.unescape(m[1])], lang, page.path)
+
+    return FIGURE_SLOT.sub(figure, page.body)
+
+
 def render_page(site: Site, page: PageOut) -> str:
     """One page as a complete HTML document."""
     root = root_of(page.path)
@@ -88,7 +100,7 @@ def render_page(site: Site, page: PageOut) -> str:
         lang=site.lang,
         t=TEXT[site.lang],
         ui=UI[site.lang],
-        body=Markup(page.body),
+        body=Markup(body_html(page, site.lang)),
         root=root,
         period=_period(site),
     )

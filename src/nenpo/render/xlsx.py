@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..japan.numbers import number
 from .tabular import needs_quote
 
 Value = str | int | float | bool | None
@@ -150,7 +151,9 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list[Sequence[Value]]]]) -> P
     A sheet's name must be unique, at most 31 characters, without []:*?/\\."""
     for name, rows in sheets:
         if len(rows) > MAX_ROWS:
-            raise ValueError(f"sheet {name!r} has {len(rows):,} rows; Excel holds {MAX_ROWS:,}")
+            raise ValueError(
+                f"sheet {name!r} has {number(len(rows))} rows; Excel holds {number(MAX_ROWS)}"
+            )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
             _member("[Content_Types].xml"),
