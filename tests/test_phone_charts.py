@@ -103,3 +103,15 @@ def test_dashboard_charts_read_on_a_phone(built_example: core.BuildResult) -> No
     assert sum(len(pm.charts) for pm in measured) >= 1
     problems = _problems(measured)
     assert not problems, "\n".join(problems[:30])
+
+
+def test_narrow_specs_are_valid_vega_lite(built_example: core.BuildResult) -> None:
+    """The phone drawings' specs validate against Vega-Lite's schema (builds skip it)."""
+    import altair as alt
+
+    narrow = [c for c in built_example.site.charts.values() if c.narrow_spec]
+    assert len(narrow) >= 25 and all(c.narrow_svg for c in narrow)
+    for chart in narrow:
+        cls = alt.LayerChart if "layer" in chart.narrow_spec else alt.Chart
+        cls.from_dict(chart.narrow_spec, validate=True)  # raises on an invalid spec
+        assert chart.narrow_spec["autosize"] == {"type": "fit-x", "contains": "padding"}

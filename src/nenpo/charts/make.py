@@ -64,6 +64,8 @@ def make_chart(
     out.svg = to_svg(out.spec, font)
     if narrow and out.narrow_spec:
         out.narrow_svg = to_svg(out.narrow_spec, font)
+    else:  # drawn for print only: no phone drawing, and no spec of one
+        out.narrow_spec = {}
     if chart.alt:
         out.alt = chart.alt.get(lang)
     if chart.note:

@@ -17,6 +17,8 @@ tabular.py); JSON keeps the text as it is, since no spreadsheet reads it.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,17 +32,28 @@ from .xlsx import write_xlsx
 # Excel's last row is 1,048,576: a longer table continues on further sheets (data, data_2 …),
 # each with the header.
 XLSX_ROWS = 1_048_575
+CHUNK = 20_000  # rows written at a time
 
 
 def write_opendata(od: OpenData, out: Path) -> list[Path]:
     """Write the open data under `out`/data/ (the site's root is `out`); the files written."""
     root = out / "data"
     written: list[Path] = []
+    content = hashlib.sha256()
     for t in od.tables():
         f = root / f"{t.path}.csv"
         f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_bytes(csv_bytes([[c.name for c in t.columns], *t.rows]))
+        with f.open("wb") as out_file:  # in pieces: a large store's table is large
+            head = csv_bytes([[c.name for c in t.columns]])
+            out_file.write(head)
+            content.update(head)
+            for k in range(0, len(t.rows), CHUNK):
+                piece = csv_bytes(t.rows[k : k + CHUNK])[3:]  # one BOM, at the start
+                out_file.write(piece)
+                content.update(piece)
         written.append(f)
+    if not od.version:  # an unpublished build is cited by its data, the same in every build
+        od.version = f"build-{content.hexdigest()[:12]}"
     for t in [od.whole, *od.indicators, *od.surveys]:
         extra = [od.catalogue, od.source_list] if t is od.whole else []
         written.append(_write_json(od, t, extra, root / f"{t.path}.json"))
@@ -48,7 +61,11 @@ def write_opendata(od: OpenData, out: Path) -> list[Path]:
     sizes = {f.relative_to(root).as_posix(): f.stat().st_size for f in written}
     meta = {
         "datapackage.json": json.dumps(datapackage(od, root), ensure_ascii=False, indent=1),
-        "catalog.jsonld": json.dumps(catalogue_jsonld(od, sizes), ensure_ascii=False, indent=1),
+        # Compact: the catalogue lists every file of every table (JSON with indents is written
+        # by Python's slow encoder, a second for a large store).
+        "catalog.jsonld": json.dumps(
+            catalogue_jsonld(od, sizes), ensure_ascii=False, separators=(",", ":")
+        ),
         "README.md": readme_md(od),
     }
     meta["README.html"] = readme_html(od, meta["README.md"])
@@ -83,11 +100,19 @@ def _write_json(od: OpenData, t: Table, extra: list[Table], f: Path) -> Path:
             {"name": c.name, "type": c.type, "title": c.title, "description": c.description}
             for c in t.columns
         ],
-        "data": list(t.records()),
     }
-    for x in extra:  # nenpo.json: the indicators and the sources beside the data
-        doc[x.name] = list(x.records())
-    f.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with f.open("w", encoding="utf-8") as out:
+        out.write(dump(doc)[:-1])  # the object without its closing brace: the rows follow
+        # Row by row, in pieces: the whole list of a large store would not fit in memory.
+        for x in [t, *extra]:  # nenpo.json: the indicators and the sources beside the data
+            out.write(f',"{"data" if x is t else x.name}":[')
+            records = x.records()
+            for k in range(0, len(x.rows), CHUNK):
+                piece = ",".join(dump(r) for r in itertools.islice(records, CHUNK))
+                out.write(("," if k else "") + piece)
+            out.write("]")
+        out.write("}")
     return f
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _FIRST = frozenset(TRIGGERS)
+_BOOLEANS = {True: "true", False: "false"}
 
 
 def neutralise(text: str) -> str:
@@ -28,19 +29,22 @@ def needs_quote(text: str) -> bool:
     return text[:1] in _FIRST
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return neutralise(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value  # numbers as Python writes them (5113, 4.33, -1.5), None as an empty cell
-
-
 def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
     """CSV in UTF-8 with a BOM (so that Excel opens Japanese text correctly), lines ending in
-    CRLF; text cells neutralised, booleans true/false, numbers as numbers."""
+    CRLF; text cells neutralised, booleans true/false, numbers as Python writes them (5113,
+    4.33, -1.5), None as an empty cell."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_cell(c) for c in row])
+    first, booleans = _FIRST, _BOOLEANS
+    writer.writerows(
+        [
+            ("'" + c if c[:1] in first else c)
+            if type(c) is str
+            else booleans[c]
+            if type(c) is bool
+            else c
+            for c in row
+        ]
+        for row in rows
+    )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -23,7 +23,6 @@ from ..errors import BuildError
 from ..japan.periods import Period
 from ..model.builtin import builtin_dimensions
 from ..model.workspace import Dimension, Indicator, Source, Workspace
-from ..store.db import workspace_hash
 from .opendata_tables import (
     Cell,
     Column,
@@ -67,12 +66,16 @@ def build_opendata(
 
     by_indicator: dict[str, list[Row]] = {i.id: [] for i in ws.indicators}
     indicators = {i.id: i for i in ws.indicators}
+    periods: dict[str, Period] = {}  # a store of a million rows has a few hundred periods
     for o in ws.observations:
         ind = indicators[o.indicator]
+        period = periods.get(o.period)
+        if period is None:
+            period = periods[o.period] = Period.parse(o.period)
         by_indicator[o.indicator].append(
             (
                 o.indicator,
-                Period.parse(o.period),
+                period,
                 o.dims,
                 o.value,
                 o.source or ind.source,
@@ -135,7 +138,7 @@ def build_opendata(
         publisher=ws.organisation.name,
         publisher_url=ws.organisation.url,
         edition=edition,
-        version=edition.id if edition else f"build-{workspace_hash(ws)[:12]}",
+        version=edition.id if edition else "",
         url=url,
         period=(ws.report.period_start.isoformat(), ws.report.period_end.isoformat()),
         whole=whole,
@@ -152,7 +155,16 @@ def _row_order(
     ind: Indicator, dims: dict[str, Dimension], positions: dict[str, dict[str, int]]
 ) -> Callable[[Row], tuple[object, ...]]:
     """The order of an indicator's rows: by breakdown (see _dims_order), then by period."""
-    return lambda r: (_dims_order(r[2], ind, dims, positions), r[1])
+    orders: dict[tuple[tuple[str, str], ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
+
+    def order(r: Row) -> tuple[object, ...]:
+        combo = tuple(r[2].items())  # rows repeat a few combinations of values over periods
+        o = orders.get(combo)
+        if o is None:
+            o = orders[combo] = _dims_order(r[2], ind, dims, positions)
+        return (o, r[1])
+
+    return order
 
 
 def _dims_order(
@@ -227,14 +239,23 @@ def _observation_table(
     out: list[tuple[Cell, ...]] = []
     used: dict[str, Source] = {}
     illustrative = 0
+    keys: dict[Period, str] = {}
+    # The code and label cells of each combination of dimension values, made once: a large
+    # table repeats a few thousand combinations over many periods.
+    dim_cells: dict[tuple[tuple[str, str], ...], tuple[Cell, ...]] = {}
     for ind_id, period, d, value, src, ill in rows:
-        cells: list[Cell] = [ind_id, period.key]
-        for dim_id in dim_ids:
-            code = d.get(dim_id)
-            cells.append(code)
-            cells.append(labels[dim_id].get(code, code) if code is not None else None)
-        cells += [number_of(value), units[ind_id], src, ill]
-        out.append(tuple(cells))
+        pkey = keys.get(period)
+        if pkey is None:
+            pkey = keys[period] = period.key
+        combo = tuple(d.items())
+        cells = dim_cells.get(combo)
+        if cells is None:
+            made: list[Cell] = []
+            for dim_id in dim_ids:
+                code = d.get(dim_id)
+                made += [code, labels[dim_id].get(code, code) if code is not None else None]
+            cells = dim_cells[combo] = tuple(made)
+        out.append((ind_id, pkey, *cells, number_of(value), units[ind_id], src, ill))
         if src not in used and src in sources:
             used[src] = sources[src]
         illustrative += ill

@@ -85,7 +85,9 @@ class OpenData:
     publisher: I18n
     publisher_url: str | None
     edition: EditionRef | None
-    version: str  # the edition's id, or "build-<content hash>" for an unpublished build
+    # The edition's id; for a build that was not published, its data's: "build-" and the hash
+    # of its CSV files, set by the renderer once they are written ("" until then).
+    version: str
     url: str | None  # the site's public address (NENPO_SITE_URL), for this edition
     period: tuple[str, str]  # the report's period, ISO dates
     whole: Table
