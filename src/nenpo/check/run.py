@@ -11,6 +11,7 @@ from ..model.workspace import Workspace
 from ..report.data import Data
 from .findings import Finding, Severity
 from .numbers import Values
+from .rules_text import TEXT_RULES
 
 # Every rule: id → (severity, what it catches). docs/check.md explains each with an example.
 RULES: dict[str, tuple[Severity, str]] = {
@@ -65,6 +66,7 @@ RULES: dict[str, tuple[Severity, str]] = {
         "error",
         "a budget variance above the portfolio's threshold (5% by default) has no narrative",
     ),
+    **TEXT_RULES,
 }
 
 
