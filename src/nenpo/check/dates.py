@@ -13,13 +13,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from datetime import date
 
-from ..japan.typed import TypedDate, date_ranges, find_dates
-from ..model.periods import Period
-from ..report import formats
+from ..japan.periods import Period
+from ..japan.typed_dates import TypedDate, date_ranges, find_dates, period_of
 from .findings import Finding
-from .lexicon import ERA_NAMES, Lexicon
+from .lexicon import Lexicon
 from .passages import Para, Ref
 
 REPORT_CUE = re.compile(
@@ -39,23 +37,13 @@ _DURATION = {
         r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\b", re.I
     ),
 }
-_NUMBER_WORDS = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten".split())}
+_NUMBER_WORDS = {
+    w: i + 1
+    for i, w in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
 _NUMBER_WORDS |= {k: i + 1 for i, k in enumerate("一二三四五六七八九十")}
-
-
-def period_of(d: TypedDate) -> Period:
-    """The period a typed date names; ValueError for an era date that does not exist."""
-    if d.era:
-        p = formats.parse_wareki(d.text)
-    elif d.fiscal:
-        p = Period(date(d.year, 4, 1), "fiscal_year")
-    elif d.day:
-        p = Period(date(d.year, d.month or 1, d.day), "day")
-    elif d.month:
-        p = Period(date(d.year, d.month, 1), "month")
-    else:
-        p = Period(date(d.year, 1, 1), "year")
-    return Period(p.end, "day") if d.end_of else p
 
 
 def agrees(t: Period, p: Period) -> bool:
@@ -72,7 +60,7 @@ def agrees(t: Period, p: Period) -> bool:
 
 
 def _series_periods(lex: Lexicon, targets: set[str]) -> list[Period]:
-    out = []
+    out: list[Period] = []
     for t in targets:
         for s in lex.values.series(t):
             out.extend(p.period for p in s.points if p.period is not None)
@@ -81,7 +69,7 @@ def _series_periods(lex: Lexicon, targets: set[str]) -> list[Period]:
 
 def check(para: Para, lex: Lexicon, taken: list[tuple[int, int]]) -> Iterator[Finding]:
     """Typed dates and durations of a paragraph against the data and the report."""
-    ds = [d for d in find_dates(para.text, para.lang, ERA_NAMES) if not d.name]
+    ds = [d for d in find_dates(para.text, para.lang) if not d.name]
     taken.extend((d.start, d.end) for d in ds)
     for m in _DURATION[para.lang].finditer(para.text):
         taken.append((m.start(), m.end()))
@@ -200,7 +188,7 @@ COMPARED_JA = re.compile(r"\s*(?:と比べ|に比べ|比|から|より|以来|�
 def _after_list(text: str, d: TypedDate, lex: Lexicon, lang: str) -> int:
     """Where the words after a date begin, past dates listed with it (2022年7月と2023年7月の値)."""
     end = d.end
-    for other in find_dates(text[end:], lang, ERA_NAMES):
+    for other in find_dates(text[end:], lang):
         gap = text[end : end + other.start]
         if not re.fullmatch(r"\s*(?:と|、|,|及び|および|and|or)\s*", gap):
             break
@@ -236,7 +224,9 @@ def _typed(
     as_of = bool(AS_OF.match(text, after)) or bool(
         AS_OF_BEFORE.search(text[max(0, d.start - 20) : d.start])
     )
-    compared = COMPARED.search(text[max(0, d.start - 20) : d.start]) or COMPARED_JA.match(text, after)
+    compared = COMPARED.search(text[max(0, d.start - 20) : d.start]) or COMPARED_JA.match(
+        text, after
+    )
     periods = [p for r in refs for p in r.periods]
     about: set[str] = {r.target for r in refs if r.target}
     if para.heading:

@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ..japan.typed import Figure, find_dates, find_figures
-from ..report import formats
+from ..japan import numbers as formats
+from ..japan.typed import Figure, find_figures
+from ..japan.typed_dates import find_dates
 from .findings import Finding
-from .lexicon import COUNTED_WHOLE, ERA_NAMES, Lexicon
+from .lexicon import COUNTED_WHOLE, Lexicon
 from .numbers import Match, Series, derived, explain
 from .passages import HOLE, Para, Ref
 
@@ -72,7 +73,7 @@ def check(para: Para, lex: Lexicon, taken: list[tuple[int, int]]) -> Iterator[Fi
 
 def _values_of(refs: list[Ref]) -> list[tuple[float, str, bool]]:
     return [
-        (r.res.value, r.res.unit if r.res.unit in ("%", "pt") else r.res.unit, r.res.illustrative)
+        (r.res.value, r.res.unit, r.res.illustrative)
         for r in refs
         if r.res is not None and r.res.value is not None
     ]
@@ -87,8 +88,8 @@ def _figure(
     coll = lex.collection(fig.noun) if fig.noun else None
     coll = coll or (lex.collection(fig.unit) if fig.unit else None)
     counted = _counted(para, lex, fig, coll, refs, para.text[s0 : fig.start]) if coll else ""
-    if counted == "exact":
-        return
+    if counted == "exact" or (counted == "part" and fig.word):
+        return  # a small part counted in words (two projects under it) is not a data value
     if coll is None and (fig.whole or not _checkable(fig, para.lang, lex)):
         return
     if _quoted(para.text, fig) and fig.bound in ("gt", "lt"):
@@ -225,7 +226,7 @@ def _agreeing(
     if all(m.illustrative for m in matches) and not LABELLED.search(sentence):
         yield _unlabelled(para, lex, fig, line)
         return
-    dated = refs or TIME_WORDS.search(sentence) or find_dates(sentence, para.lang, ERA_NAMES)
+    dated = refs or TIME_WORDS.search(sentence) or find_dates(sentence, para.lang)
     if not dated and all(m.how == "value" and not m.latest for m in matches):
         m = matches[0]
         s = m.series
@@ -251,7 +252,8 @@ def _unlabelled(para: Para, lex: Lexicon, fig: Figure, line: int) -> Finding:
         line,
         f"{fig.text!r} matches only illustrative values (例示値) but is typed as a plain number, "
         "so it is not labelled",
-        "reference it ({{ value … }}) so the output labels it 例示値, or say 例示値 in the sentence",
+        "reference it ({{ value … }}) so the output labels it 例示値, or say 例示値 in the "
+        "sentence",
     )
 
 
@@ -259,7 +261,8 @@ def _describe(series: list[Series], limit: int = 6) -> str:
     vals = []
     for s in series:
         for p in s.observed[-3:]:
-            vals.append(f"{formats.number(p.value, 2).rstrip('0').rstrip('.')} ({p.period})")
+            shown = formats.number(p.value, 2).rstrip("0").rstrip(".")
+            vals.append(f"{shown} ({p.period})")
     return ", ".join(vals[-limit:])
 
 
@@ -270,9 +273,14 @@ def _contradicts(
     hint = "reference the value so the data prints it: {{ value … }}"
     scaled = [
         k
-        for k, f in (("万/億", 1e4), ("万/億", 1e-4), ("an order of magnitude", 10.0),
-                     ("an order of magnitude", 0.1), ("million/billion", 1e3),
-                     ("million/billion", 1e-3))  # fmt: skip
+        for k, f in (
+            ("万/億", 1e4),
+            ("万/億", 1e-4),
+            ("an order of magnitude", 10.0),
+            ("an order of magnitude", 0.1),
+            ("million/billion", 1e3),
+            ("million/billion", 1e-3),
+        )
         if any(
             replace(fig, value=fig.value * f, half=fig.half * f).admits(p.value)
             for s in series
@@ -339,9 +347,7 @@ def _wanted(para: Para, lex: Lexicon, coll: str, refs: list[Ref]) -> set[float]:
 WHOLE_SAID = re.compile(r"全|すべて|全て|\ball\b|\bthe agency's|\bits\b|デジタル庁の|当庁の", re.I)
 
 
-def _counted(
-    para: Para, lex: Lexicon, fig: Figure, coll: str, refs: list[Ref], before: str
-) -> str:
+def _counted(para: Para, lex: Lexicon, fig: Figure, coll: str, refs: list[Ref], before: str) -> str:
     """'exact' when a count is what it counts (or the workspace knows no such count); 'part'
     when it may count a part of a collection often counted in part (up to its whole), to be
     compared with the data its sentence names; '' when it contradicts the whole."""

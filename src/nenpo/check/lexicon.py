@@ -8,12 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..japan import codes
-from ..report import formats
 from .numbers import Values, unit_kind
 from .run import Context
 from .subjects import Names, _stem
-
-ERA_NAMES = tuple(name for name, _en, _start in formats.ERAS)
 
 # A count names what it counts; each collection of the workspace, by the words for it. The
 # first four are always counted whole (3つの注力領域); the others are often counted in part
@@ -25,8 +22,15 @@ COLLECTIONS: dict[str, tuple[str, ...]] = {
     "slides": ("スライド", "slide"),
     "projects": ("プロジェクト", "project"),
     "prefectures": ("都道府県", "prefecture"),
-    "municipalities": ("市区町村", "市町村", "自治体", "地方公共団体", "団体", "municipalit",
-                       "local government"),  # fmt: skip
+    "municipalities": (
+        "市区町村",
+        "市町村",
+        "自治体",
+        "地方公共団体",
+        "団体",
+        "municipalit",
+        "local government",
+    ),
 }
 COUNTED_WHOLE = ("focus_areas", "aims", "dates", "slides")
 

@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..japan.periods import Period
 from ..japan.typed import Figure
-from ..model.periods import Period
-from ..report.data import Data
+from ..lookups.data import Data
 
 UNIT_KIND = {"%": "%", "％": "%", "ポイント": "pt", "PT": "pt", "pt": "pt", "pp": "pt"}
 
@@ -96,16 +96,19 @@ class Values:
             self.by_target[ident].append(Series(ident, dict(dims), points + extra, kind))
         for ind in data.ws.indicators:
             if ind.id not in self.by_target and ind.targets:
-                self.by_target[ind.id].append(Series(ind.id, {}, targets[ind.id], ind.unit))
+                self.by_target[ind.id].append(
+                    Series(ind.id, {}, targets[ind.id], unit_kind(ind.unit))
+                )
         for sv in data.ws.surveys:
             ill = sv.provenance == "illustrative"
             for q in sv.questions:
                 waves = data.shares(sv.id, q.id)
                 for o in q.options:
-                    pts = [Point(Period.parse(w.date), s[o.id], ill) for w, s in waves if o.id in s]
-                    self.by_target[f"{sv.id}.{q.id}.{o.id}"].append(
-                        Series(f"{sv.id}.{q.id}.{o.id}", {}, pts, "%")
-                    )
+                    shares = [
+                        Point(Period.parse(w.date), s[o.id], ill) for w, s in waves if o.id in s
+                    ]
+                    key = f"{sv.id}.{q.id}.{o.id}"
+                    self.by_target[key].append(Series(key, {}, shares, "%"))
 
     def series(self, target: str, dims: dict[str, str] | None = None) -> list[Series]:
         """The series of an indicator (or survey option); with `dims`, those that have them."""
@@ -184,7 +187,7 @@ def explain(fig: Figure, series: Iterable[Series], figure_unit: str) -> list[Mat
             hit = next((p for p in s.points if fig.admits(p.value)), None)
             if hit is not None:
                 out.append(Match("target" if hit.target else "value", s, (hit,)))
-        if figure_unit == "pt" and s.unit == "%" or (fig.change and same and s.unit != "%"):
+        if (figure_unit == "pt" and s.unit == "%") or (fig.change and same and s.unit != "%"):
             m = _pair(s, fig, "difference")
             if m:
                 out.append(m)

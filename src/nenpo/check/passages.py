@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from ..model.periods import Period
+from ..japan.periods import Period
 from ..model.text import I18n
 from ..report import references as refs
 from ..report.markdown import make_parser, strip_front_matter
@@ -79,7 +79,8 @@ def _periods(ctx: Context, ref: refs.Reference, res: refs.Resolved) -> tuple[Per
     if ref.kind in ("share", "share_change"):
         sid, _q, _o = ref.target.split(".")
         waves = {w.id: Period.parse(w.date) for w in ctx.data.surveys[sid].waves}
-        ids = (res.period or "").split("..") if res.period else [max(waves, key=waves.get)]  # type: ignore[arg-type]
+        latest = max(waves, key=lambda w: waves[w]) if waves else ""
+        ids = res.period.split("..") if res.period else [latest]
         return tuple(waves[i] for i in ids if i in waves)
     if not res.period:
         return ()
@@ -185,6 +186,7 @@ def _yaml(
     sub: tuple[str | int, ...],
     surface: str,
     owner: tuple[str, ...] = (),
+    strong: bool = True,
 ) -> Iterator[Para]:
     if text is None:
         return
@@ -192,7 +194,9 @@ def _yaml(
         if lang == "en" and not text.en:
             continue
         file, line = ctx.where.of(kind, ident, *sub, lang)
-        para, _bad = paragraph(ctx, file, line or 1, lang, text.get(lang), surface, owner=owner)
+        para, _bad = paragraph(
+            ctx, file, line or 1, lang, text.get(lang), surface, owner=owner, strong=strong
+        )
         yield para
 
 
@@ -211,11 +215,13 @@ def yaml_texts(ctx: Context) -> Iterator[Para]:
         yield from _yaml(ctx, fa.description, "focus_areas", fa.id, ("description",), "summary")
     for p, _parent in ws.all_projects():
         yield from _yaml(
-            ctx, p.summary, "projects", p.id, ("summary",), "summary", tuple(p.indicators)
+            ctx, p.summary, "projects", p.id, ("summary",), "summary", tuple(p.indicators), False
         )
     for ind in ws.indicators:
         own = (ind.id,)
-        yield from _yaml(ctx, ind.description, "indicators", ind.id, ("description",), "description", own)
+        yield from _yaml(
+            ctx, ind.description, "indicators", ind.id, ("description",), "description", own
+        )
         for i, t in enumerate(ind.targets):
             yield from _yaml(
                 ctx, t.note, "indicators", ind.id, ("targets", i, "note"), "description", own

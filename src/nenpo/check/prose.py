@@ -10,6 +10,7 @@ from markdown_it.token import Token
 
 from ..japan.typed import find_figures
 from ..model.text import I18n
+from ..model.workspace import Chapter, Page
 from . import dates, figures, wording
 from .findings import Finding
 from .lexicon import Lexicon
@@ -20,8 +21,10 @@ from .run import Context
 
 def _titles(ctx: Context) -> dict[str, str]:
     """Markdown path → the title report.yaml gives its page (or chapter), in the file's language."""
-    titles = {}
-    for node in [*ctx.ws.chapters, *(pg for ch in ctx.ws.chapters for pg in ch.pages)]:
+    titles: dict[str, str] = {}
+    nodes: list[Chapter | Page] = [*ctx.ws.chapters]
+    nodes += [pg for ch in ctx.ws.chapters for pg in ch.pages]
+    for node in nodes:
         if node.content:
             titles[node.content] = node.title.ja
             if node.title.en:
@@ -35,9 +38,7 @@ def texts(ctx: Context) -> Iterable[Finding]:
     lex = Lexicon(ctx)
     titles = _titles(ctx)
     charts = {c.id for c in ctx.ws.charts}
-    owners = {
-        f"content/projects/{p.id}.md": tuple(p.indicators) for p, _ in ctx.ws.all_projects()
-    }
+    owners = {f"content/projects/{p.id}.md": tuple(p.indicators) for p, _ in ctx.ws.all_projects()}
     owners |= {k.replace("projects/", "projects/en/"): v for k, v in owners.items()}
     found: list[Finding] = []
     for path, text in sorted(ctx.ws.texts.items()):

@@ -39,7 +39,8 @@ TEXT_RULES: dict[str, tuple[Severity, str]] = {
     ),
     "wrong-direction": (
         "error",
-        "a word of direction (上昇, 低下, rose, fell, 改善, 後退) contradicts the change it describes",
+        "a word of direction (上昇, 低下, rose, fell, 改善, 後退) contradicts the change it "
+        "describes",
     ),
     "wrong-extreme": (
         "error",

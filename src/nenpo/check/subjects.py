@@ -14,13 +14,54 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..report.data import Data
+from ..lookups.data import Data
 from .numbers import unit_kind
 
 # Words that say nothing about which indicator is meant.
 _EN_STOP = frozenset(
-    "the a an of in on at by to and or for from with than as is are was were be been has have "
-    "had that this these those it its their there which who what per each all over time".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "to",
+        "and",
+        "or",
+        "for",
+        "from",
+        "with",
+        "than",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "there",
+        "which",
+        "who",
+        "what",
+        "per",
+        "each",
+        "all",
+        "over",
+        "time",
+    ]
 )
 _JA_STOP = frozenset(["推移", "割合", "の数", "した", "して", "する", "いる", "ある", "こと"])
 
@@ -155,7 +196,9 @@ class Names:
             label = e.labels[i].lower()
             if len(label) < 2:
                 continue
-            for m in re.finditer(re.escape(label) if lang == "ja" else rf"\b{re.escape(label)}\b", low):
+            for m in re.finditer(
+                re.escape(label) if lang == "ja" else rf"\b{re.escape(label)}\b", low
+            ):
                 said[e.key] = max(said.get(e.key, 0.0), 0.3 * weight(m.start()))
         out: dict[str, float] = {}
         for key, weights in self.weights[lang].items():

@@ -4,17 +4,22 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
-from ..model.periods import Period
+from ..japan.periods import Period
 from .findings import Finding
 from .lexicon import Lexicon
 from .passages import Para, Ref
 from .run import Context
 
-_UP = r"上昇|増加|増え|増|伸び|拡大|高ま|上回|rose|risen|increased|grew|grown|climbed|went up|gained"
-_DOWN = r"低下|減少|減っ|減|下落|縮小|下が|下回|fell|fallen|decreased|declined|dropped|went down|shrank"
+_UP = (
+    r"上昇|増加|増え|増|伸び|拡大|高ま|上回|rose|risen|increased|grew|grown|climbed|went up|gained"
+)
+_DOWN = (
+    r"低下|減少|減っ|減|下落|縮小|下が|下回|fell|fallen|decreased|declined|dropped|went down|shrank"
+)
 _BETTER = r"改善|前進|向上|上が|improved|moved up|climbed"
 _WORSE = r"悪化|後退|落ち|worsened|slipped|moved down|fell back"
 DIRECTION = re.compile(
@@ -34,7 +39,10 @@ PER = {
     "month": re.compile(r"月|month", re.I),
     "year": re.compile(r"年|year|annual", re.I),
 }
-PER_WORDS = re.compile(r"(?:a|per|each|every)\s+(month|year)|monthly|annually|月あたり|毎月|月間|年間|毎年|1年あたり", re.I)
+PER_WORDS = re.compile(
+    r"(?:a|per|each|every)\s+(month|year)|monthly|annually|月あたり|毎月|月間|年間|毎年|1年あたり",
+    re.I,
+)
 
 
 def check(para: Para, lex: Lexicon) -> Iterator[Finding]:
@@ -59,7 +67,7 @@ def _moves(lex: Lexicon, refs: list[Ref], text: str) -> list[tuple[int, float, s
         if r.kind in ("change", "share_change") and r.res and r.res.value is not None:
             out.append((r.end, r.res.value, r.target or ""))
     values = [r for r in refs if r.kind in ("value", "share") and r.res and r.res.value is not None]
-    for a, b in zip(values, values[1:], strict=False):
+    for a, b in itertools.pairwise(values):
         between = text[a.end : b.start]
         if a.target == b.target and a.periods and b.periods and re.search(r"から|to|→", between):
             first, second = (a, b) if a.periods[0] <= b.periods[0] else (b, a)
@@ -69,9 +77,7 @@ def _moves(lex: Lexicon, refs: list[Ref], text: str) -> list[tuple[int, float, s
     return out
 
 
-def _direction(
-    para: Para, lex: Lexicon, s0: int, s1: int, refs: list[Ref]
-) -> Iterator[Finding]:
+def _direction(para: Para, lex: Lexicon, s0: int, s1: int, refs: list[Ref]) -> Iterator[Finding]:
     moves = _moves(lex, refs, para.text)
     if not moves:
         return
@@ -80,7 +86,9 @@ def _direction(
         if not before:
             continue
         said = next(k for k in ("better", "worse", "up", "down") if m.group(k))
-        scope = before if ALL.search(para.text[max(s0, m.start() - 12) : m.start()]) else before[-1:]
+        scope = (
+            before if ALL.search(para.text[max(s0, m.start() - 12) : m.start()]) else before[-1:]
+        )
         for _pos, change, target in scope:
             ind = lex.ctx.data.indicators.get(target)
             lower_better = ind is not None and ind.direction == "lower"
@@ -165,7 +173,11 @@ def _base(para: Para, lex: Lexicon, refs: list[Ref]) -> Iterator[Finding]:
         if para.lang == "ja":
             near = para.text[max(0, r.start - 8) : r.start]
             said = next(
-                (b for b, p in BASES.items() if p.search(near) and near.rstrip("約").endswith("の")),
+                (
+                    b
+                    for b, p in BASES.items()
+                    if p.search(near) and near.rstrip("約").endswith("の")
+                ),
                 None,
             )
         else:
@@ -196,7 +208,11 @@ def _per(para: Para, lex: Lexicon, refs: list[Ref]) -> Iterator[Finding]:
             continue
         per = ind.unit.split("/", 1)[1] + " " + (ind.unit_en or "")
         want = next((k for k, p in PER.items() if p.search(per)), None)
-        near = para.text[r.end : r.end + 40] if para.lang == "en" else para.text[max(0, r.start - 12) : r.end + 12]
+        near = (
+            para.text[r.end : r.end + 40]
+            if para.lang == "en"
+            else para.text[max(0, r.start - 12) : r.end + 12]
+        )
         m = PER_WORDS.search(near)
         if want is None or m is None:
             continue
@@ -219,10 +235,8 @@ NOT_SAID = re.compile(r"ではありません|ではない|not illustrative|実�
 
 def _labels(para: Para, lex: Lexicon) -> Iterator[Finding]:
     """A sentence saying the values of some dates are illustrative, about data that is real."""
-    from ..japan.typed import find_dates
-
-    from .dates import agrees, period_of
-    from .lexicon import ERA_NAMES
+    from ..japan.typed_dates import find_dates, period_of
+    from .dates import agrees
 
     if not para.owner:
         return
@@ -230,7 +244,7 @@ def _labels(para: Para, lex: Lexicon) -> Iterator[Finding]:
         sentence = para.text[s0:s1]
         if not ILLUSTRATIVE_SAID.search(sentence) or "目標" in sentence or "target" in sentence:
             continue
-        for d in find_dates(sentence, para.lang, ERA_NAMES):
+        for d in find_dates(sentence, para.lang):
             try:
                 t = period_of(d)
             except ValueError:

@@ -1,6 +1,6 @@
-"""Figures and dates as authors type them in prose, Japanese and English: 約75%, 9,300万枚を超え,
-7割以上, 半数, 4分の3, 1.3ポイント上昇, 534人増; "about 75%", "over 93 million", "534 fewer",
-"three times"; 2024年8月, 令和5年度末, FY2023, "10 August 2024", "2023年9月から2024年8月まで".
+"""Figures as authors type them in prose, Japanese and English: 約75%, 9,300万枚を超え, 7割以上,
+半数, 4分の3, 1.3ポイント上昇, 534人増; "about 75%", "over 93 million", "534 fewer", "three
+times". Dates and periods are read by `typed_dates`.
 
 Pure functions over a string; positions are those of the string given (full-width digits are read
 as digits without moving anything). What a figure means — which data it states — is decided by
@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
+
+from .numbers import MULTIPLIERS
 
 Bound = Literal["gt", "ge", "lt", "le", "near_below", "near_above"]
 
@@ -61,6 +63,21 @@ class Figure:
         return abs(x - v) <= h + eps
 
 
+_BOUNDS: dict[str, Bound] = {
+    "gt": "gt",
+    "ge": "ge",
+    "lt": "lt",
+    "le": "le",
+    "near_below": "near_below",
+    "near_above": "near_above",
+}
+
+
+def _as_bound(word: str | None) -> Bound | None:
+    """A bound from the tables of rounding words ('approx' is not one)."""
+    return _BOUNDS.get(word or "")
+
+
 # ── numbers ───────────────────────────────────────────────────────────────────────────────
 
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -81,14 +98,51 @@ _WORDS = {
     "fifty": 50,
     "hundred": 100,
 }
-_SCALE_JA = {"万": 1e4, "億": 1e8, "兆": 1e12}
+_SCALE_JA = {k: float(v) for k, v in MULTIPLIERS.items()}
 _SCALE_EN = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 # Units a Japanese figure may carry besides those a workspace adds (indicators' units).
-JA_UNITS = (
-    "パーセント ポイント PT pt % 倍 割 人 名 件 枚 通 位 点 円 回 団体 社 校 か所 カ所 箇所 "
-    "施設 機関 時間 日間 か月 カ月 ヶ月 年間 年 歳 つ 個 本 台 種類 項目 分野"
-).split()
+JA_UNITS = [
+    "パーセント",
+    "ポイント",
+    "PT",
+    "pt",
+    "%",
+    "倍",
+    "割",
+    "人",
+    "名",
+    "件",
+    "枚",
+    "通",
+    "位",
+    "点",
+    "円",
+    "回",
+    "団体",
+    "社",
+    "校",
+    "か所",
+    "カ所",
+    "箇所",
+    "施設",
+    "機関",
+    "時間",
+    "日間",
+    "か月",
+    "カ月",
+    "ヶ月",
+    "年間",
+    "年",
+    "歳",
+    "つ",
+    "個",
+    "本",
+    "台",
+    "種類",
+    "項目",
+    "分野",
+]
 _PREFIX_JA = {"約": "approx", "およそ": "approx", "概ね": "approx", "おおむね": "approx",
               "ほぼ": "approx", "最大": "le", "最大で": "le", "少なくとも": "ge"}  # fmt: skip
 _SUFFIX_JA = {"を超え": "gt", "を超す": "gt", "を超": "gt", "を上回": "gt", "超": "gt",
@@ -150,9 +204,9 @@ def _ja_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<pre>{_alt(_PREFIX_JA)})?"
         r"(?P<sign>[+\-±])?"
-        rf"(?:(?P<oku>{_NUM})億(?=\d))?"
+        rf"(?:(?P<oku>{_NUM})億(?=\d))?(?:(?P<man>{_NUM})万(?=\d))?"
         rf"(?:(?P<num>{_NUM})|(?P<kanji>[一二三四五六七八九十])(?=[つ倍割]))"
-        r"\s?(?P<scale>万|億|兆)?"
+        rf"\s?(?P<scale>{_alt(_SCALE_JA)})?"
         r"(?:分の(?P<frac>\d+|[一二三四五六七八九十]))?"
         rf"(?P<unit>{_alt(units)})?"
         rf"(?P<post>{_alt(_SUFFIX_JA)})?"
@@ -199,8 +253,9 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
         num = m["num"] or str(_KANJI[m["kanji"]])
         scale = _SCALE_JA.get(scale_word or "", 1.0)
         value = float(num.replace(",", "")) * scale
-        if m["oku"]:
-            value += float(m["oku"].replace(",", "")) * 1e8
+        for part, size in (("oku", 1e8), ("man", 1e4)):  # 1億2,345万, 3万5千
+            if m[part]:
+                value += float(m[part].replace(",", "")) * size
         half = _precision(num, approx, scale)
         if frac:  # 4分の3: three quarters, as a share (the number before 分の is the whole)
             whole = float(num.replace(",", ""))
@@ -213,10 +268,7 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
         elif unit in ("ポイント", "PT", "pt"):
             unit = "pt"
         post = _SUFFIX_JA.get(m["post"] or "")
-        bound: Bound | None = None
-        for b in (post, pre):
-            if b and b != "approx" and bound is None:
-                bound = b  # type: ignore[assignment]
+        bound = _as_bound(post) or _as_bound(pre)
         approx = approx or post == "approx"
         if approx and not frac and m["unit"] != "割":
             half = _precision(num, True, scale)
@@ -246,7 +298,7 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
         if any(f.start <= m.start() < f.end for f in out):
             continue
         post = _SUFFIX_JA.get(m["post"] or "")
-        bound = "gt" if m["pre"] else post if post not in (None, "approx") else None
+        bound = "gt" if m["pre"] else _as_bound(post)
         out.append(
             Figure(
                 text[m.start() : m.end()],
@@ -255,7 +307,7 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
                 50.0,
                 "%",
                 5.0,
-                bound,  # type: ignore[arg-type]
+                bound,
                 True,
                 _ja_change(s, m.end()),
                 word=True,
@@ -265,7 +317,9 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
 
 
 _WHOLE_AFTER_JA = re.compile(r"満点|のうち|中の|の(?:約|およそ)?(?:\d+(?:\.\d+)?(?:%|割)|半数)")
-_NOUN_JA = re.compile(r"の?((?:(?!から|まで|より|など|ごと)[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]){1,12})")
+_NOUN_JA = re.compile(
+    r"の?((?:(?!から|まで|より|など|ごと)[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]){1,12})"
+)
 _COUNTERS = ("", "つ", "個", "件", "回", "種類", "項目", "分野", "団体", "か所", "カ所", "箇所")
 
 
@@ -300,7 +354,30 @@ _EN_SPECIAL = re.compile(
 _SPECIAL_VALUE = {"twice": (2.0, "倍"), "double": (2.0, "倍"), "triple": (3.0, "倍"),
                   "half": (50.0, "%"), "a third": (33.3, "%"), "a quarter": (25.0, "%"),
                   "three quarters": (75.0, "%"), "two thirds": (66.7, "%")}  # fmt: skip
-_STOP = frozenset("the a an of in on at by to and or for from with than as is are was were".split())
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "to",
+        "and",
+        "or",
+        "for",
+        "from",
+        "with",
+        "than",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+    ]
+)
 
 
 def _noun_en(s: str, end: int) -> str:
@@ -348,7 +425,7 @@ def find_figures_en(text: str) -> list[Figure]:
         half = _precision(num, approx, scale)
         tail = s[m.end() : m.end() + 14].lower()
         post = next((b for w, b in _SUFFIX_EN.items() if tail.startswith(" " + w)), None)
-        bound = next((b for b in (post, pre) if b and b != "approx"), None)
+        bound = _as_bound(post) or _as_bound(pre)
         change = _CHANGE_PRE_EN.get((m["chg"] or "").lower(), 0)
         noun = "" if unit in ("%", "pt") else _noun_en(s, m.end())
         first = noun.split(" ")[0].lower() if noun else ""
@@ -367,7 +444,7 @@ def find_figures_en(text: str) -> list[Figure]:
                 -value if sign < 0 else value,
                 unit,
                 half,
-                bound,  # type: ignore[arg-type]
+                bound,
                 approx,
                 change,
                 sign,
@@ -391,7 +468,7 @@ def find_figures_en(text: str) -> list[Figure]:
                 value,
                 unit,
                 0.05 if unit == "倍" else 5.0,
-                pre if pre not in (None, "approx") else None,  # type: ignore[arg-type]
+                _as_bound(pre),
                 True,
                 word=True,
             )
@@ -410,158 +487,3 @@ def parse_figure(text: str, lang: str = "ja") -> Figure:
     if len(found) != 1 or found[0].text.strip() != text.strip():
         raise ValueError(f"{text!r} is not one figure such as 約75% or 9,308万枚")
     return found[0]
-
-
-# ── dates ─────────────────────────────────────────────────────────────────────────────────
-
-
-@dataclass(frozen=True)
-class TypedDate:
-    """A date or period as typed: 2024年8月, 令和5年度末, FY2023, "10 August 2024"."""
-
-    text: str  # the date itself, without 末 or "the end of"
-    start: int
-    end: int
-    year: int  # the Western year, or the era's year when `era` is set (元年 → 1)
-    month: int | None = None
-    day: int | None = None
-    fiscal: bool = False  # 年度, FY
-    end_of: bool = False  # 末, "the end of": the period's last day
-    era: str = ""  # 令和, 平成, … as typed
-    name: bool = False  # a year used in a name (2023年デジタル庁年次報告, "the 2023 report")
-    boundary: str = ""  # "from", "to", "after", "before" when worded so (から, まで, 以降, since)
-
-
-_JA_BOUNDARY = {"から": "from", "より": "from", "以降": "after", "以後": "after",
-                "以前": "before", "まで": "to"}  # fmt: skip
-_EN_BOUNDARY = {"from": "from", "since": "after", "after": "after", "until": "to", "till": "to",
-                "to": "to", "by": "to", "before": "before", "through": "to"}  # fmt: skip
-_MONTHS = {m.lower(): i + 1 for i, m in enumerate(
-    "January February March April May June July August September October November December".split()
-)}  # fmt: skip
-_MONTHS |= {k[:3]: v for k, v in _MONTHS.items()} | {"sept": 9}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-
-
-def _ja_dates_pattern(eras: tuple[str, ...]) -> re.Pattern[str]:
-    era = f"(?P<era>{_alt(eras)})(?P<ey>元|\\d{{1,2}})" if eras else "(?P<era>(?!))(?P<ey>)"
-    return re.compile(
-        rf"(?:{era}|(?P<y>\d{{4}}))年"
-        r"(?:(?P<fy>度)|(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?"
-        r"(?P<end>末)?"
-    )
-
-
-def find_dates_ja(text: str, eras: tuple[str, ...] = ()) -> list[TypedDate]:
-    """Dates in Japanese text: 2024年8月(末), 2023年度(末), 令和6年7月, 2023〜2024年.
-
-    `eras` are the era names to read (令和, 平成, …; from the era table, so one table rules)."""
-    s = normalise(text)
-    out: list[TypedDate] = []
-    for m in _ja_dates_pattern(tuple(eras)).finditer(s):
-        if m.start() and s[m.start() - 1].isdigit():
-            continue
-        year = 1 if m["ey"] == "元" else int(m["ey"] or m["y"])
-        month = int(m["m"]) if m["m"] else None
-        day = int(m["d"]) if m["d"] else None
-        after = s[m.end() : m.end() + 3]
-        bare = month is None and not m["fy"] and not m["end"]
-        # 2023年デジタル庁年次報告: a year run into a name, not a date the text states
-        name = bare and bool(after) and not re.match(r"[のにはがもとでまかより以、。，．,.)）」\s]", after)
-        boundary = next((b for w, b in _JA_BOUNDARY.items() if after.startswith(w)), "")
-        out.append(
-            TypedDate(
-                text[m.start() : m.end() - (1 if m["end"] else 0)],
-                m.start(),
-                m.end(),
-                year,
-                month,
-                day,
-                bool(m["fy"]),
-                bool(m["end"]),
-                m["era"] or "",
-                name,
-                boundary,
-            )
-        )
-        # 2023〜2024年: the first year of a span of years
-        span = re.search(r"(\d{4})\s*[～~\-–—]\s*$", s[max(0, m.start() - 8) : m.start()])
-        if span and not m["era"] and bare:
-            a = m.start() - (len(s[max(0, m.start() - 8) : m.start()]) - span.start(1))
-            out.append(TypedDate(text[a : a + 4], a, a + 4, int(span.group(1)), boundary="from"))
-    return sorted(out, key=lambda d: d.start)
-
-
-_EN_DATE = re.compile(
-    r"(?P<endof>the end of\s+)?"
-    r"(?:(?P<fy>FY\s?|fiscal(?: year)?\s+)(?P<fyy>\d{4})"
-    rf"|(?:(?P<d>\d{{1,2}})\s+)?(?P<mon>{_MONTH_RE})\.?\s+(?:(?P<d2>\d{{1,2}}),\s+)?(?P<y>\d{{4}})"
-    r"|(?P<bare>(?:19|20)\d{2}))\b",
-    re.I,
-)
-_EN_YEAR_BEFORE = re.compile(
-    r"\b(in|since|from|to|until|till|by|during|of|between|and|before|after|through|"
-    r"early|late|mid|end)\s+$",
-    re.I,
-)
-
-
-def find_dates_en(text: str) -> list[TypedDate]:
-    """Dates in English text: 10 August 2024, August 2024, FY2023, "in 2023" (a bare year only
-    where a preposition or punctuation makes it a date, not "the 2023 report")."""
-    s = normalise(text)
-    out: list[TypedDate] = []
-    for m in _EN_DATE.finditer(s):
-        before = s[max(0, m.start() - 12) : m.start()]
-        if m.start() and (s[m.start() - 1].isdigit() or s[m.start() - 1] in ",."):
-            if not m["mon"]:
-                continue
-        if m["bare"]:
-            after = s[m.end() : m.end() + 2]
-            dated = _EN_YEAR_BEFORE.search(before) or not after or after[0] in ".,;:)–-"
-            if not dated or (after[:1] == " " and after[1:2].isdigit()):
-                continue
-        word = re.search(r"(\w+)\s+(?:the end of\s+)?$", before)
-        boundary = _EN_BOUNDARY.get(word.group(1).lower(), "") if word else ""
-        if m["fyy"]:
-            year, month, day, fiscal = int(m["fyy"]), None, None, True
-        elif m["mon"]:
-            year, month, fiscal = int(m["y"]), _MONTHS[m["mon"].lower()], False
-            day = int(m["d"] or m["d2"]) if (m["d"] or m["d2"]) else None
-        else:
-            year, month, day, fiscal = int(m["bare"]), None, None, False
-        a = m.start() + (len(m["endof"]) if m["endof"] else 0)
-        out.append(
-            TypedDate(
-                text[a : m.end()],
-                m.start(),
-                m.end(),
-                year,
-                month,
-                day,
-                fiscal,
-                bool(m["endof"]),
-                boundary=boundary,
-            )
-        )
-    return out
-
-
-def find_dates(text: str, lang: str, eras: tuple[str, ...] = ()) -> list[TypedDate]:
-    """Dates typed in `text` written in `lang` ('ja' or 'en')."""
-    return find_dates_en(text) if lang == "en" else find_dates_ja(text, eras)
-
-
-def date_ranges(text: str, dates: list[TypedDate], lang: str) -> list[tuple[TypedDate, TypedDate]]:
-    """Pairs of dates typed as one span: 2023年9月から2024年8月まで, "from A to B", A〜B."""
-    joiner = (
-        r"\s*(?:to|until|through|and|–|—|-)\s*"
-        if lang == "en"
-        else r"\s*(?:から|より|～|~|–|—|-|－)\s*"
-    )
-    s = normalise(text)
-    out = []
-    for a, b in zip(dates, dates[1:], strict=False):
-        if re.fullmatch(joiner, s[a.end : b.start], re.I):
-            out.append((a, b))
-    return out
