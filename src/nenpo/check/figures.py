@@ -92,9 +92,7 @@ def _figure(
         return  # a small part counted in words (two projects under it) is not a data value
     if coll is None and (fig.whole or not _checkable(fig, para.lang, lex)):
         return
-    if _quoted(para.text, fig) and fig.bound in ("gt", "lt"):
-        # 「3,029万余」, "over 30.29 million" quoted from the source: the data is that bound
-        fig = replace(fig, bound="ge" if fig.bound == "gt" else "le")
+    fig = _as_quoted(para, fig)
     a, b = clause(para.text, fig.start, fig.end)
     scores = subject_scores(para, lex, fig, s0, s1, refs, (a, b))
     for key in para.owner:
@@ -126,7 +124,7 @@ def _figure(
         series.extend(_series(lex, k, dims))
     unit = fig.unit
     matches = explain(fig, series, unit) if confident else []
-    typed_here = _typed_values([f for f in figs_in(para, lex, s0, s1) if f.start != fig.start - s0])
+    typed_here = _typed_values([f for f in figs_in(para, lex, s0, s1) if f.start != fig.start])
     if not matches and not (confident and fig.bound):
         # Computed from what is referenced with it: in its sentence when its subject is clear,
         # else in its paragraph (残りは約4%です。 after the share it completes)
@@ -142,7 +140,7 @@ def _figure(
             series = [s for k in subject for s in _series(lex, k, dims)]
             matches = explain(fig, series, unit)
     if matches:
-        others = [f for f in figs_in(para, lex, s0, s1) if f.start != fig.start - s0]
+        others = [f for f in figs_in(para, lex, s0, s1) if f.start != fig.start]
         yield from _agreeing(para, lex, fig, matches, sentence, line, refs, others)
         return
     if coll is not None and not (counted == "part" and confident):
@@ -152,7 +150,7 @@ def _figure(
     if confident:
         yield _contradicts(para, lex, fig, subject, series, line)
         return
-    anywhere = explain(fig, [s for ss in lex.values.by_target.values() for s in ss], unit)
+    anywhere = explain(fig, lex.values.of_unit(fig.unit if fig.unit != "倍" else ""), unit)
     if not anywhere and (fig.unit in lex.units or fig.unit in ("%", "pt")):
         yield ctx.finding(
             "unlinked-number",
@@ -365,8 +363,20 @@ def _quoted(text: str, fig: Figure) -> bool:
 
 
 def figs_in(para: Para, lex: Lexicon, s0: int, s1: int) -> list[Figure]:
-    """The figures typed in a sentence (for figures computed from them: 約8割 of 1,200)."""
-    return [f for f in find_figures(para.text[s0:s1], para.lang, lex.units) if HOLE not in f.text]
+    """The figures typed in a sentence (for figures computed from them: 約8割 of 1,200), at
+    their places in the paragraph, quoted bounds read as the source meant them."""
+    out = []
+    for f in find_figures(para.text[s0:s1], para.lang, lex.units):
+        if HOLE not in f.text:
+            out.append(_as_quoted(para, replace(f, start=f.start + s0, end=f.end + s0)))
+    return out
+
+
+def _as_quoted(para: Para, fig: Figure) -> Figure:
+    if _quoted(para.text, fig) and fig.bound in ("gt", "lt"):
+        # 「3,029万余」, "over 30.29 million" quoted from the source: the data is that bound
+        return replace(fig, bound="ge" if fig.bound == "gt" else "le")
+    return fig
 
 
 def _typed_values(figs: list[Figure]) -> list[tuple[float, str, bool]]:

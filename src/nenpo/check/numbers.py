@@ -10,10 +10,13 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from ..japan.periods import Period
 from ..japan.typed import Figure
 from ..lookups.data import Data
+
+Dims = tuple[tuple[str, str], ...]
 
 UNIT_KIND = {"%": "%", "％": "%", "ポイント": "pt", "PT": "pt", "pt": "pt", "pp": "pt"}
 
@@ -77,45 +80,77 @@ class Match:
 
 
 class Values:
-    """Every series a typed figure could be about, by indicator id and survey option."""
+    """Every series a typed figure could be about, by indicator id and survey option. An
+    indicator's series are read when first asked for (a store reads it then), so a check
+    reads only the indicators its texts are about."""
 
     def __init__(self, data: Data):
         self.data = data
-        self.by_target: dict[str, list[Series]] = defaultdict(list)
-        targets = {
-            ind.id: [
+        self._loaded: dict[str, list[Series]] = {}
+        self._grouped: dict[str, dict[Dims, list[Any]]] | None = None
+        self.keys: dict[str, str] = {i.id: unit_kind(i.unit) for i in data.ws.indicators}
+        for sv in data.ws.surveys:
+            for q in sv.questions:
+                for o in q.options:
+                    self.keys[f"{sv.id}.{q.id}.{o.id}"] = "%"
+
+    def _load(self, key: str) -> list[Series]:
+        data = self.data
+        if key in data.indicators:
+            ind = data.indicators[key]
+            kind = unit_kind(ind.unit)
+            targets = [
                 Point(Period.parse(t.date), t.value, t.provenance == "illustrative", True)
                 for t in ind.targets
             ]
-            for ind in data.ws.indicators
-        }
-        for (ident, dims), pts in data._series.items():
-            kind = unit_kind(data.indicators[ident].unit)
-            points = [Point(p.period, p.value, p.illustrative) for p in pts]
-            extra = targets.get(ident, []) if not dims else []
-            self.by_target[ident].append(Series(ident, dict(dims), points + extra, kind))
-        for ind in data.ws.indicators:
-            if ind.id not in self.by_target and ind.targets:
-                self.by_target[ind.id].append(
-                    Series(ind.id, {}, targets[ind.id], unit_kind(ind.unit))
+            out = [
+                Series(
+                    key,
+                    dict(dims),
+                    [Point(p.period, p.value, p.illustrative) for p in pts]
+                    + (targets if not dims else []),
+                    kind,
                 )
-        for sv in data.ws.surveys:
-            ill = sv.provenance == "illustrative"
-            for q in sv.questions:
-                waves = data.shares(sv.id, q.id)
-                for o in q.options:
-                    shares = [
-                        Point(Period.parse(w.date), s[o.id], ill) for w, s in waves if o.id in s
-                    ]
-                    key = f"{sv.id}.{q.id}.{o.id}"
-                    self.by_target[key].append(Series(key, {}, shares, "%"))
+                for dims, pts in self._by_dims(key).items()
+            ]
+            if targets and not any(not s.dims for s in out):
+                out.append(Series(key, {}, targets, kind))
+            return out
+        sid, qid, oid = [*key.split("."), "", ""][:3]
+        if sid not in data.surveys:
+            return []
+        ill = data.surveys[sid].provenance == "illustrative"
+        shares = [
+            Point(Period.parse(w.date), s[oid], ill) for w, s in data.shares(sid, qid) if oid in s
+        ]
+        return [Series(key, {}, shares, "%")]
+
+    def _by_dims(self, indicator: str) -> dict[Dims, list[Any]]:
+        """An indicator's series by dimension values, through the lookups' own reading (a
+        store's lookups read one indicator at a time)."""
+        load = getattr(self.data, "load", None)
+        if callable(load):
+            return cast(dict[Dims, list[Any]], load(indicator))
+        if self._grouped is None:
+            self._grouped = defaultdict(dict)
+            for (ind, dims), pts in self.data._series.items():
+                self._grouped[ind][dims] = pts
+        return self._grouped.get(indicator, {})
 
     def series(self, target: str, dims: dict[str, str] | None = None) -> list[Series]:
         """The series of an indicator (or survey option); with `dims`, those that have them."""
-        all_ = self.by_target.get(target, [])
+        if target not in self._loaded:
+            self._loaded[target] = self._load(target) if target in self.keys else []
+        all_ = self._loaded[target]
         if not dims:
             return all_
         return [s for s in all_ if all(s.dims.get(k) == v for k, v in dims.items())]
+
+    def of_unit(self, unit: str) -> Iterator[Series]:
+        """Every series in a unit kind ('' for all but shares), read as needed."""
+        for key, kind in self.keys.items():
+            if unit == kind or (unit == "" and kind != "%") or (unit == "pt" and kind == "%"):
+                yield from self.series(key)
 
 
 def _near(values: list[float], lo: float, hi: float) -> bool:

@@ -259,8 +259,8 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
         half = _precision(num, approx, scale)
         if frac:  # 4分の3: three quarters, as a share (the number before 分の is the whole)
             whole = float(num.replace(",", ""))
-            part = float(_KANJI.get(frac) or frac)
-            value, half, unit = (part / whole * 100 if whole else 0.0), 5.0, unit or "%"
+            share = float(_KANJI.get(frac) or frac)
+            value, half, unit = (share / whole * 100 if whole else 0.0), 5.0, unit or "%"
         elif unit == "割":
             value, half, unit = value * 10, 5.0, "%"
         elif unit in ("パーセント",):
