@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from ..japan.typed import find_figures
 from ..model.text import I18n
 from ..model.workspace import Chapter, Page
-from . import dates, figures, wording
+from . import dates, figures, provenance, wording
 from .findings import Finding
 from .lexicon import Lexicon
 from .numbers import unit_kind
@@ -89,7 +89,9 @@ def _structure(
                 )
         if tok.type == "heading_open" and i + 1 < len(blocks):
             nxt = blocks[i + 1]
-            if nxt.type in ("nenpo_chart", "bullet_list_open", "ordered_list_open"):
+            # A chart or a table needs a sentence saying what to read in it. A list is text:
+            # under a heading that names it (ビジョン, バリュー, 6つの姿) it explains itself.
+            if nxt.type in ("nenpo_chart", "table_open"):
                 yield from _explained(ctx, path, offset, tok, nxt, line, tokens)
         if tok.type == "nenpo_chart" and tok.content not in charts:
             yield ctx.finding(
@@ -110,7 +112,7 @@ def _explained(
     line: int | None,
     tokens: list[Token],
 ) -> Iterator[Finding]:
-    what = "a chart" if nxt.type == "nenpo_chart" else "a list"
+    what = "a chart" if nxt.type == "nenpo_chart" else "a table"
     nline = nxt.map[0] + 1 + offset if nxt.map else line
     yield ctx.finding(
         "missing-explanation",
@@ -197,5 +199,5 @@ def _deck(ctx: Context, lex: Lexicon) -> Iterator[Finding]:
                 yield from _rules(para, lex)
 
 
-CHECKS = [texts]
+CHECKS = [texts, *provenance.CHECKS]
 __all__ = ["CHECKS", "lang_of"]

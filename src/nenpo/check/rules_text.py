@@ -55,6 +55,11 @@ TEXT_RULES: dict[str, tuple[Severity, str]] = {
         "text or data says a value is illustrative (例示値) when it is real, or real when it is "
         "illustrative",
     ),
+    "data-date": (
+        "warning",
+        "a row dated in the future, or years away from the rest of its series (2014-07 for "
+        "2024-07)",
+    ),
     "title-subject": (
         "error",
         "a chart title names another indicator or question than the one the chart shows",
