@@ -342,6 +342,8 @@ def _wanted(para: Para, lex: Lexicon, coll: str, refs: list[Ref]) -> set[float]:
     return want
 
 
+# The reference that prints each count (docs/references.md)
+COUNT_FORM = {"prefectures": "prefecture", "dates": "INDICATOR", "municipalities": "municipalities"}
 WHOLE_SAID = re.compile(r"全|すべて|全て|\ball\b|\bthe agency's|\bits\b|デジタル庁の|当庁の", re.I)
 
 
@@ -393,7 +395,8 @@ def _miscounted(
         line,
         f"{fig.text!r} {fig.noun}: the workspace has "
         f"{', '.join(formats.number(w) for w in sorted(want))}",
-        f"write the count, or reference it: {{{{ count {coll} }}}} (docs/references.md)",
+        f"write the count, or reference it: {{{{ count {COUNT_FORM.get(coll, coll)} }}}} "
+        "(docs/references.md)",
     )
 
 

@@ -76,7 +76,7 @@ class Para:
 
 
 def _periods(ctx: Context, ref: refs.Reference, res: refs.Resolved) -> tuple[Period, ...]:
-    if ref.kind in ("share", "share_change"):
+    if ref.kind in ("share", "share_change") or (ref.kind == "rest" and ref.target.count(".")):
         sid, _q, _o = ref.target.split(".")
         waves = {w.id: Period.parse(w.date) for w in ctx.data.surveys[sid].waves}
         latest = max(waves, key=lambda w: waves[w]) if waves else ""
