@@ -22,7 +22,8 @@ from .passages import Para, Ref
 
 REPORT_CUE = re.compile(
     r"本報告|本資料|本年次報告|対象期間|報告期間|過去1年間|この報告|本レポート|"
-    r"this report|report period|reporting period|report covers|covers its|period covered",
+    r"this report|report period|reporting period|report covers|covers its|period covered|"
+    r"past year|year under review",
     re.I,
 )
 FOUNDING_CUE = re.compile(r"発足|設立|創設|創立|開庁|founded|established|launched|set up", re.I)
@@ -166,7 +167,7 @@ def _years_since(para: Para, lex: Lexicon, sentence: str, s0: int) -> Iterator[F
     if founded is None:
         return
     years = (lex.ctx.ws.report.period_end - founded).days / 365.2425
-    ok = {math.floor(years), round(years), math.floor(years + 1e-9)}
+    ok = {round(years), math.ceil(years - 1e-9)}  # 設立から3年 the day before the third year ends
     for m in _DURATION[para.lang].finditer(sentence):
         raw = m["n"].lower()
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
@@ -202,7 +203,7 @@ AS_OF_BEFORE = re.compile(r"(?:as of|at the end of|values? (?:for|of|on)|figures
 
 def _report_cued(text: str, s0: int, d: TypedDate) -> bool:
     """A date that the words just before it give as the report's period (本報告では、…)."""
-    return bool(REPORT_CUE.search(text[max(s0, d.start - 24) : d.start]))
+    return bool(REPORT_CUE.search(text[max(s0, d.start - 40) : d.start]))
 
 
 def _aside(text: str, d: TypedDate) -> bool:

@@ -90,7 +90,9 @@ def _figure(
     counted = _counted(para, lex, fig, coll, refs, para.text[s0 : fig.start]) if coll else ""
     if counted == "exact" or (counted == "part" and fig.word):
         return  # a small part counted in words (two projects under it) is not a data value
-    if coll is None and (fig.whole or not _checkable(fig, para.lang, lex)):
+    # 「約1,300」 quoted in a description: a bare figure in the unit of what the text describes
+    owned = para.strong and bool(para.owner) and fig.approx and fig.unit == ""
+    if coll is None and (fig.whole or not (_checkable(fig, para.lang, lex) or owned)):
         return
     fig = _as_quoted(para, fig)
     a, b = clause(para.text, fig.start, fig.end)
@@ -128,7 +130,9 @@ def _figure(
     if not matches and not (confident and fig.bound):
         # Computed from what is referenced with it: in its sentence when its subject is clear,
         # else in its paragraph (残りは約4%です。 after the share it completes)
-        around = _values_of(refs) if confident else (_values_of(refs) or _values_of(para.refs))
+        # (a comparison: 行政人材より75人多い, compares values of the paragraph)
+        near = confident and not fig.compare
+        around = _values_of(refs) if near else (_values_of(refs) or _values_of(para.refs))
         d = derived(fig, around + typed_here)
         matches = [d] if d else []
     if not matches and not confident:
@@ -317,10 +321,12 @@ def _checkable(fig: Figure, lang: str, lex: Lexicon) -> bool:
         return fig.unit in lex.units
     if fig.word:
         return False  # "three", "one": a count, read only for what it counts
+    if fig.scaled:
+        return True  # 149万余, 51.13 thousand: a scale says it is a quantity
     if lang == "ja":
-        return fig.half >= 5000  # 149万余: a scale says it is a quantity
+        return False
     words = fig.noun.lower().split()
-    return fig.half >= 5000 or bool(fig.change) or any(_stem(w) in lex.nouns_en for w in words)
+    return bool(fig.change) or any(_stem(w) in lex.nouns_en for w in words)
 
 
 def _stem(word: str) -> str:

@@ -192,9 +192,10 @@ def _pair(s: Series, fig: Figure, how: str) -> Match | None:
     if len(vals) < 2:
         return None
     if fig.bound is not None or len(vals) <= 60:
-        for a, b in _pairs_with(s, fig, how):
-            return Match(how, s, (a, b))
-        return None
+        pairs = list(_pairs_with(s, fig, how))
+        # a pair of real values, when there is one, before one resting on illustrative values
+        pairs.sort(key=lambda ab: ab[0].illustrative or ab[1].illustrative)
+        return Match(how, s, pairs[0]) if pairs else None
     v, h = abs(fig.value), fig.half
     for x in vals:
         if how == "difference":

@@ -17,7 +17,9 @@ from .run import Context
 
 SAYS_ILLUSTRATIVE = re.compile(r"例示|illustrative|架空|made-up", re.I)
 # A note that also says what is real (約1,500人（公表値）。…日付は例示です) labels parts.
-SAYS_REAL = re.compile(r"例示ではない|公表値|実績値|not illustrative|is public|published figure", re.I)
+SAYS_REAL = re.compile(
+    r"例示ではない|公表値|実績値|not illustrative|is public|published figure", re.I
+)
 
 
 def _says(*texts: str | None) -> bool:

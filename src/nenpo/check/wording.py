@@ -83,6 +83,8 @@ def _direction(para: Para, lex: Lexicon, s0: int, s1: int, refs: list[Ref]) -> I
         return
     for m in DIRECTION.finditer(para.text, s0, s1):
         before = [mv for mv in moves if mv[0] <= m.start()]
+        if not before and para.lang == "en":
+            before = [mv for mv in moves if mv[0] > m.start()][:1]  # rose from A to B
         if not before:
             continue
         said = next(k for k in ("better", "worse", "up", "down") if m.group(k))
@@ -187,7 +189,7 @@ def _base(para: Para, lex: Lexicon, refs: list[Ref]) -> Iterator[Finding]:
         if para.surface == "deck" and said is None:
             # a key figure's label: マイナポータル開設率（保有者、概数）
             for b, p in BASES.items():
-                m2 = re.search(rf"[（(](?:{p.pattern})", para.text.split("\n")[0], re.I)
+                m2 = re.search(rf"[（(][^）)]*?(?:{p.pattern})", para.text.split("\n")[0], re.I)
                 if m2:
                     said, at = b, m2.start()
         if said is not None and said != want:
@@ -285,7 +287,12 @@ def chart_titles(ctx: Context, lex: Lexicon) -> Iterator[Finding]:
             scores = lex.names.score(title, len(title), lang, reach=1e9)
             best = max(scores, key=lambda k: scores[k], default=None)
             mine = max((scores.get(k, 0.0) for k in own), default=0.0)
-            if best is None or best in own or scores[best] < 0.8 or mine >= 0.6:
+            if best is None or best in own:
+                continue
+            # names another outright (交付枚数 for a chart of 保有枚数), or far better than its own
+            if not (scores[best] >= 0.9 and mine <= scores[best] - 0.2) and not (
+                scores[best] >= 0.8 and mine < 0.6
+            ):
                 continue
             if best.rsplit(".", 1)[0] in {k.rsplit(".", 1)[0] for k in own}:
                 continue  # another option of the same question

@@ -40,7 +40,8 @@ class Figure:
     noun: str = ""  # the words after the figure: what it counts (注力領域, focus areas)
     word: bool = False  # written as a word (半数, three), not in digits
     whole: bool = False  # the whole a part is of: 全1,788団体のうち, "of 1,788", 100点満点
-    compare: bool = False  # a comparison ("534 fewer than"), not a change over time
+    compare: bool = False  # a comparison ("534 fewer than", 行政人材より75人多い), not a change
+    scaled: bool = False  # written with a scale word (万, 億, million): a quantity, not a label
 
     def admits(self, x: float) -> bool:
         """True when data `x` may be written as this figure (rounding words included)."""
@@ -161,7 +162,9 @@ _PREFIX_EN = {"about": "approx", "around": "approx", "approximately": "approx",
               "no more than": "le"}  # fmt: skip
 _SUFFIX_EN = {"or more": "ge", "or over": "ge", "and over": "ge", "plus": "ge",
               "or less": "le", "or fewer": "le"}  # fmt: skip
-_CHANGE_PRE_EN = {"up": 1, "rose": 1, "risen": 1, "rise": 1, "increased": 1, "grew": 1,
+_CHANGE_PRE_EN = {"an increase of": 1, "a rise of": 1, "growth of": 1, "a gain of": 1,
+                  "a decrease of": -1, "a drop of": -1, "a fall of": -1, "a decline of": -1,
+                  "up": 1, "rose": 1, "risen": 1, "rise": 1, "increased": 1, "grew": 1,
                   "grown": 1, "gained": 1, "climbed": 1, "down": -1, "fell": -1, "fallen": -1,
                   "decreased": -1, "declined": -1, "dropped": -1, "lost": -1}  # fmt: skip
 _CHANGE_POST_EN = {"more": 1, "higher": 1, "up": 1, "increase": 1, "rise": 1, "gain": 1,
@@ -223,7 +226,13 @@ def _ja_change(text: str, end: int) -> int:
     for word, sign in _CHANGE_JA.items():
         if tail.startswith(word):
             return sign
-    return 0
+    m = _MORE_JA.match(text, end)
+    return (1 if m.group(1).startswith(("多", "上", "高")) else -1) if m else 0
+
+
+# 行政人材より75人多い: a comparison of two values, not a change over time
+_MORE_JA = re.compile(r"\s*(多い|多く|少ない|少なく|上回|下回|高い|高く|低い|低く)")
+_THAN_JA = re.compile(r"より[^、。]{0,4}$")
 
 
 def _skip_ja(text: str, m: re.Match[str]) -> bool:
@@ -277,6 +286,7 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
             value = -value
         end = m.end()
         whole = (m.start() > 0 and s[m.start() - 1] == "全") or bool(_WHOLE_AFTER_JA.match(s, end))
+        compare = bool(_THAN_JA.search(s[max(0, m.start() - 8) : m.start()]))
         out.append(
             Figure(
                 text[m.start() : end],
@@ -292,6 +302,8 @@ def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
                 _complement(s[max(0, m.start() - 12) : m.start()], _COMPLEMENT_JA),
                 noun,
                 whole=whole,
+                compare=compare or bool(_MORE_JA.match(s, end)),
+                scaled=bool(scale_word),
             )
         )
     for m in _HALF_JA.finditer(s):
@@ -336,7 +348,7 @@ def _complement(before: str, words: tuple[str, ...]) -> bool:
 
 _EN_NUMBER = rf"(?P<num>{_NUM})|(?P<word>{'|'.join(_WORDS)})\b"
 _EN = re.compile(
-    rf"(?:\b(?P<chg>{'|'.join(_CHANGE_PRE_EN)})(?:\s+by)?\s+)?"
+    rf"(?:\b(?P<chg>{_alt(_CHANGE_PRE_EN)})(?:\s+by)?\s+)?"
     rf"(?:\b(?P<pre>{_alt(_PREFIX_EN)})\s+)?"
     r"(?P<sign>[+\-±])?"
     rf"(?:{_EN_NUMBER})"
@@ -354,6 +366,11 @@ _EN_SPECIAL = re.compile(
 _SPECIAL_VALUE = {"twice": (2.0, "倍"), "double": (2.0, "倍"), "triple": (3.0, "倍"),
                   "half": (50.0, "%"), "a third": (33.3, "%"), "a quarter": (25.0, "%"),
                   "three quarters": (75.0, "%"), "two thirds": (66.7, "%")}  # fmt: skip
+_LABEL_EN = re.compile(
+    r"\b(?:type|no\.?|number|article|phase|version|level|step|grade|stage|chapter|page|slide|"
+    r"figure|table|section|round|wave|item|part)\s+$",
+    re.I,
+)
 _STOP = frozenset(
     [
         "the",
@@ -400,6 +417,8 @@ def find_figures_en(text: str) -> list[Figure]:
         after = s[m.end()] if m.end() < len(s) else ""
         if before.isalpha() or after.isdigit() or (m["num"] and after.isalpha() and not m["ord"]):
             continue
+        if _LABEL_EN.search(s, 0, m.start()):
+            continue  # a label's number: type 1, No. 144, page 13, wave 2
         num = m["num"] or str(_WORDS[m["word"].lower()])
         raw_unit = (m["unit"] or "").strip().lower()
         unit = (
@@ -453,6 +472,7 @@ def find_figures_en(text: str) -> list[Figure]:
                 bool(m["word"]),
                 whole,
                 compare,
+                bool(m["scale"]),
             )
         )
     for m in _EN_SPECIAL.finditer(s):
@@ -482,8 +502,9 @@ def find_figures(text: str, lang: str, units: Iterable[str] = ()) -> list[Figure
 
 
 def parse_figure(text: str, lang: str = "ja") -> Figure:
-    """The one figure `text` is (「約9,300万枚」, "over 93 million"); ValueError otherwise."""
-    found = find_figures(text, lang)
-    if len(found) != 1 or found[0].text.strip() != text.strip():
+    """The one figure `text` begins with (「約9,300万枚を超える」, "over 93 million cards");
+    ValueError otherwise."""
+    found = find_figures(text.strip(), lang)
+    if len(found) != 1 or found[0].start != 0:
         raise ValueError(f"{text!r} is not one figure such as 約75% or 9,308万枚")
     return found[0]
