@@ -20,6 +20,7 @@ from .findings import Finding
 from .lexicon import COUNTED_WHOLE, Lexicon
 from .numbers import Match, Series, derived, explain
 from .passages import HOLE, Para, Ref
+from .subjects import _stem
 
 CONFIDENT = 0.34  # a subject named at least this clearly is what the figure states
 CLOSE = 0.7  # subjects scoring within this share of the best are all candidates
@@ -327,12 +328,6 @@ def _checkable(fig: Figure, lang: str, lex: Lexicon) -> bool:
         return False
     words = fig.noun.lower().split()
     return bool(fig.change) or any(_stem(w) in lex.nouns_en for w in words)
-
-
-def _stem(word: str) -> str:
-    from .subjects import _stem as stem
-
-    return stem(word)
 
 
 def _wanted(para: Para, lex: Lexicon, coll: str, refs: list[Ref]) -> set[float]:

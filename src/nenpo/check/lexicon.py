@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..japan import codes
 from .numbers import Values, unit_kind
+from .passages import Resolutions
 from .run import Context
 from .subjects import Names, _stem
 
@@ -46,6 +47,7 @@ class Lexicon:
     nouns_en: set[str] = field(init=False)
     members: dict[str, tuple[str, str]] = field(init=False)  # label → (dimension, code)
     member_re: re.Pattern[str] | None = field(init=False)
+    refs: Resolutions = field(default_factory=dict)  # references resolved in this run
 
     def __post_init__(self) -> None:
         data = self.ctx.data

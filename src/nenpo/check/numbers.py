@@ -212,6 +212,15 @@ def _pair(s: Series, fig: Figure, how: str) -> Match | None:
     return None
 
 
+def _hit(s: Series, fig: Figure) -> Point | None:
+    """A value of the series the figure states (bisection finds whether there is one)."""
+    lo, hi = fig.interval()
+    targets = [p for p in s.points if p.target]
+    if not _near(s.sorted_values, lo, hi) and not targets:
+        return None
+    return next((p for p in s.points if fig.admits(p.value)), None)
+
+
 def explain(fig: Figure, series: Iterable[Series], figure_unit: str) -> list[Match]:
     """Every way the figure agrees with one of the series (at most one match per series and
     way): its values and targets, and — as the figure's wording asks — differences between two
@@ -220,7 +229,7 @@ def explain(fig: Figure, series: Iterable[Series], figure_unit: str) -> list[Mat
     for s in series:
         same = figure_unit in ("", s.unit) or (figure_unit == "%" and s.unit == "%")
         if same and not (fig.change and s.unit == "%" and figure_unit == "%"):
-            hit = next((p for p in s.points if fig.admits(p.value)), None)
+            hit = _hit(s, fig)
             if hit is not None:
                 out.append(Match("target" if hit.target else "value", s, (hit,)))
         if (figure_unit == "pt" and s.unit == "%") or (fig.change and same and s.unit != "%"):

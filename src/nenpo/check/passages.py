@@ -9,6 +9,7 @@ is about the indicator; a chart's note about the chart's data).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -93,8 +94,22 @@ def _periods(ctx: Context, ref: refs.Reference, res: refs.Resolved) -> tuple[Per
     return tuple(out)
 
 
-def resolve(ctx: Context, inner: str, lang: str) -> tuple[Ref | None, str | None]:
-    """A reference resolved, or the reason it cannot be."""
+Resolutions = dict[tuple[str, str], tuple["Ref | None", "str | None"]]
+
+
+def resolve(
+    ctx: Context, inner: str, lang: str, cache: Resolutions | None = None
+) -> tuple[Ref | None, str | None]:
+    """A reference resolved, or the reason it cannot be (each once per run, with a `cache`:
+    the pages, their translations and the deck repeat the same references)."""
+    cache = {} if cache is None else cache
+    if (inner, lang) not in cache:
+        cache[(inner, lang)] = _resolve(ctx, inner, lang)
+    ref, why = cache[(inner, lang)]
+    return (dataclasses.replace(ref) if ref else None), why
+
+
+def _resolve(ctx: Context, inner: str, lang: str) -> tuple[Ref | None, str | None]:
     try:
         ref = refs.parse(inner)
         res = refs.resolve(ref, ctx.data, lang)
@@ -107,7 +122,14 @@ def resolve(ctx: Context, inner: str, lang: str) -> tuple[Ref | None, str | None
 
 
 def paragraph(
-    ctx: Context, file: str, line: int, lang: str, raw: str, surface: str, **kw: object
+    ctx: Context,
+    file: str,
+    line: int,
+    lang: str,
+    raw: str,
+    surface: str,
+    cache: Resolutions | None = None,
+    **kw: object,
 ) -> tuple[Para, list[tuple[int, str]]]:
     """A paragraph from its raw text; also (line, message) of references that do not resolve."""
     text = _MASK.sub(lambda m: " " * len(m.group(0)), raw)
@@ -115,7 +137,7 @@ def paragraph(
     bad: list[tuple[int, str]] = []
     for start, end, inner in refs.find(raw):
         text = text[:start] + HOLE * (end - start) + text[end:]
-        ref, why = resolve(ctx, inner, lang)
+        ref, why = resolve(ctx, inner, lang, cache)
         if ref is None:
             bad.append((line + raw.count("\n", 0, start), why or ""))
             continue
@@ -129,12 +151,21 @@ def lang_of(path: str) -> str:
     return "en" if "/en/" in f"/{path}" else "ja"
 
 
+def parse(text: str) -> tuple[list[Token], int]:
+    """A Markdown body's tokens, and the lines its front matter takes."""
+    body, offset = strip_front_matter(text)
+    return _MD.parse(body, {}), offset
+
+
 def markdown(
-    ctx: Context, path: str, text: str, owner: tuple[str, ...] = ()
+    ctx: Context,
+    path: str,
+    parsed: tuple[list[Token], int],
+    owner: tuple[str, ...] = (),
+    cache: Resolutions | None = None,
 ) -> tuple[list[Para], list[Finding]]:
     """A Markdown body as paragraphs; headings carry the references of their section."""
-    body, offset = strip_front_matter(text)
-    tokens = _MD.parse(body, {})
+    tokens, offset = parsed
     lang = lang_of(path)
     paras: list[Para] = []
     found: list[Finding] = []
@@ -155,6 +186,7 @@ def markdown(
             lang,
             tok.content,
             "heading" if level else "page",
+            cache,
             owner=owner,
             heading=level,
             strong=False,
@@ -187,6 +219,7 @@ def _yaml(
     surface: str,
     owner: tuple[str, ...] = (),
     strong: bool = True,
+    cache: Resolutions | None = None,
 ) -> Iterator[Para]:
     if text is None:
         return
@@ -195,7 +228,7 @@ def _yaml(
             continue
         file, line = ctx.where.of(kind, ident, *sub, lang)
         para, _bad = paragraph(
-            ctx, file, line or 1, lang, text.get(lang), surface, owner=owner, strong=strong
+            ctx, file, line or 1, lang, text.get(lang), surface, cache, owner=owner, strong=strong
         )
         yield para
 

@@ -15,7 +15,7 @@ from . import dates, figures, provenance, wording
 from .findings import Finding
 from .lexicon import Lexicon
 from .numbers import unit_kind
-from .passages import _MD, Para, chart_owner, lang_of, markdown, paragraph, yaml_texts
+from .passages import Para, chart_owner, lang_of, markdown, paragraph, parse, yaml_texts
 from .run import Context
 
 
@@ -42,8 +42,9 @@ def texts(ctx: Context) -> Iterable[Finding]:
     owners |= {k.replace("projects/", "projects/en/"): v for k, v in owners.items()}
     found: list[Finding] = []
     for path, text in sorted(ctx.ws.texts.items()):
-        found += _structure(ctx, path, text, titles.get(path), charts)
-        paras, bad = markdown(ctx, path, text, owners.get(path, ()))
+        parsed = parse(text)
+        found += _structure(ctx, path, parsed, titles.get(path), charts)
+        paras, bad = markdown(ctx, path, parsed, owners.get(path, ()), lex.refs)
         found += bad
         for para in paras:
             found += _overrides(ctx, para)
@@ -67,12 +68,9 @@ def _rules(para: Para, lex: Lexicon) -> Iterator[Finding]:
 
 
 def _structure(
-    ctx: Context, path: str, text: str, title: str | None, charts: set[str]
+    ctx: Context, path: str, parsed: tuple[list[Token], int], title: str | None, charts: set[str]
 ) -> Iterator[Finding]:
-    from ..report.markdown import strip_front_matter
-
-    body, offset = strip_front_matter(text)
-    tokens = _MD.parse(body, {})
+    tokens, offset = parsed
     blocks = [t for t in tokens if t.level == 0 and not t.type.endswith("_close")]
     for i, tok in enumerate(blocks):
         line = tok.map[0] + 1 + offset if tok.map else None
@@ -185,7 +183,15 @@ def _deck(ctx: Context, lex: Lexicon) -> Iterator[Finding]:
                 # A key figure's label is read with its figure: 「（2024年9月10日時点）」 dates it.
                 raw = text.get(lang) + ("\n" + value if value else "")
                 para, bad = paragraph(
-                    ctx, file, line or 1, lang, raw, "deck", owner=owner, charts=slide.chart_ids()
+                    ctx,
+                    file,
+                    line or 1,
+                    lang,
+                    raw,
+                    "deck",
+                    lex.refs,
+                    owner=owner,
+                    charts=slide.chart_ids(),
                 )
                 for bline, why in bad:
                     yield ctx.finding(

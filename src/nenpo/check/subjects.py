@@ -132,8 +132,14 @@ class Names:
                     en = f"{q.text.en or ''} {o.label.en or ''}"
                     labels = (o.label.ja, o.label.en or "")
                     self.entries[key] = Entry(key, "%", "", (ja, en), labels)
-        self.units: dict[str, set[str]] = defaultdict(set)
         self.weights: dict[str, dict[str, dict[str, float]]] = {"ja": {}, "en": {}}
+        self.totals: dict[str, dict[str, float]] = {"ja": {}, "en": {}}
+        # gram → the entries whose names have it, so a sentence scores only what it names
+        self.index: dict[str, dict[str, set[str]]] = {
+            "ja": defaultdict(set),
+            "en": defaultdict(set),
+        }
+        self.labels: dict[str, list[tuple[str, re.Pattern[str]]]] = {"ja": [], "en": []}
         for lang, i in (("ja", 0), ("en", 1)):
             df: Counter[str] = Counter()
             bags = {}
@@ -144,6 +150,14 @@ class Names:
             n = len(self.entries) or 1
             for key, bag in bags.items():
                 self.weights[lang][key] = {g: math.log(1 + n / df[g]) for g in bag}
+                self.totals[lang][key] = sum(self.weights[lang][key].values())
+                for g in bag:
+                    self.index[lang][g].add(key)
+            for e in self.entries.values():
+                label = e.labels[i].lower()
+                if len(label) >= 2:
+                    word = re.escape(label) if lang == "ja" else rf"\b{re.escape(label)}\b"
+                    self.labels[lang].append((e.key, re.compile(word)))
 
     def score(
         self,
@@ -192,17 +206,14 @@ class Names:
         # from the other options of its question, which share the question's words.
         said: dict[str, float] = {}
         low = text.lower()
-        for e in self.entries.values():
-            label = e.labels[i].lower()
-            if len(label) < 2:
-                continue
-            for m in re.finditer(
-                re.escape(label) if lang == "ja" else rf"\b{re.escape(label)}\b", low
-            ):
-                said[e.key] = max(said.get(e.key, 0.0), 0.3 * weight(m.start()))
+        for key, pattern in self.labels[lang]:
+            for m in pattern.finditer(low):
+                said[key] = max(said.get(key, 0.0), 0.3 * weight(m.start()))
         out: dict[str, float] = {}
-        for key, weights in self.weights[lang].items():
-            total = sum(weights.values())
+        named = {k for g in near for k in self.index[lang].get(g, ())}
+        for key in named | set(direct) | set(said):
+            weights = self.weights[lang][key]
+            total = self.totals[lang][key]
             got = sum(w * near.get(g, 0.0) for g, w in weights.items())
             # A reference names its subject outright: it outweighs a similar name nearby.
             s = max(

@@ -9,9 +9,12 @@ import re
 from collections.abc import Iterator
 
 from ..japan.periods import Period
+from ..japan.typed_dates import find_dates, period_of
+from .dates import agrees
+from .figures import clause
 from .findings import Finding
 from .lexicon import Lexicon
-from .passages import Para, Ref
+from .passages import Para, Ref, chart_owner
 from .run import Context
 
 _UP = (
@@ -121,8 +124,6 @@ def _direction(para: Para, lex: Lexicon, s0: int, s1: int, refs: list[Ref]) -> I
 
 
 def _extreme(para: Para, lex: Lexicon, s0: int, s1: int, refs: list[Ref]) -> Iterator[Finding]:
-    from .figures import clause
-
     near = refs or para.refs
     for m in EXTREME.finditer(para.text, s0, s1):
         a, b = clause(para.text, m.start(), m.end())
@@ -237,8 +238,6 @@ NOT_SAID = re.compile(r"ではありません|ではない|not illustrative|実�
 
 def _labels(para: Para, lex: Lexicon) -> Iterator[Finding]:
     """A sentence saying the values of some dates are illustrative, about data that is real."""
-    from ..japan.typed_dates import find_dates, period_of
-    from .dates import agrees
 
     if not para.owner:
         return
@@ -274,8 +273,6 @@ def _labels(para: Para, lex: Lexicon) -> Iterator[Finding]:
 
 def chart_titles(ctx: Context, lex: Lexicon) -> Iterator[Finding]:
     """A chart's title must not name another indicator (or question) than the one it draws."""
-    from .passages import chart_owner
-
     for c in ctx.ws.charts:
         if c.title is None:
             continue

@@ -11,6 +11,8 @@ whether it is worded as a change (増, 減, 上昇, rose, fewer …).
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -42,6 +44,19 @@ class Figure:
     whole: bool = False  # the whole a part is of: 全1,788団体のうち, "of 1,788", 100点満点
     compare: bool = False  # a comparison ("534 fewer than", 行政人材より75人多い), not a change
     scaled: bool = False  # written with a scale word (万, 億, million): a quantity, not a label
+
+    def interval(self) -> tuple[float, float]:
+        """The values it may stand for lie in [low, high] (admits() decides the edges)."""
+        v, h = self.value, self.half
+        near = max(h, 0.05 * abs(v))
+        return {
+            "gt": (v, math.inf),
+            "ge": (v - 1e-9 * max(1.0, abs(v)), math.inf),
+            "lt": (-math.inf, v),
+            "le": (-math.inf, v + 1e-9 * max(1.0, abs(v))),
+            "near_below": (v - near - 1e-9, v + 1e-9),
+            "near_above": (v - 1e-9, v + near + 1e-9),
+        }.get(self.bound or "", (v - h - 1e-9 * max(1.0, abs(v)), v + h + 1e-9 * max(1.0, abs(v))))
 
     def admits(self, x: float) -> bool:
         """True when data `x` may be written as this figure (rounding words included)."""
@@ -173,15 +188,15 @@ _CHANGE_POST_EN = {"more": 1, "higher": 1, "up": 1, "increase": 1, "rise": 1, "g
 _COMPLEMENT_EN = ("remaining", "the rest", "rest of", "the other", "others")
 
 
+# Only the full-width forms (１，１０５, ％, ＋) are read as ASCII: ② and ㈱ are not digits
+# someone typed. One character for one, so positions stay those of the text.
+_WIDE = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
+_WIDE |= {ord("−"): "-", ord("〜"): "～"}
+
+
 def normalise(text: str) -> str:
     """Full-width digits, signs and letters as ASCII, character for character (positions kept)."""
-    out = []
-    for c in text:
-        # Only the full-width forms (１，１０５, ％, ＋): ② and ㈱ are not digits someone typed.
-        n = unicodedata.normalize("NFKC", c) if "\uff01" <= c <= "\uff5e" else c
-        out.append(n if len(n) == 1 else c)
-    s = "".join(out)
-    return s.replace("−", "-").replace("〜", "～")
+    return text.translate(_WIDE)
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -203,6 +218,7 @@ def _precision(num: str, approx: bool, scale: float) -> float:
     return 0.5 * scale
 
 
+@functools.lru_cache(maxsize=64)
 def _ja_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<pre>{_alt(_PREFIX_JA)})?"
@@ -247,7 +263,9 @@ def _skip_ja(text: str, m: re.Match[str]) -> bool:
 def find_figures_ja(text: str, units: Iterable[str] = ()) -> list[Figure]:
     """Every figure in Japanese text: a number with a unit, a scale (万, 億), 割, 分の, 半数."""
     s = normalise(text)
-    extra = tuple(u for u in units if u and u not in JA_UNITS)
+    if not _ANY_JA.search(s):
+        return []
+    extra = tuple(sorted({u for u in units if u and u not in JA_UNITS}))
     pattern = _ja_pattern((*JA_UNITS, *extra)) if extra else _JA_DEFAULT
     out: list[Figure] = []
     for m in pattern.finditer(s):
@@ -358,6 +376,11 @@ _EN = re.compile(
     r"|\s+times\b|-fold\b)?",
     re.I,
 )
+# Texts with nothing that could be a figure are passed over at once.
+_ANY_JA = re.compile(r"\d|[一二三四五六七八九十][つ倍割]|半[数分]|分の")
+_ANY_EN = re.compile(
+    rf"\d|\b(?:{'|'.join(_WORDS)}|twice|double|triple|half|third|quarters?)\b", re.I
+)
 _EN_SPECIAL = re.compile(
     r"\b(?:(?P<pre>about|nearly|almost|over|more than|less than|just over|just under)\s+)?"
     r"(?P<what>twice|double|triple|half|a third|a quarter|three quarters|two thirds)\b",
@@ -411,13 +434,15 @@ def _noun_en(s: str, end: int) -> str:
 def find_figures_en(text: str) -> list[Figure]:
     """Every figure in English text: 75%, 93.8 million, 1,150 staff, 2.9 points, three times."""
     s = normalise(text)
+    if not _ANY_EN.search(s):
+        return []
     out: list[Figure] = []
     for m in _EN.finditer(s):
         before = s[m.start() - 1] if m.start() else ""
         after = s[m.end()] if m.end() < len(s) else ""
         if before.isalpha() or after.isdigit() or (m["num"] and after.isalpha() and not m["ord"]):
             continue
-        if _LABEL_EN.search(s, 0, m.start()):
+        if _LABEL_EN.search(s[max(0, m.start() - 12) : m.start()]):
             continue  # a label's number: type 1, No. 144, page 13, wave 2
         num = m["num"] or str(_WORDS[m["word"].lower()])
         raw_unit = (m["unit"] or "").strip().lower()

@@ -60,6 +60,8 @@ def find_dates_ja(text: str, eras: tuple[str, ...] = ERA_NAMES) -> list[TypedDat
 
     `eras` are the era names to read (令和, 平成, …: those of the era table in periods)."""
     s = normalise(text)
+    if "年" not in s:
+        return []
     out: list[TypedDate] = []
     for m in _ja_dates_pattern(tuple(eras)).finditer(s):
         if m.start() and s[m.start() - 1].isdigit():
@@ -117,6 +119,8 @@ def find_dates_en(text: str) -> list[TypedDate]:
     """Dates in English text: 10 August 2024, August 2024, FY2023, "in 2023" (a bare year only
     where a preposition or punctuation makes it a date, not "the 2023 report")."""
     s = normalise(text)
+    if not re.search(r"\d{4}", s):
+        return []
     out: list[TypedDate] = []
     for m in _EN_DATE.finditer(s):
         before = s[max(0, m.start() - 12) : m.start()]
