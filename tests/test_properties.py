@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nenpo.check.numbers import find_literals
+from nenpo.japan.typed import find_figures
 from nenpo.japan import numbers, periods
 from nenpo.japan.periods import ERAS, Period
 from nenpo.lookups.data import Data
@@ -96,10 +96,10 @@ def test_reference_parser_on_reference_like_text(text: str) -> None:
         assert ref.kind in references.KINDS
 
 
-@given(st.text())
-def test_literal_finder_never_crashes(text: str) -> None:
-    for lit in find_literals(text):
-        assert lit.half_width > 0
+@given(st.text(), st.sampled_from(["ja", "en"]))
+def test_figure_finder_never_crashes(text: str, lang: str) -> None:
+    for fig in find_figures(text, lang):
+        assert fig.half > 0 and 0 <= fig.start < fig.end <= len(text)
 
 
 @given(st.floats(min_value=-99.99, max_value=99.99, allow_nan=False), st.sampled_from(["ja", "en"]))
@@ -123,5 +123,5 @@ def test_a_change_in_points_reads_back_as_points(diff: float, lang: str) -> None
         references.parse("change r from=2023-11 to=2024-07 format=pt decimals=2"), Data(ws), lang
     )
     assert res.text.endswith("PT" if lang == "ja" else " pp")
-    (lit,) = find_literals(res.text)
-    assert lit.kind == "pt" and lit.matches(res.value or 0.0)
+    (fig,) = find_figures(res.text, lang)
+    assert fig.unit == "pt" and fig.admits(res.value or 0.0)

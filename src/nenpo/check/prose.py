@@ -1,64 +1,76 @@
-"""Rules on the Markdown bodies: references, numbers typed by hand, headings, explanations."""
+"""Rules on every published text: references resolve and agree with their figures given by hand,
+page headings match their titles, and what is typed by hand — figures, dates, words of direction
+and extremes — agrees with the data (figures.py, dates.py, wording.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from ..japan.typed import find_figures
 from ..model.text import I18n
-from ..report import references as refs
-from ..report.markdown import make_parser, strip_front_matter
+from ..model.workspace import Chapter, Page
+from . import dates, figures, provenance, wording
 from .findings import Finding
-from .numbers import Literal, Values, find_literals, unit_kind
+from .lexicon import Lexicon
+from .numbers import unit_kind
+from .passages import Para, chart_owner, lang_of, markdown, paragraph, parse, yaml_texts
 from .run import Context
 
-_MD = make_parser()
 
-
-@dataclass
-class _Para:
-    line: int
-    refs: list[refs.Resolved]
-    literals: list[tuple[Literal, int]]  # literal, line
-
-
-def _pages(ctx: Context) -> dict[str, str]:
-    """Markdown path → the title report.yaml gives its page (or chapter)."""
-    titles = {}
-    for ch in ctx.ws.chapters:
-        if ch.content:
-            titles[ch.content] = ch.title.ja
-        for pg in ch.pages:
-            if pg.content:
-                titles[pg.content] = pg.title.ja
+def _titles(ctx: Context) -> dict[str, str]:
+    """Markdown path → the title report.yaml gives its page (or chapter), in the file's language."""
+    titles: dict[str, str] = {}
+    nodes: list[Chapter | Page] = [*ctx.ws.chapters]
+    nodes += [pg for ch in ctx.ws.chapters for pg in ch.pages]
+    for node in nodes:
+        if node.content:
+            titles[node.content] = node.title.ja
+            if node.title.en:
+                head, _, name = node.content.rpartition("/")
+                titles[f"{head}/en/{name}" if head else f"en/{name}"] = node.title.en
     return titles
 
 
-def _lang(path: str) -> str:
-    return "en" if "/en/" in f"/{path}" else "ja"
-
-
-def prose(ctx: Context) -> Iterable[Finding]:
-    """Check every Markdown body: references resolve, typed numbers agree with the data."""
-    values = ctx.values
-    titles = _pages(ctx)
+def texts(ctx: Context) -> Iterable[Finding]:
+    """Every published text: page bodies, summaries, descriptions, notes, chart texts, deck."""
+    lex = Lexicon(ctx)
+    titles = _titles(ctx)
     charts = {c.id for c in ctx.ws.charts}
+    owners = {f"content/projects/{p.id}.md": tuple(p.indicators) for p, _ in ctx.ws.all_projects()}
+    owners |= {k.replace("projects/", "projects/en/"): v for k, v in owners.items()}
+    found: list[Finding] = []
     for path, text in sorted(ctx.ws.texts.items()):
-        body, offset = strip_front_matter(text)
-        tokens = _MD.parse(body, {})
-        lang = _lang(path)
-        yield from _structure(ctx, path, tokens, offset, titles.get(path), charts)
-        paras, found = _paragraphs(ctx, path, tokens, offset, lang)
-        yield from found
+        parsed = parse(text)
+        found += _structure(ctx, path, parsed, titles.get(path), charts)
+        paras, bad = markdown(ctx, path, parsed, owners.get(path, ()), lex.refs)
+        found += bad
         for para in paras:
-            yield from _numbers(ctx, path, para, values)
+            found += _overrides(ctx, para)
+            found += _rules(para, lex)
+    for para in yaml_texts(ctx):
+        found += _rules(para, lex)
+    found += _deck(ctx, lex)
+    found += wording.chart_titles(ctx, lex)
+    seen: set[tuple[str, int | None, str, str]] = set()
+    for f in found:  # a text without its English falls back to the Japanese
+        if (f.file, f.line, f.rule, f.message) not in seen:
+            seen.add((f.file, f.line, f.rule, f.message))
+            yield f
+
+
+def _rules(para: Para, lex: Lexicon) -> Iterator[Finding]:
+    taken: list[tuple[int, int]] = []
+    yield from dates.check(para, lex, taken)
+    yield from figures.check(para, lex, taken)
+    yield from wording.check(para, lex)
 
 
 def _structure(
-    ctx: Context, path: str, tokens: list[Token], offset: int, title: str | None, charts: set[str]
+    ctx: Context, path: str, parsed: tuple[list[Token], int], title: str | None, charts: set[str]
 ) -> Iterator[Finding]:
+    tokens, offset = parsed
     blocks = [t for t in tokens if t.level == 0 and not t.type.endswith("_close")]
     for i, tok in enumerate(blocks):
         line = tok.map[0] + 1 + offset if tok.map else None
@@ -78,15 +90,7 @@ def _structure(
             # A chart or a table needs a sentence saying what to read in it. A list is text:
             # under a heading that names it (ビジョン, バリュー, 6つの姿) it explains itself.
             if nxt.type in ("nenpo_chart", "table_open"):
-                what = "a chart" if nxt.type == "nenpo_chart" else "a table"
-                nline = nxt.map[0] + 1 + offset if nxt.map else line
-                yield ctx.finding(
-                    "missing-explanation",
-                    path,
-                    nline,
-                    f"{what} follows the heading on line {line} with no text saying what it shows",
-                    "add a sentence introducing it under the heading",
-                )
+                yield from _explained(ctx, path, offset, tok, nxt, line, tokens)
         if tok.type == "nenpo_chart" and tok.content not in charts:
             yield ctx.finding(
                 "unknown-reference",
@@ -97,146 +101,109 @@ def _structure(
             )
 
 
-def _paragraphs(
-    ctx: Context, path: str, tokens: list[Token], offset: int, lang: str
-) -> tuple[list[_Para], list[Finding]]:
-    """Each paragraph's resolved references and typed numbers; findings of bad references."""
-    paras: list[_Para] = []
-    found: list[Finding] = []
-    for tok in tokens:
-        if tok.type != "inline" or not tok.map:
+def _explained(
+    ctx: Context,
+    path: str,
+    offset: int,
+    head: Token,
+    nxt: Token,
+    line: int | None,
+    tokens: list[Token],
+) -> Iterator[Finding]:
+    what = "a chart" if nxt.type == "nenpo_chart" else "a table"
+    nline = nxt.map[0] + 1 + offset if nxt.map else line
+    yield ctx.finding(
+        "missing-explanation",
+        path,
+        nline,
+        f"{what} follows the heading on line {line} with no text saying what it shows",
+        "add a sentence introducing it under the heading",
+    )
+
+
+def _overrides(ctx: Context, para: Para) -> Iterator[Finding]:
+    """A figure given by hand in a reference (text=) must be the value it stands for."""
+    for ref in para.refs:
+        res = ref.res
+        if res is None or res.computed is None:
             continue
-        first = tok.map[0] + 1 + offset
-        para = _Para(first, [], [])
-        cursor = 0
-        for child in tok.children or []:
-            if child.type == "nenpo_ref":
-                line = first + child.meta.get("newlines", 0)
-                res = _reference(ctx, path, line, child.content, lang)
-                if isinstance(res, Finding):
-                    found.append(res)
-                else:
-                    para.refs.append(res)
-            elif child.type == "text":
-                at = tok.content.find(child.content, cursor)
-                if at >= 0:
-                    cursor = at + len(child.content)
-                for lit in find_literals(child.content):
-                    pos = (at if at >= 0 else 0) + lit.start
-                    para.literals.append((lit, first + tok.content.count("\n", 0, pos)))
-        paras.append(para)
-    return paras, found
-
-
-def _reference(
-    ctx: Context, path: str, line: int, inner: str, lang: str
-) -> refs.Resolved | Finding:
-    try:
-        res = refs.resolve(refs.parse(inner), ctx.data, lang)
-    except refs.ReferenceError_ as exc:
-        return ctx.finding(
-            "unknown-reference",
-            path,
-            line,
-            str(exc),
-            "see docs/references.md for the syntax and the options",
-        )
-    if res.computed is not None:
-        lits = find_literals(res.text)
+        line = para.line_at(ref.start)
+        lits = find_figures(res.text, para.lang, (res.unit,))
         if not lits:
-            return ctx.finding(
+            yield ctx.finding(
                 "override-text",
-                path,
+                para.file,
                 line,
                 f"text {res.text!r} given by hand has no number with a unit; "
                 f"the data gives {res.computed!r}",
                 "write the figure with its unit, or remove text=",
             )
+            continue
+        kind = unit_kind(res.unit)
         bad = [
-            lit
-            for lit in lits
+            f
+            for f in lits
             if res.value is None
-            or not lit.matches(res.value)
-            or lit.kind != unit_kind(res.unit or lit.kind)
+            or not (f.admits(res.value) or (f.unit == "" and f.admits(res.value)))
+            or (f.unit not in ("", kind) and not (kind == "pt" and f.unit == "pt"))
         ]
         if bad:
-            return ctx.finding(
+            yield ctx.finding(
                 "override-text",
-                path,
+                para.file,
                 line,
                 f"{bad[0].text!r} given by hand disagrees with the data: "
                 f"{res.computed} ({res.indicator} at {res.period})",
                 f"write {res.computed!r}, or remove text= to print the data",
             )
-    return res
 
 
-def _numbers(ctx: Context, path: str, para: _Para, values: Values) -> Iterator[Finding]:
-    for lit, line in para.literals:
-        related = [r for r in para.refs if r.indicator and unit_kind(r.unit) == lit.kind]
-        if related:
-            candidates = [k for r in related for k in values.of(lit.kind, r.indicator or "")]
-            if not any(lit.matches(k.value) for k in candidates):
-                names = ", ".join(sorted({f"{r.indicator} = {r.text}" for r in related}))
-                yield ctx.finding(
-                    "prose-number",
-                    path,
-                    line,
-                    f"{lit.text!r} typed by hand contradicts the data referenced "
-                    f"in the same paragraph ({names})",
-                    "replace it with a reference such as {{ value … }} so the data prints it",
-                )
-            continue
-        found = values.anywhere(lit)
-        if not found:
-            yield ctx.finding(
-                "unlinked-number",
-                path,
-                line,
-                f"{lit.text!r} typed by hand matches no value in the data",
-                "add the figure to the data and reference it, or check it",
-            )
-        elif all(k.illustrative for k in found):
-            yield ctx.finding(
-                "illustrative-unlabelled",
-                path,
-                line,
-                f"{lit.text!r} matches only illustrative values (例示値) but is "
-                "typed as a plain number, so it is not labelled",
-                "reference it ({{ value … }}) so the output labels it 例示値",
-            )
-
-
-def deck_text(ctx: Context) -> Iterable[Finding]:
-    """The slides' text is prose too: their typed numbers are checked like a page's."""
-    if ctx.ws.deck is None:
+def _deck(ctx: Context, lex: Lexicon) -> Iterator[Finding]:
+    """The slides' texts, each as a paragraph at the line of its `ja:`/`en:`."""
+    deck = ctx.ws.deck
+    if deck is None:
         return
-    values = ctx.values
-    seen: set[tuple[str, int | None, str]] = set()
-    for slide in ctx.ws.deck.slides:
-        texts: list[tuple[tuple[str | int, ...], I18n | None]] = [
-            (("title",), slide.title),
-            (("message",), slide.message),
-            (("note",), slide.note),
+    for slide in deck.slides:
+        owner = tuple(k for c in slide.chart_ids() for k in chart_owner(ctx, c))
+        texts: list[tuple[tuple[str | int, ...], I18n | None, str]] = [
+            (("title",), slide.title, ""),
+            (("message",), slide.message, ""),
+            (("note",), slide.note, ""),
         ]
-        texts += [(("points", i), p) for i, p in enumerate(slide.points)]
-        texts += [(("key_figures", i, "label"), k.label) for i, k in enumerate(slide.key_figures)]
-        for sub, text in texts:
+        texts += [(("points", i), p, "") for i, p in enumerate(slide.points)]
+        texts += [
+            (("key_figures", i, "label"), k.label, k.value) for i, k in enumerate(slide.key_figures)
+        ]
+        for sub, text, value in texts:
             if text is None:
                 continue
             for lang in ctx.ws.report.languages:
-                # The line of `ja:`/`en:` when the text is a mapping, else the field's own.
                 file, line = ctx.where.of("slides", slide.id, *sub, lang)
                 file = file or "deck.yaml"
-                # A text read as one Markdown document whose first line is the field's line.
-                tokens = _MD.parse(text.get(lang), {})
-                paras, found = _paragraphs(ctx, file, tokens, (line or 1) - 1, lang)
-                for para in paras:
-                    found += _numbers(ctx, file, para, values)
-                for f in found:  # a text without its English falls back to the Japanese
-                    if (f.rule, f.line, f.message) not in seen:
-                        seen.add((f.rule, f.line, f.message))
-                        yield f
+                # A key figure's label is read with its figure: 「（2024年9月10日時点）」 dates it.
+                raw = text.get(lang) + ("\n" + value if value else "")
+                para, bad = paragraph(
+                    ctx,
+                    file,
+                    line or 1,
+                    lang,
+                    raw,
+                    "deck",
+                    lex.refs,
+                    owner=owner,
+                    charts=slide.chart_ids(),
+                )
+                for bline, why in bad:
+                    yield ctx.finding(
+                        "unknown-reference",
+                        file,
+                        bline,
+                        why,
+                        "see docs/references.md for the syntax and the options",
+                    )
+                yield from _overrides(ctx, para)
+                yield from _rules(para, lex)
 
 
-CHECKS = [prose, deck_text]
+CHECKS = [texts, *provenance.CHECKS]
+__all__ = ["CHECKS", "lang_of"]

@@ -12,6 +12,7 @@ from ..lookups.data import Data
 from ..model.workspace import Workspace
 from .findings import Finding, Severity
 from .numbers import Values
+from .rules_text import TEXT_RULES
 
 T = TypeVar("T")
 Place = tuple[str, int | None]  # a file of the workspace and a line in it (None: not known)
@@ -91,6 +92,7 @@ RULES: dict[str, tuple[Severity, str]] = {
         "error",
         "a budget variance above the portfolio's threshold (5% by default) has no narrative",
     ),
+    **TEXT_RULES,
 }
 
 

@@ -1,8 +1,10 @@
 """References to data in prose: {{ value card_holders at=2024-08 format=man }} → 9,308万枚.
 
 The syntax (docs/references.md): `{{ KIND TARGET key=value … }}` with KIND one of value, change,
-share, share_change, first, last (inline) or chart (alone on a line). A reference is resolved
-against the data at build time, so a number in prose can never disagree with the data.
+share, share_change, rest, count, first, last (inline) or chart (alone on a line). A reference is
+resolved against the data at build time, so a number in prose can never disagree with the data.
+Figures derived from the data — a difference (value … minus=), a ratio (change … format=ratio),
+the rest of a share (rest), a count (count) — are references too, so they are checked as well.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from ..japan.periods import Period, date_label
 from ..lookups.data import Data, Point
 
 PATTERN = re.compile(r"\{\{(.*?)\}\}", re.S)
-KINDS = ("value", "change", "share", "share_change", "first", "last", "chart")
+KINDS = ("value", "change", "share", "share_change", "rest", "count", "first", "last", "chart")
 OPTIONS = {
-    "value": {"at", "format", "decimals", "unit", "text"},
+    "value": {"at", "format", "decimals", "unit", "text", "minus"},
     "change": {"from", "to", "format", "decimals", "unit", "text"},
     "share": {"wave", "decimals", "unit", "text"},
     "share_change": {"from", "to", "format", "decimals", "text"},
+    "rest": {"at", "wave", "decimals", "unit", "text"},
+    "count": {"text"},
     "first": {"format"},
     "last": {"format"},
     "chart": set(),
@@ -122,7 +126,9 @@ def resolve(ref: Reference, data: Data, lang: str = "ja") -> Resolved:
 def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
     if ref.kind == "chart":
         raise ReferenceError_(f"{ref.raw}: a chart reference stands alone on its own line")
-    if ref.kind in ("share", "share_change"):
+    if ref.kind == "count":
+        return _count(ref, data)
+    if ref.kind in ("share", "share_change") or (ref.kind == "rest" and ref.target.count(".")):
         return _resolve_share(ref, data, lang)
     ind = data.indicators.get(ref.target)
     if ind is None:
@@ -148,6 +154,15 @@ def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
         return Resolved(
             date_label(pt.period, style, lang), None, pt.illustrative, ind.id, pt.period.key
         )
+    if ref.kind == "rest":
+        if ind.unit != "%":
+            raise ReferenceError_(f"{ref.raw}: the rest of a share needs a % indicator")
+        pt = _point(ref, data, ind.id, dims, "at")
+        text = numbers.number(100 - pt.value, _decimals(ref, ind.decimals))
+        text = text if ref.options.get("unit") == "no" else text + "%"
+        return Resolved(text, 100 - pt.value, pt.illustrative, ind.id, pt.period.key, unit="%")
+    if ref.kind == "value" and "minus" in ref.options:
+        return _minus(ref, data, ind.id, dims, lang)
     if ref.kind == "value":
         pt = _point(ref, data, ind.id, dims, "at")
         return Resolved(
@@ -219,13 +234,19 @@ def _change(
         rel = (b - a) / abs(a) * 100
         text = numbers.percent(rel, dec, sign=True)
         return Resolved(text, rel, illustrative, ind, period, unit="relative%")
+    if fmt == "ratio":
+        if a == 0:
+            raise ReferenceError_(f"{ref.raw}: no ratio to zero")
+        ratio = b / a
+        text = numbers.number(ratio, _decimals(ref, 1)) + ("倍" if lang == "ja" else " times")
+        return Resolved(text, ratio, illustrative, ind, period, unit="倍")
     if fmt == "number":
         diff = b - a
         text = numbers.number(diff, dec, sign=True)
         if ref.options.get("unit") != "no":
             text = numbers.with_unit(text, unit, lang)
         return Resolved(text, diff, illustrative, ind, period, unit=unit)
-    raise ReferenceError_(f"{ref.raw}: format must be pt, point, percent or number")
+    raise ReferenceError_(f"{ref.raw}: format must be pt, point, percent, ratio or number")
 
 
 def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
@@ -259,8 +280,9 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
             raise ReferenceError_(f"{ref.raw}: no wave {wave!r}; expected " + ", ".join(by_wave))
         return by_wave[wave][oid]
 
-    if ref.kind == "share":
+    if ref.kind in ("share", "rest"):
         v = share(ref.options.get("wave"))
+        v = 100 - v if ref.kind == "rest" else v
         text = numbers.number(v, _decimals(ref, 1))
         text = text if ref.options.get("unit") == "no" else text + "%"
         return Resolved(
@@ -280,3 +302,64 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
         f"{sid}.{qid}.{oid}",
         f"{ref.options['from']}..{ref.options['to']}",
     )
+
+
+def _minus(ref: Reference, data: Data, ind: str, dims: dict[str, str], lang: str) -> Resolved:
+    """{{ value A minus=B }}: A less B at the same date (the rest: 8,164 − 7,835 = 329件)."""
+    other = data.indicators.get(ref.options["minus"])
+    this = data.indicators[ind]
+    if other is None:
+        raise ReferenceError_(f"{ref.raw}: minus: unknown indicator {ref.options['minus']!r}")
+    if other.unit != this.unit:
+        raise ReferenceError_(
+            f"{ref.raw}: minus: {other.id!r} is in {other.unit}, {ind!r} in {this.unit}"
+        )
+    a = _point(ref, data, ind, dims, "at")
+    b = data.value_at(other.id, a.period, dims)
+    if b is None:
+        raise ReferenceError_(f"{ref.raw}: minus: {other.id!r} has no observation at {a.period}")
+    diff = a.value - b.value
+    return Resolved(
+        _format_value(ref, diff, this.unit_in(lang), this.decimals, lang),
+        diff,
+        a.illustrative or b.illustrative,
+        ind,
+        a.period.key,
+        unit=this.unit,
+    )
+
+
+# What a count may count besides a dimension's values or an indicator's dates.
+COLLECTIONS = ("focus_areas", "projects", "aims", "slides", "municipalities")
+
+
+def _count(ref: Reference, data: Data) -> Resolved:
+    """{{ count TARGET }}: how many focus areas, projects (with sub-projects: projects_all),
+    aims or slides the workspace has; municipalities (1,741, without the wards); the values of
+    a dimension (prefecture: 47); the dates of an indicator (with dimension options)."""
+    from ..japan import codes
+
+    ws, target = data.ws, ref.target
+    n: int | None = {
+        "focus_areas": len(ws.focus_areas),
+        "projects": len(ws.projects),
+        "projects_all": len(ws.all_projects()),
+        "aims": len(ws.aims),
+        "slides": len(ws.deck.slides) if ws.deck else 0,
+        "municipalities": len(codes.municipalities()),
+    }.get(target)
+    if n is None and target in data.dimensions:
+        n = len(data.dimensions[target].values)
+    ind = data.indicators.get(target)
+    if n is None and ind is not None:
+        dims = {k: v for k, v in ref.options.items() if k in ind.dimensions}
+        unknown = set(ref.options) - set(ind.dimensions) - OPTIONS["count"]
+        if unknown:
+            raise ReferenceError_(f"{ref.raw}: unknown option(s) {', '.join(sorted(unknown))}")
+        n = len({p.period for p in data.series(ind.id, dims)})
+    if n is None:
+        raise ReferenceError_(
+            f"{ref.raw}: cannot count {target!r}; expected one of {', '.join(COLLECTIONS)}, "
+            "projects_all, a dimension or an indicator"
+        )
+    return Resolved(numbers.number(n), float(n), False, ind.id if ind else target, None)
