@@ -26,6 +26,7 @@ from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
 from .render.pdf import Prints, deck_model, render_prints, write_prints
+from .report.dashboard import build_dashboard
 from .report.deck import DeckOut
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
@@ -247,6 +248,7 @@ def build(
     site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
     if site.problems:
         raise_problems(site.problems)
+    site.dashboard = build_dashboard(site, settings.chart_font)
     deck = deck_model(site, settings.chart_font) if pdf else None
     timings["model"] = time.perf_counter() - t
     prints = print_stage(site, deck, settings, timings, progress) if pdf else None
