@@ -18,6 +18,7 @@ import hashlib
 import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 import vl_convert as vlc
@@ -37,7 +38,8 @@ def cache_dir() -> Path:
 
 
 def _cache_file() -> Path:
-    key = hashlib.sha256(f"{vlc.__version__}\n{SNIPPET}".encode()).hexdigest()[:16]
+    version = metadata.version("vl-convert-python")
+    key = hashlib.sha256(f"{version}\n{SNIPPET}".encode()).hexdigest()[:16]
     return cache_dir() / f"vega-bundle-{key}.js"
 
 

@@ -47,9 +47,10 @@ def tick(period: Period) -> int:
 
 
 def open_spec(
-    spec: dict[str, Any], periods: list[Period], lang: str, any_illustrative: bool
+    spec: dict[str, Any], periods: list[Period], lang: str, real: bool, illustrative: bool
 ) -> dict[str, Any]:
-    """The interactive spec: `spec` with its data named, its time axis and kinds opened up."""
+    """The interactive spec: `spec` with its data named, its time axis and kinds opened up
+    (`real`, `illustrative`: which kinds of value the indicator has in any of its series)."""
     out = copy.deepcopy(spec)
     rows: list[Any] | None = None
     ticks: list[int] = []
@@ -81,7 +82,7 @@ def open_spec(
                     axis["labelSeparation"] = 6
                     axis["labelFontSize"] = 12  # drawn at its size, never scaled down
             for channel in ("color", "shape"):
-                _open_kind(enc.get(channel), channel, lang, any_illustrative)
+                _open_kind(enc.get(channel), channel, lang, real, illustrative)
         for key, value in node.items():
             if key not in ("data", "config"):
                 walk(value)
@@ -101,12 +102,15 @@ def open_spec(
     return out
 
 
-def _open_kind(enc: Any, channel: str, lang: str, any_illustrative: bool) -> None:
-    """A `kind` scale over both kinds, with a legend when the indicator has illustrative values."""
+def _open_kind(enc: Any, channel: str, lang: str, real: bool, illustrative: bool) -> None:
+    """A `kind` scale over the kinds the indicator has in any series, with a legend when some
+    are illustrative (as the static chart has one when its series has some)."""
     if not isinstance(enc, dict) or enc.get("field") != "kind":
         return
-    actual, ill = ACTUAL[lang], ILLUSTRATIVE[lang]
-    ranges = {"color": [PALETTE[0], ILLUSTRATIVE_COLOUR], "shape": ["circle", "diamond"]}
-    enc["scale"] = {"domain": [actual, ill], "range": ranges[channel]}
-    if any_illustrative:
-        enc["legend"] = {"orient": "bottom"}
+    ranges = {
+        ACTUAL[lang]: {"color": PALETTE[0], "shape": "circle"},
+        ILLUSTRATIVE[lang]: {"color": ILLUSTRATIVE_COLOUR, "shape": "diamond"},
+    }
+    kinds = [k for k, on in ((ACTUAL[lang], real), (ILLUSTRATIVE[lang], illustrative)) if on]
+    enc["scale"] = {"domain": kinds, "range": [ranges[k][channel] for k in kinds]}
+    enc["legend"] = {"orient": "bottom"} if illustrative else None

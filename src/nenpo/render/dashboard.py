@@ -69,7 +69,8 @@ TEXT_DASH: dict[str, dict[str, str]] = {
         "dl_json": "JSON",
         "dl_datapackage": "データパッケージ（datapackage.json、全指標）",
         "embed": "埋め込み",
-        "embed_help": "次のコードをウェブページに貼ると、このグラフ（いま選んでいる表示）を埋め込めます。",
+        "embed_help": "次のコードをウェブページに貼ると、"
+        "このグラフ（いま選んでいる表示）を埋め込めます。",
         "embed_code": "埋め込みコード",
         "copy": "コードをコピー",
         "copied": "コピーしました。",

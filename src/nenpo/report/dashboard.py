@@ -188,15 +188,15 @@ def _indicator(
     periods = sorted({p.period for _, pts in keyed for p in pts})
     at = {p: i for i, p in enumerate(periods)}
     series = []
-    for dims, pts in keyed:
+    for key, pts in keyed:
         values: list[float | None] = [None] * len(periods)
         ill = []
         for p in pts:
             values[at[p.period]] = p.value
             if p.illustrative:
                 ill.append(at[p.period])
-        label = words["sep"].join(labels(d, dims[d]) for d in dim_ids if d in dims)
-        series.append(SeriesOut(dims, label or words["total"], values, ill))
+        label = words["sep"].join(labels(d, key[d]) for d in dim_ids if d in key)
+        series.append(SeriesOut(key, label or words["total"], values, ill))
     default = next((i for i, (_, pts) in enumerate(keyed) if len(pts) >= 2), 0)
     dims = _dims(keyed, dim_ids, labels, data, lang)
     all_points = [p for _, pts in keyed for p in pts]
@@ -205,7 +205,7 @@ def _indicator(
     chart = spec = None
     if keyed and len(keyed[default][1]) >= 2:
         chart = _static_chart(site, data, ind, keyed[default][0], font)
-        spec = open_spec(chart.spec, periods, lang, n_ill > 0)
+        spec = open_spec(chart.spec, periods, lang, n_ill < len(all_points), n_ill > 0)
     unit = ind.unit_in(lang)
     latest = ""
     if keyed:
@@ -265,9 +265,9 @@ def _dims(
     for d in dim_ids:
         codes = {dims[d] for dims, _ in keyed if d in dims}
         order = labels.order(d)
-        values = sorted(codes, key=lambda c: (order.get(c, len(order)), c))
+        ordered = sorted(codes, key=lambda c: (order.get(c, len(order)), c))
         name = data.dimensions[d].name.get(lang) if d in data.dimensions else d
-        out.append(DimOut(d, name, [(c, labels(d, c)) for c in values]))
+        out.append(DimOut(d, name, [(c, labels(d, c)) for c in ordered]))
     if "municipality" in dim_ids and "prefecture" not in dim_ids:
         # Municipal data is drilled down from its prefecture (the code's first two digits).
         prefs = {dims["municipality"][:2] for dims, _ in keyed if "municipality" in dims}
@@ -349,7 +349,7 @@ def _groups(site: Site, indicators: dict[str, IndicatorOut]) -> list[GroupOut]:
     groups = []
     listed: set[str] = set()
     for fa in ws.focus_areas:
-        projects = []
+        projects: list[tuple[Link | None, list[IndicatorOut]]] = []
         for p, _parent in ws.all_projects():
             root = _root_of(ws, p.id)
             if (root.focus_area if root else p.focus_area) != fa.id:

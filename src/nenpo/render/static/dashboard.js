@@ -516,7 +516,10 @@
       this.drawLinks();
     } else this.drawLinks();
     var root = doc.documentElement;
-    return done.then(function () { root.setAttribute("data-ready", "1"); }, function (err) {
+    return done.then(function () {
+      if (!root.hasAttribute("data-ready")) window.nenpoReadyAt = performance.now();
+      root.setAttribute("data-ready", "1");
+    }, function (err) {
       root.setAttribute("data-ready", "error");
       if (window.console) console.error(err);
     });
