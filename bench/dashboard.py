@@ -48,7 +48,7 @@ from nenpo import core
 from nenpo.settings import get_settings
 from nenpo.store import open_store
 if sys.argv[2] == "off":
-    core.build_dashboard = lambda site, font: None
+    core.build_dashboard = lambda site, font, cache: None
 tmp = sys.argv[1]
 store = open_store(f"sqlite:///{tmp}/nenpo.db")
 result = core.build(store, f"{tmp}/site", None, "ja", get_settings())

@@ -243,6 +243,33 @@ def test_without_javascript_the_page_has_the_static_chart_and_the_full_table(
     context.close()
 
 
+@pytest.mark.parametrize("ind_id", ["card_issue_rate", "maina_hokensho_use_rate", "staff_count"])
+def test_the_script_prints_every_number_as_the_report_does(
+    browser: Any, built_example: core.BuildResult, ind_id: str
+) -> None:
+    """The table the script draws (rounded half up from the value's shortest form, thousands
+    separated) equals the static table Python printed, cell for cell."""
+    ind = dash(built_example).indicator(ind_id)
+    cells = "els => els.map(e => e.textContent)"
+    static = browser.new_context(java_script_enabled=False)
+    p = static.new_page()
+    p.goto((built_example.out / ind.path).as_uri())
+    want = p.eval_on_selector_all("#panel-table tbody td", cells)
+    static.close()
+    live = browser.new_context()
+    p = live.new_page()
+    open_page(
+        p,
+        built_example,
+        ind.path,
+        "?tab=table&" + ind.dims[0].id + "=" if ind.dims else "?tab=table",
+    )
+    p.wait_for_selector("#panel-table th[aria-sort]")
+    got = p.eval_on_selector_all("#panel-table tbody td", cells)
+    live.close()
+    assert got == want and any(want)
+
+
 def test_the_embed_shows_the_view_its_address_names(
     page: Any, built_example: core.BuildResult
 ) -> None:

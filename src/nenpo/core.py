@@ -248,7 +248,7 @@ def build(
     site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
     if site.problems:
         raise_problems(site.problems)
-    site.dashboard = build_dashboard(site, settings.chart_font)
+    site.dashboard = build_dashboard(site, settings.chart_font, settings.cache_dir)
     deck = deck_model(site, settings.chart_font) if pdf else None
     timings["model"] = time.perf_counter() - t
     prints = print_stage(site, deck, settings, timings, progress) if pdf else None

@@ -28,23 +28,23 @@ _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vega-bundle")
 _pending: Future[str] | None = None
 
 
-def cache_dir() -> Path:
-    """Where bundles are kept: $NENPO_CACHE_DIR, else $XDG_CACHE_HOME/nenpo, else ~/.cache/nenpo."""
-    explicit = os.environ.get("NENPO_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
+def cache_dir(setting: str = "") -> Path:
+    """Where bundles are kept: the setting (NENPO_CACHE_DIR), else $XDG_CACHE_HOME/nenpo, else
+    ~/.cache/nenpo."""
+    if setting:
+        return Path(setting)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "nenpo"
 
 
-def _cache_file() -> Path:
+def _cache_file(folder: Path) -> Path:
     version = metadata.version("vl-convert-python")
     key = hashlib.sha256(f"{version}\n{SNIPPET}".encode()).hexdigest()[:16]
-    return cache_dir() / f"vega-bundle-{key}.js"
+    return folder / f"vega-bundle-{key}.js"
 
 
-def _make() -> str:
-    cached = _cache_file()
+def _make(folder: Path) -> str:
+    cached = _cache_file(folder)
     try:
         return cached.read_text(encoding="utf-8")
     except OSError:
@@ -62,14 +62,15 @@ def _make() -> str:
     return text
 
 
-def start() -> Future[str]:
-    """Start making the bundle (from the cache, or by bundling) in a thread; call it early."""
+def start(cache: str = "") -> Future[str]:
+    """Start making the bundle (from the cache folder `cache` names, or by bundling) in a
+    thread; call it early. One process makes it once."""
     global _pending
     if _pending is None or (_pending.done() and _pending.exception() is not None):
-        _pending = _pool.submit(_make)
+        _pending = _pool.submit(_make, cache_dir(cache))
     return _pending
 
 
-def vega_bundle() -> str:
+def vega_bundle(cache: str = "") -> str:
     """The bundle's text (waits for the thread `start` began, starting it if needed)."""
-    return start().result()
+    return start(cache).result()

@@ -128,9 +128,10 @@ class Dashboard:
         return next(i for i in self.indicators if i.id == ident)
 
 
-def build_dashboard(site: Site, font: str) -> Dashboard:
-    """The dashboard of a built site model (its public workspace and data lookups)."""
-    bundle = js_bundle.start()  # seconds of bundling, beside the rest of the build
+def build_dashboard(site: Site, font: str, cache: str = "") -> Dashboard:
+    """The dashboard of a built site model (its public workspace and data lookups); `cache`:
+    the folder for the Vega bundle (NENPO_CACHE_DIR)."""
+    bundle = js_bundle.start(cache)  # seconds of bundling, beside the rest of the build
     ws, lang = site.ws, site.lang
     data = site.data or Data(ws)
     cited: dict[str, list[Link]] = {}

@@ -81,6 +81,7 @@
     var s = { tab: "chart", from: this.data.periods[0], to: this.data.periods[this.data.periods.length - 1], dims: {} };
     var def = this.data.series[this.data["default"]];
     if (def) { this.dimIds.forEach(function (d, i) { if (def[0][i] !== null) s.dims[d] = def[0][i]; }); }
+    if (this.derived.indexOf("prefecture") >= 0 && s.dims.municipality) s.dims.prefecture = s.dims.municipality.slice(0, 2);
     return s;
   };
 
@@ -456,7 +457,8 @@
     var box = $("[data-table]", this.root);
     if (!box) return;
     var self = this, d = this.data, idx = this.consistent(s), range = this.range(s), rows, columns;
-    var caption = $("caption", box) ? $("caption", box).textContent : this.text.table_caption;
+    if (this.caption === undefined) this.caption = $("caption", box) ? $("caption", box).textContent : this.text.table_caption;
+    var caption = this.caption;
     if (idx.length === 1) {
       var i = idx[0], ill = {};
       d.series[i][2].forEach(function (p) { ill[p] = true; });
@@ -464,13 +466,15 @@
       rows = range.filter(function (p) { return d.series[i][1][p] !== null; }).map(function (p) {
         return { key: [p, d.series[i][1][p], ill[p] ? 1 : 0], cells: [d.labels[p], self.value(i, p), ill[p] ? self.text.illustrative_badge : ""] };
       });
-      caption = caption.split(/[（(]/)[0] + (d.lang === "ja" ? "（" + this.label(d.series[i][0]) + "）" : " (" + this.label(d.series[i][0]) + ")");
+      caption += d.lang === "ja" ? "：" + this.label(d.series[i][0]) : ": " + this.label(d.series[i][0]);
     } else {
       columns = [this.text.series].concat(range.map(function (p) { return d.labels[p]; }));
+      /* Some values illustrative, not all: each illustrative cell says so (as the static table). */
+      var mixed = d.series.some(function (x) { return x[2].length; }) &&
+        d.series.some(function (x) { return x[2].length < x[1].filter(function (v) { return v !== null; }).length; });
       rows = idx.map(function (i) {
         var ill = {};
         d.series[i][2].forEach(function (p) { ill[p] = true; });
-        var mixed = d.series.some(function (x) { return x[2].length; }) && d.series.some(function (x) { return x[2].length < x[1].filter(function (v) { return v !== null; }).length; });
         return {
           key: [self.label(d.series[i][0])].concat(range.map(function (p) { return d.series[i][1][p]; })),
           cells: [self.label(d.series[i][0])].concat(range.map(function (p) {
