@@ -462,9 +462,10 @@
     if (idx.length === 1) {
       var i = idx[0], ill = {};
       d.series[i][2].forEach(function (p) { ill[p] = true; });
-      columns = [this.text.date, this.text.value, this.text.note];
+      var unit = d.unit ? (d.lang === "ja" ? "（" + d.unit + "）" : " (" + d.unit + ")") : "";
+      columns = [this.text.date, this.text.value + unit, this.text.note];
       rows = range.filter(function (p) { return d.series[i][1][p] !== null; }).map(function (p) {
-        return { key: [p, d.series[i][1][p], ill[p] ? 1 : 0], cells: [d.labels[p], self.value(i, p), ill[p] ? self.text.illustrative_badge : ""] };
+        return { key: [p, d.series[i][1][p], ill[p] ? 1 : 0], cells: [d.labels[p], fmt(d.series[i][1][p], d.decimals), ill[p] ? self.text.illustrative_badge : ""] };
       });
       caption += d.lang === "ja" ? "：" + this.label(d.series[i][0]) : ": " + this.label(d.series[i][0]);
     } else {
