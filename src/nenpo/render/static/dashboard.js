@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var doc = document;
-  doc.documentElement.classList.add("js");
+  doc.documentElement.classList.add("js");  // the page's head says so too, earlier
 
   function $(sel, root) { return (root || doc).querySelector(sel); }
   function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
@@ -555,9 +555,13 @@
     if (box) initSearch(box);
     var root = $("[data-dashboard]"), json = doc.getElementById("dash-data");
     if (root && json) {
-      var dash = new Dashboard(root, JSON.parse(json.textContent));
-      window.nenpoDashboard = dash;
-      dash.start();
+      try {
+        var dash = new Dashboard(root, JSON.parse(json.textContent));
+        window.nenpoDashboard = dash;
+        dash.start();
+      } finally {
+        doc.documentElement.classList.remove("js-init");  // every panel may show from now on
+      }
     } else {
       doc.documentElement.setAttribute("data-ready", "1");
     }
