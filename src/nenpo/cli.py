@@ -34,8 +34,25 @@ app = typer.Typer(
     add_completion=False,
 )
 # No emoji codes (":100:" in "file.csv:100:" is text) and no guessed highlighting.
-out = Console(emoji=False, highlight=False)
-err = Console(stderr=True, emoji=False, highlight=False)
+# Written to a file or a pipe, lines are never wrapped inside a number ("0.⏎50 FTE") and tables
+# get room for their headers: Rich would assume 80 columns there (COLUMNS still decides if set).
+PIPE_WIDTH = None if os.environ.get("COLUMNS") else 160
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not (hasattr(stream, "isatty") and stream.isatty())
+    return Console(
+        stderr=stderr,
+        emoji=False,
+        highlight=False,
+        soft_wrap=piped,
+        width=PIPE_WIDTH if piped else None,
+    )
+
+
+out = _console()
+err = _console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_SHOWN = 100  # problems printed; a bad import can have thousands
 BUG_EXIT = 70  # EX_SOFTWARE: nenpo itself failed
@@ -166,8 +183,8 @@ def load(
     ] = False,
 ) -> None:
     """Validate a workspace and write it into the store (all or nothing)."""
-    store = core.store_for()
-    loaded = core.load(workspace, store, discard_imports)
+    with core.opened_store() as store:
+        loaded = core.load(workspace, store, discard_imports)
     ws = loaded.workspace
     out.print(
         f"loaded {workspace} into {store.url}: {len(ws.indicators)} indicators, "
@@ -181,6 +198,27 @@ def load(
         )
 
 
+@app.command("load-edition")
+@handles_errors
+def load_edition(
+    ident: Annotated[str, typer.Argument(help="Edition id, or latest")],
+    discard_imports: Annotated[
+        bool,
+        typer.Option(
+            "--discard-imports",
+            help="Let the edition drop or overwrite observations added with nenpo import",
+        ),
+    ] = False,
+) -> None:
+    """Replace the store's content with a published edition's (for the public API's store)."""
+    with core.opened_store() as store:
+        shown, ws = core.load_edition(ident, store, discard_imports=discard_imports)
+    out.print(
+        f"loaded edition {shown} into {store.url}: {len(ws.indicators)} indicators, "
+        f"{len(ws.observations)} observations",
+    )
+
+
 @app.command()
 @handles_errors
 def build(
@@ -192,8 +230,7 @@ def build(
 ) -> None:
     """Build the web site, report.pdf and deck.pdf (loading WORKSPACE into the store if given)."""
     outputs.check_out_dir(out_dir)  # before the store is opened or anything is built
-    store = core.store_for()
-    with err.status("building…") as status:
+    with core.opened_store() as store, err.status("building…") as status:
         result = core.build(
             store,
             out_dir,
@@ -218,15 +255,35 @@ def build(
 def check(
     workspace: Workspace = None,
     fmt: Format = "text",
+    accept: Annotated[
+        Path | None,
+        typer.Option("--accept", help="Accepted findings (YAML): not counted as errors"),
+    ] = None,
+    write_accept: Annotated[
+        Path | None,
+        typer.Option("--write-accept", help="Write the errors as acceptances to complete"),
+    ] = None,
 ) -> None:
     """Check the report against its data; exit 7 when there are errors."""
+    from .check import accept as accepting
+
+    if write_accept is not None:
+        outputs.check_out_file(write_accept, "--write-accept")
+    acceptances = accepting.read_acceptances(accept) if accept is not None else None
     findings = core.check(None, workspace)  # a WORKSPACE is read, no store is opened
+    accepted: list[Any] = []
+    if acceptances is not None:
+        applied = accepting.apply(findings, acceptances)
+        findings, accepted = applied.remaining, applied.accepted
+    if write_accept is not None:
+        write_accept.write_text(accepting.template(findings), encoding="utf-8")
     errors = sum(f.severity == "error" for f in findings)
     if fmt == "json":
         doc = {
             "errors": errors,
             "warnings": len(findings) - errors,
             "findings": [f.to_json() for f in findings],
+            "accepted": [{**f.to_json(), "accepted": a.to_json()} for f, a in accepted],
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -239,6 +296,10 @@ def check(
             )
             if f.hint:
                 out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
+        if accepted:
+            out.print(f"{len(accepted)} finding(s) accepted by {accept}", soft_wrap=True)
+        if write_accept is not None:
+            out.print(f"wrote the errors as acceptances to complete into {write_accept}")
         _print_summary(findings, always=True)
     if errors:
         raise typer.Exit(7)
@@ -306,9 +367,8 @@ def import_(
         raise typer.BadParameter("give --mapping M.yaml (or --infer to propose one)")
     if report is not None:
         outputs.check_out_file(report, "--report")
-    store = core.store_for(write=not dry_run)
     try:
-        with err.status("importing…") as status:
+        with core.opened_store(write=not dry_run) as store, err.status("importing…") as status:
             result = core.import_file(
                 store,
                 file,
@@ -360,6 +420,10 @@ def publish(
     draft: Annotated[
         Path | None, typer.Option(help="Only write the drafted 更新履歴 to this file")
     ] = None,
+    accept: Annotated[
+        Path | None,
+        typer.Option(help="Publish despite these accepted check errors (recorded, internal)"),
+    ] = None,
     lang: Lang = "ja",
 ) -> None:
     """Publish the store's content as a new immutable edition; 更新履歴 is drafted from the diff."""
@@ -369,6 +433,9 @@ def publish(
 
     if draft is not None:
         outputs.check_out_file(draft, "--draft")
+    from .check.accept import read_acceptances
+
+    accepted = read_acceptances(accept) if accept is not None else None
     entries = None
     if errata is not None:
         entries = pipeline.read_entries(errata)
@@ -378,9 +445,9 @@ def publish(
         when = date_.fromisoformat(day) if day else None
     except ValueError:
         raise typer.BadParameter(f"--date {day!r}: expected YYYY-MM-DD") from None
-    with err.status("publishing…") as status:
+    with core.opened_store() as store, err.status("publishing…") as status:
         result = pipeline.publish(
-            core.store_for(),
+            store,
             approver,
             day=when,
             ident=ident,
@@ -388,6 +455,7 @@ def publish(
             lang=lang,
             draft_only=draft is not None,
             progress=lambda stage: status.update(f"publishing: {stage}…"),
+            accepted=accepted,
         )
     if draft is not None:
         pipeline.write_entries(result.drafted, draft)

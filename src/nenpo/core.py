@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +52,29 @@ def store_for(settings: Settings | None = None, write: bool = True) -> Store:
     return open_store(database_url(settings.database_url, write=write))
 
 
+@contextmanager
+def opened_store(settings: Settings | None = None, write: bool = True) -> Iterator[Store]:
+    """`store_for`, for a command: when the command fails, an SQLite file that this command
+    created is removed again, so that a refused command leaves no empty database behind."""
+    settings = settings or get_settings()
+    url = database_url(settings.database_url, write=write)
+    new_file: Path | None = None
+    if url.get_backend_name() == "sqlite" and not in_memory(url):
+        path = Path(url.database or "")
+        new_file = None if path.exists() else path
+    store: Store | None = None
+    try:
+        store = open_store(url)
+        yield store
+    except BaseException:
+        if new_file is not None:
+            if store is not None:
+                store.engine.dispose()
+            for side in ("", "-wal", "-shm", "-journal"):
+                Path(f"{new_file}{side}").unlink(missing_ok=True)
+        raise
+
+
 def existing_store(settings: Settings | None = None) -> Store | None:
     """The store the settings name if it exists; None for an SQLite file not yet made (so that
     a command that only reads creates no database)."""
@@ -62,16 +86,21 @@ def existing_store(settings: Settings | None = None) -> Store | None:
     return open_store(url)
 
 
-def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded:
+def load(
+    workspace: Path, store: Store, discard_imports: bool = False, loaded: Loaded | None = None
+) -> Loaded:
     """Validate the workspace whole, then replace the store's content in one transaction.
 
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
     Rows that `nenpo import` added are never dropped or overwritten by a load unless
     `discard_imports` says so: ImportsAtStake names them, and nothing is written.
+    `loaded`: the workspace as the caller has just read it (build checks it before it loads).
     """
-    loaded = read_workspace(workspace)
+    loaded = loaded or read_workspace(workspace)
     # A milestone's original baseline never changes silently (rebaselines are recorded).
-    rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
+    rebaselined = portfolio_rules.silent_rebaselines(
+        loaded.workspace, loaded.where, store.baselines()
+    )
     if rebaselined:
         raise WorkspaceError(rebaselined)
     at_stake = _imports_at_stake(store, loaded.workspace)
@@ -80,6 +109,32 @@ def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
     store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
     return loaded
+
+
+def load_edition(
+    ident: str, store: Store, settings: Settings | None = None, discard_imports: bool = False
+) -> tuple[str, Workspace]:
+    """Replace the store's content with a published edition's, exactly as it was published.
+
+    For the store that the public API reads: it then serves only what was checked and
+    published, never rows imported or loaded since. Imported rows the edition lacks are kept
+    safe as by `load` (ImportsAtStake) unless `discard_imports`.
+    """
+    import json
+
+    from .ingest.where import Where
+    from .publish import editions as eds
+
+    settings = settings or get_settings()
+    root = Path(settings.editions_dir)
+    edition = eds.get_edition(root, ident)
+    snapshot = json.loads((root / edition.id / "snapshot.json").read_text(encoding="utf-8"))
+    ws = Workspace.model_validate(snapshot["workspace"])
+    at_stake = _imports_at_stake(store, ws)
+    if at_stake and not discard_imports:
+        raise ImportsAtStake(_at_stake_message(at_stake))
+    store.replace(ws, f"edition:{edition.id}", Where.from_json(snapshot["locations"]))
+    return edition.id, ws
 
 
 def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
@@ -188,21 +243,29 @@ class BuildResult:
     prints: Prints | None = None
 
 
-def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
-    """Load `workspace` if given; else the store's content; an empty store gets the example."""
-    if workspace is not None:
-        load(workspace, store)
-        origin: str | None = str(workspace)
-    elif store.is_empty():
-        example = bundled_example()
-        load(example, store)
-        origin = str(example)
-    else:
-        origin = None
+def workspace_for_build(
+    store: Store, workspace: Path | None, force: bool = False
+) -> tuple[Workspace, str | None, list[Finding] | None]:
+    """Load `workspace` if given; else the store's content; an empty store gets the example.
+
+    A workspace is checked before it is loaded, so that a build the check refuses leaves the
+    store as it was (the findings are returned, not computed twice)."""
+    findings: list[Finding] | None = None
+    origin: str | None = None
+    source = workspace if workspace is not None else None
+    if source is None and store.is_empty():
+        source = bundled_example()
+    if source is not None:
+        loaded = read_workspace(source)
+        findings = run_checks(loaded.workspace, loaded.where)
+        if not force and any(f.severity == "error" for f in findings):
+            raise CheckFailed(findings)
+        load(source, store, loaded=loaded)
+        origin = str(source)
     ws = store.read()
     if ws is None:  # pragma: no cover - load just wrote it
         raise BuildError("the store is empty after loading")
-    return ws, origin
+    return ws, origin, findings
 
 
 def build(
@@ -226,10 +289,11 @@ def build(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress("load")
+    findings: list[Finding] | None = None
     if stored is not None and workspace is None:
         ws, origin = stored, None
     else:
-        ws, origin = workspace_for_build(store, workspace)
+        ws, origin, findings = workspace_for_build(store, workspace, force)
     if lang not in ws.report.languages:
         raise BuildError(
             f"the report has no {lang!r} content; its languages are "
@@ -238,7 +302,8 @@ def build(
     timings["load"] = time.perf_counter() - t0
     t = time.perf_counter()
     progress("check")
-    findings = run_checks(ws, store.read_locations())
+    if findings is None:
+        findings = run_checks(ws, store.read_locations())
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
     timings["check"] = time.perf_counter() - t
@@ -334,8 +399,8 @@ def portfolio_workspace(
     findings, located at file and line when the workspace was just read."""
     if workspace is not None:
         loaded = load(workspace, store)
-        return loaded.workspace, portfolio_rules.check(loaded)
-    ws, _origin = workspace_for_build(store, None)
+        return loaded.workspace, portfolio_rules.budget_narratives(loaded.workspace, loaded.where)
+    ws, _origin, _findings = workspace_for_build(store, None)
     return ws, portfolio_rules.budget_narratives(ws)
 
 

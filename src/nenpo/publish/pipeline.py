@@ -9,6 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from .. import core
+from ..check import run_checks
+from ..check.accept import Acceptance, apply
+from ..errors import CheckFailed
 from ..outputs import check_folder_setting
 from ..render.html import render_page
 from ..settings import Settings, get_settings
@@ -42,6 +45,7 @@ def publish(
     lang: str = "ja",
     draft_only: bool = False,
     settings: Settings | None = None,
+    accepted: list[Acceptance] | None = None,
     progress: core.Progress = core.quiet,
 ) -> Published:
     """Publish the store's content as a new, immutable edition (or only draft its 更新履歴)."""
@@ -56,7 +60,13 @@ def publish(
     if not approver.strip():
         raise eds.EditionError("an edition needs an approver (--approver)")
     published = eds.list_editions(root)
-    ws, _origin = core.workspace_for_build(store, None)
+    # An edition is immutable: never one of the bundled example that a user did not ask for.
+    if store.is_empty():
+        raise eds.EditionError(
+            f"the store {store.url} is empty: there is nothing to publish; "
+            "load your workspace first (nenpo load WORKSPACE)"
+        )
+    ws, _origin, _findings = core.workspace_for_build(store, None)
     content_hash = workspace_hash(ws)
     if published and published[-1].content_hash == content_hash:
         raise eds.EditionError(
@@ -67,7 +77,21 @@ def publish(
     work = eds.start(root, ident)
     try:
         progress("build")
-        result = core.build(store, work / "site", None, lang, settings, progress, stored=ws)
+        force = False
+        if accepted is not None:
+            # Every error accepted by name, or nothing is published; the build then runs
+            # without stopping on them (they are recorded with the edition, below).
+            applied = apply(run_checks(ws, store.read_locations()), accepted)
+            if applied.errors:
+                raise CheckFailed(applied.remaining)
+            force = True
+            record = [{**a.to_json(), "found_at": f.line} for f, a in applied.accepted]
+            (work / "accepted.json").write_text(
+                json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        result = core.build(
+            store, work / "site", None, lang, settings, progress, force=force, stored=ws
+        )
         progress("diff")
         units = [u for u in site_units(work / "site") if u.page != "history.html"]
         write_units(units, work / "units.json")
