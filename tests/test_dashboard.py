@@ -12,10 +12,10 @@ from nenpo import core
 from nenpo.charts import make_chart
 from nenpo.charts.interactive import open_spec
 from nenpo.charts.svg import axis_labels, legend_labels, texts, to_svg
+from nenpo.japan.numbers import number
 from nenpo.japan.tiles import COLUMNS, ROWS, TILES
 from nenpo.model.workspace import Chart
 from nenpo.report.dashboard import Dashboard
-from nenpo.report.formats import number
 
 from .conftest import soup
 
@@ -134,7 +134,7 @@ def test_an_illustrative_value_is_never_drawn_as_a_real_one() -> None:
     """A series the static chart did not show may hold illustrative values: the opened spec's
     kinds know both, so the page draws them as illustrative (red diamonds, in the legend)."""
     from nenpo.ingest.workspace import read_workspace
-    from nenpo.report.data import Data
+    from nenpo.lookups.data import Data
     from nenpo.settings import bundled_example
 
     ws = read_workspace(bundled_example()).workspace

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..model.periods import Period
+from ..japan.periods import Period
 from .make import ACTUAL, ILLUSTRATIVE, PALETTE, _ms
 
 DATA = "series"

@@ -16,10 +16,10 @@ from typing import Any
 from ..charts import ChartOut, make_chart
 from ..charts import bundle as js_bundle
 from ..charts.interactive import open_spec, row, tick
-from ..model.periods import Period
+from ..japan import numbers
+from ..japan.periods import Period
+from ..lookups.data import Data, Point
 from ..model.workspace import Chart, Indicator, Source
-from . import formats
-from .data import Data, Point
 from .site import Link, Site
 
 # Where the open data files of each indicator are written (the open-data stage writes them).
@@ -293,7 +293,7 @@ def _static_chart(
 
 
 def _value(v: float, ind: Indicator, lang: str) -> str:
-    return formats.with_unit(formats.number(v, ind.decimals), ind.unit_in(lang), lang)
+    return numbers.with_unit(numbers.number(v, ind.decimals), ind.unit_in(lang), lang)
 
 
 def _sources(data: Data, ind: Indicator, points: list[Point]) -> list[Source]:
@@ -322,7 +322,7 @@ def _table(
         v = s.values[i]
         if v is None:
             return ""
-        text = formats.number(v, ind.decimals)
+        text = numbers.number(v, ind.decimals)
         return f"{text} ({ill})" if mark and i in s.illustrative else text
 
     if len(series) == 1:
