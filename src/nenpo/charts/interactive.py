@@ -21,10 +21,11 @@ static SVG's.
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 from ..japan.periods import Period
-from .make import ACTUAL, ILLUSTRATIVE, PALETTE, _ms
+from .make import ACTUAL, ILLUSTRATIVE, PALETTE
 
 DATA = "series"
 ILLUSTRATIVE_COLOUR = "#D81B1B"
@@ -42,8 +43,10 @@ def row(period: Period, value: float, illustrative: bool, lang: str) -> dict[str
 
 
 def tick(period: Period) -> int:
-    """A date on the time axis (ms since the epoch, UTC), as the static spec writes it."""
-    return _ms(period)
+    """A date on the time axis (ms since the epoch, UTC), as the static spec writes it and as
+    Vega reads the rows' ISO dates."""
+    d = period.start
+    return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp() * 1000)
 
 
 def open_spec(
