@@ -283,6 +283,10 @@ def test_the_embed_shows_the_view_its_address_names(
     assert page.get_attribute("[data-full-link]", "href").endswith(
         "dashboard/card_issued/index.html?prefecture=13"
     )
+    # A view with illustrative values says so beside the chart (its legend names them too).
+    open_page(page, built_example, "embed/staff_count/index.html")
+    assert "例示値を含む" in page.text_content("[data-summary]")
+    assert "例示値" in page.text_content("[data-chart] svg")
 
 
 def dashboard_files(result: core.BuildResult) -> list[Path]:

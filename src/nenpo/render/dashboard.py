@@ -180,6 +180,7 @@ SCRIPT_WORDS = {
         "series": "区分",
         "sort": "で並べ替え",
         "n_munis": "{n}市区町村",
+        "some_illustrative": "（例示値を含む）",
         "shown": "{n}件を表示しています。",
     },
     "en": {
@@ -193,6 +194,7 @@ SCRIPT_WORDS = {
         "series": "Series",
         "sort": ": sort",
         "n_munis": "{n} municipalities",
+        "some_illustrative": "(includes illustrative values)",
         "shown": "{n} rows shown.",
     },
 }

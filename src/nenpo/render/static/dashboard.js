@@ -274,7 +274,7 @@
     }
     var first = rows[0], last = rows[rows.length - 1];
     summary.textContent = fill(this.text.summary, { series: label, a: first.label, b: last.label, n: rows.length, v: this.value(i, last._p), d: d["long"][last._p] })
-      + (rows.some(function (r) { return r.kind === self.text.illustrative_badge; }) ? " " + this.text.illustrative_badge : "");
+      + (rows.some(function (r) { return r.kind === self.text.illustrative_badge; }) ? " " + this.text.some_illustrative : "");
     if (!d.spec || !window.vegaEmbed || !box) return Promise.resolve();
     box.setAttribute("aria-label", summary.textContent);
     var clean = rows.map(function (r) { return { date: r.date, value: r.value, label: r.label, kind: r.kind }; });
