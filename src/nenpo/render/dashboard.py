@@ -17,7 +17,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..japan.tiles import COLUMNS, ROWS, TILES
-from ..report.dashboard import Dashboard, IndicatorOut, payload
+from ..report.dashboard import Dashboard, IndicatorOut
+from ..report.dashboard_data import payload
 from ..report.site import UI, Site
 from .html import TEXT, _env, root_of
 
