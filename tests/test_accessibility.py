@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,41 +31,64 @@ def _missing() -> str | None:
     return None
 
 
-def axe_violations(result: core.BuildResult) -> list[str]:
-    """Run axe-core on every page of a build in chromium; skip (saying why) without the tools."""
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def need_browser() -> None:
+    """Skip (saying why) where chromium, axe-core or Playwright is missing."""
     reason = _missing()
     if reason:
         print(f"SKIP reason: {reason}")
         pytest.skip(reason)
+
+
+def axe_page(page: Any, axe: str) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on the page as it stands, one line each."""
+    page.add_script_tag(content=axe)
+    found = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in found["violations"]
+    ]
+
+
+def axe_files(files: list[Path], ready: bool = False) -> list[str]:
+    """Run axe-core on each file in chromium (after the page's script is ready, when `ready`)."""
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     axe = AXE.read_text(encoding="utf-8")
     failures = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
-        for p in result.site.pages:
-            page.goto((result.out / p.path).as_uri())
-            page.add_script_tag(content=axe)
-            found = page.evaluate(
-                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                TAGS,
-            )
-            for v in found["violations"]:
-                nodes = ", ".join(n["target"][0] for n in v["nodes"][:3])
-                failures.append(f"{p.path}: {v['id']} ({v['impact']}): {v['help']} — {nodes}")
+        for f in files:
+            page.goto(f.as_uri())
+            if ready:
+                page.wait_for_selector("html[data-ready]", timeout=20_000)
+            failures += [f"{f}: {v}" for v in axe_page(page, axe)]
         browser.close()
     return failures
+
+
+def axe_violations(result: core.BuildResult) -> list[str]:
+    """Run axe-core on every report page of a build in chromium; skip (saying why) without the
+    tools."""
+    return [
+        f.replace(str(result.out) + "/", "", 1)
+        for f in axe_files([result.out / p.path for p in result.site.pages], ready=False)
+    ]
 
 
 def test_every_page_passes_axe(built_example: core.BuildResult) -> None:

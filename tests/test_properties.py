@@ -8,9 +8,9 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nenpo.japan.typed import find_figures
 from nenpo.japan import numbers, periods
 from nenpo.japan.periods import ERAS, Period
+from nenpo.japan.typed import find_figures
 from nenpo.lookups.data import Data
 from nenpo.model.workspace import Workspace
 from nenpo.report import references

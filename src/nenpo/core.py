@@ -30,6 +30,7 @@ from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
 from .render.opendata import write_opendata
 from .render.pdf import Prints, render_prints, write_prints
+from .report.dashboard import build_dashboard
 from .report.deck import DeckOut, deck_model, reference_errors
 from .report.opendata import EditionRef, build_opendata
 from .report.site import Link, Site, build_site
@@ -316,6 +317,7 @@ def build(
     site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
     if site.problems:
         raise_problems(site.problems)
+    site.dashboard = build_dashboard(site, settings.chart_font, settings.cache_dir)
     deck = deck_model(site, settings.chart_font) if pdf else None
     timings["model"] = time.perf_counter() - t
     prints = print_stage(site, deck, settings, timings, progress) if pdf else None

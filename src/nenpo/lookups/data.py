@@ -65,6 +65,17 @@ class Data:
             out[ind].append(pts)
         return out
 
+    @cached_property
+    def _keyed(self) -> dict[str, list[tuple[dict[str, str], list[Point]]]]:
+        out: dict[str, list[tuple[dict[str, str], list[Point]]]] = defaultdict(list)
+        for (ind, dims), pts in self._series.items():
+            out[ind].append((dict(dims), pts))
+        return out
+
+    def keyed_series(self, indicator: str) -> list[tuple[dict[str, str], list[Point]]]:
+        """Every series of the indicator with its dimension values ({} for the whole)."""
+        return self._keyed.get(indicator, [])
+
     def all_series(self, indicator: str) -> list[list[Point]]:
         """Every series of the indicator: the whole, and each combination of dimension values."""
         return self._by_indicator.get(indicator, [])

@@ -165,6 +165,12 @@ class Indicator(Identified):
     licence: str | None = Field(default=None, description="Defaults to the source's licence")
     provenance: Provenance
     description: I18n | None = None
+    computation: I18n | None = Field(
+        default=None, description="How the value is computed (算出方法), shown on the dashboard"
+    )
+    frequency: I18n | None = Field(
+        default=None, description="How often the source updates it (更新頻度): 月次, monthly …"
+    )
     dimensions: list[Id] = []
     targets: list[Target] = []
     cumulative: bool = Field(

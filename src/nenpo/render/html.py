@@ -133,4 +133,8 @@ def write_site(site: Site, out: Path) -> list[Path]:
     static.mkdir(exist_ok=True)
     for asset in STATIC.iterdir():
         shutil.copy2(asset, static / asset.name)
+    if site.dashboard is not None:
+        from .dashboard import write_dashboard
+
+        written += write_dashboard(site, site.dashboard, out)
     return written

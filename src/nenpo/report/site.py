@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from ..charts import ChartOut, make_chart
 from ..errors import Problem
@@ -86,6 +87,7 @@ class PageOut:
     links: list[Link] = field(default_factory=list)
     chapter: Link | None = None
     illustrative: bool = False
+    cites: set[str] = field(default_factory=set)  # indicators its prose and charts show
 
 
 @dataclass
@@ -100,6 +102,8 @@ class Site:
     problems: list[Problem]
     internal: bool = False  # the staff-only portfolio pages: banner and noindex
     downloads: list[Link] = field(default_factory=list)  # the PDFs, linked from the top page
+    data: Data | None = None  # the lookups the pages were built from (the dashboard reuses them)
+    dashboard: Any = None  # report.dashboard.Dashboard, when the build makes one
 
     def page(self, ident: str) -> PageOut:
         return next(p for p in self.pages if p.id == ident)
@@ -135,7 +139,10 @@ class _Builder:
         body, offset = strip_front_matter(text)
 
         def chart_html(ident: str) -> str:
-            return figure_slot(self.chart(ident), page)
+            out = self.chart(ident)
+            if ident in self.defined and self.defined[ident].indicator:
+                page.cites.add(self.defined[ident].indicator or "")
+            return figure_slot(out, page)
 
         env = RenderEnv(
             self.data, self.lang, chart_html, path, offset, block_html=lambda kind: self.block(kind)
@@ -144,6 +151,7 @@ class _Builder:
         for line, msg in env.problems:
             self.problems.append(Problem(path, line, None, msg))
         page.illustrative |= any(r.illustrative for r in env.used)
+        page.cites.update(r.indicator for r in env.used if r.indicator)
         return html
 
     # Structured blocks a page can include with {{ include NAME }}.
@@ -241,7 +249,7 @@ def build_site(
     home.links = nav
     for p in pages:
         p.illustrative |= any(c.illustrative for c in p.charts)
-    return Site(lang, ws, pages, b.charts, nav, b.problems)
+    return Site(lang, ws, pages, b.charts, nav, b.problems, data=b.data)
 
 
 def _focus_area_pages(b: _Builder, ch: Chapter, ch_link: Link) -> list[PageOut]:
@@ -301,6 +309,7 @@ def _project_pages(
 
 def _indicator_block(b: _Builder, ind_id: str, page: PageOut) -> str:
     ind = b.data.indicator(ind_id)
+    page.cites.add(ind.id)
     lang, ui = b.lang, b.ui
     html = [f'<section class="indicator" id="indicator-{ind.id}"><h3>{escape(b.t(ind.name))}</h3>']
     if ind.description:
