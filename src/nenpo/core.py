@@ -15,10 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import outputs
+from .beside import Beside
 from .check import Finding, run_checks
-from .errors import BuildError, CheckFailed, ImportsAtStake, Problem, WorkspaceError
+from .errors import (
+    BuildError,
+    CheckFailed,
+    ImportsAtStake,
+    NenpoError,
+    Problem,
+    WorkspaceError,
+)
 from .ingest import importer
 from .ingest.importer import ImportResult
+from .ingest.where import Where
 from .ingest.workspace import Loaded, read_workspace
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
@@ -68,7 +77,11 @@ def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded
     Rows that `nenpo import` added are never dropped or overwritten by a load unless
     `discard_imports` says so: ImportsAtStake names them, and nothing is written.
     """
-    loaded = read_workspace(workspace)
+    return store_loaded(read_workspace(workspace), store, discard_imports)
+
+
+def store_loaded(loaded: Loaded, store: Store, discard_imports: bool = False) -> Loaded:
+    """Write a workspace just read into the store (all or nothing), as `load` does."""
     # A milestone's original baseline never changes silently (rebaselines are recorded).
     rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
     if rebaselined:
@@ -77,7 +90,7 @@ def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded
     if at_stake and not discard_imports:
         raise ImportsAtStake(_at_stake_message(at_stake))
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
+    store.replace(loaded.workspace, str(Path(loaded.root).resolve()), loaded.where)
     return loaded
 
 
@@ -189,19 +202,58 @@ class BuildResult:
 
 def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
     """Load `workspace` if given; else the store's content; an empty store gets the example."""
-    if workspace is not None:
-        load(workspace, store)
-        origin: str | None = str(workspace)
-    elif store.is_empty():
-        example = bundled_example()
-        load(example, store)
-        origin = str(example)
-    else:
-        origin = None
-    ws = store.read()
-    if ws is None:  # pragma: no cover - load just wrote it
-        raise BuildError("the store is empty after loading")
-    return ws, origin
+    if workspace is None and not store.is_empty():
+        ws = store.read()
+        if ws is None:  # pragma: no cover - is_empty said otherwise
+            raise BuildError("the store is empty")
+        return ws, None
+    source = workspace if workspace is not None else bundled_example()
+    return load(source, store).workspace, str(source)
+
+
+@dataclass
+class _Input:
+    """What a build starts from: the workspace, where its objects were written, and — when it
+    was just read from files — what the store must be loaded with."""
+
+    ws: Workspace
+    where: Where
+    origin: str | None = None
+    to_load: Loaded | None = None
+
+
+def _build_input(store: Store, workspace: Path | None, stored: Workspace | None) -> _Input:
+    if stored is not None and workspace is None:
+        return _Input(stored, store.read_locations())
+    if workspace is None and not store.is_empty():
+        ws = store.read()
+        if ws is None:  # pragma: no cover - is_empty said otherwise
+            raise BuildError("the store is empty")
+        return _Input(ws, store.read_locations())
+    source = workspace if workspace is not None else bundled_example()
+    loaded = read_workspace(source)
+    return _Input(loaded.workspace, loaded.where, str(source), loaded)
+
+
+def _store_and_check(
+    store: Store, given: _Input, parent: int
+) -> tuple[list[Finding], dict[str, float]]:
+    """The `store` and `check` stages: load what was read into the store, then check it.
+
+    A workspace just read is built as read, not read back from the store: the load writes it
+    whole (imported rows it lacks stop the load), so the store then holds an equal workspace.
+    """
+    timings = {}
+    if given.to_load is not None:
+        t = time.perf_counter()
+        if os.getpid() != parent:  # a forked child: connections of its own, the parent's kept
+            store.engine.dispose(close=False)
+        store_loaded(given.to_load, store)
+        timings["store"] = time.perf_counter() - t
+    t = time.perf_counter()
+    findings = run_checks(given.ws, given.where)
+    timings["check"] = time.perf_counter() - t
+    return findings, timings
 
 
 def build(
@@ -218,38 +270,44 @@ def build(
     """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given).
 
     `stored`: the store's workspace when the caller has just read it (publish does), so that a
-    large store is not read twice.
+    large store is not read twice. The store's write and the check run in a second process
+    beside the model and the PDFs (settings.build_parallel); their errors come first, as if
+    they had run first, and nothing is written unless both succeed.
     """
     settings = settings or get_settings()
     outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress("load")
-    if stored is not None and workspace is None:
-        ws, origin = stored, None
-    else:
-        ws, origin = workspace_for_build(store, workspace)
-    if lang not in ws.report.languages:
-        raise BuildError(
-            f"the report has no {lang!r} content; its languages are "
-            f"{', '.join(ws.report.languages)}"
-        )
+    given = _build_input(store, workspace, stored)
     timings["load"] = time.perf_counter() - t0
-    t = time.perf_counter()
     progress("check")
-    findings = run_checks(ws, store.read_locations())
+    # A forked child must see the same database: an in-memory SQLite one exists only here.
+    fork = settings.build_parallel and not in_memory(store.engine.url)
+    beside = Beside(_store_and_check, store, given, os.getpid(), fork=fork)
+    try:
+        if lang not in given.ws.report.languages:
+            beside.result()  # the load's and the check's errors first
+            raise BuildError(
+                f"the report has no {lang!r} content; its languages are "
+                f"{', '.join(given.ws.report.languages)}"
+            )
+        t = time.perf_counter()
+        progress("model")
+        try:
+            site, deck = model_stage(given.ws, lang, settings.chart_font, pdf)
+            timings["model"] = time.perf_counter() - t
+            prints = print_stage(site, deck, settings, timings, progress) if pdf else None
+        except NenpoError:
+            beside.result()  # a problem of the load or the check is reported first
+            raise
+        findings, child = beside.result()
+    except BaseException:
+        beside.cancel()
+        raise
+    timings.update(child)
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
-    timings["check"] = time.perf_counter() - t
-    t = time.perf_counter()
-    progress("model")
-    # Public outputs never see the portfolio, only the fields projects marked public.
-    site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
-    if site.problems:
-        raise_problems(site.problems)
-    deck = deck_model(site, settings.chart_font) if pdf else None
-    timings["model"] = time.perf_counter() - t
-    prints = print_stage(site, deck, settings, timings, progress) if pdf else None
     if prints:
         site.downloads = [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
     t = time.perf_counter()
@@ -260,7 +318,18 @@ def build(
     )
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site, out, files, timings, origin, findings, prints)
+    return BuildResult(site, out, files, timings, given.origin, findings, prints)
+
+
+def model_stage(ws: Workspace, lang: str, font: str, pdf: bool) -> tuple[Site, DeckOut | None]:
+    """The `model` stage: the site's pages and charts, and the deck's slides when PDFs are made.
+
+    Public outputs never see the portfolio, only the fields projects marked public.
+    """
+    site = build_site(public_workspace(ws), lang, font, public_records(ws))
+    if site.problems:
+        raise_problems(site.problems)
+    return site, deck_model(site, font) if pdf else None
 
 
 def _download_label(name: str, lang: str, pages: int) -> str:

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         default=True,
         description="Render deck.pdf in a second process beside report.pdf when a core is free.",
     )
+    build_parallel: bool = Field(
+        default=True,
+        description="Write the store and run the check in a second process beside the model "
+        "and the PDFs (where the system can fork).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
     port: int = Field(
         default=8000, ge=1, le=65535, description="Port `nenpo serve` listens on (1-65535)."

@@ -19,6 +19,7 @@ from ..model.periods import Period
 from ..model.workspace import Chart, Source
 from ..report import formats
 from ..report.data import Data, Point
+from .memo import MEMO
 from .svg import to_svg
 
 PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4", "#5A7BF9"]
@@ -77,7 +78,13 @@ def make_chart(
     font: str = "Noto Sans CJK JP",
     ident: str | None = None,
 ) -> ChartOut:
-    """Build a chart of any kind from the workspace's data."""
+    """Build a chart of any kind from the workspace's data (kept by what it was made from:
+    charts.memo)."""
+    key = (chart.model_dump_json(), lang, font, ident)
+    return MEMO.get_or_make(key, data, lambda seen: _make(chart, seen, lang, font, ident))
+
+
+def _make(chart: Chart, data: Data, lang: str, font: str, ident: str | None) -> ChartOut:
     maker = {
         "survey": _survey,
         "timeseries": _timeseries,
