@@ -6,8 +6,10 @@ a function here with a typed input and output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +36,7 @@ from .portfolio import rules as portfolio_rules
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
-from .render.pdf import Prints, deck_model, render_prints, write_prints
+from .render.pdf import Prints, deck_model, ensure_pdf_environment, render_prints, write_prints
 from .report.deck import DeckOut
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
@@ -285,6 +287,8 @@ def build(
     # A forked child must see the same database: an in-memory SQLite one exists only here.
     fork = settings.build_parallel and not in_memory(store.engine.url)
     beside = Beside(_store_and_check, store, given, os.getpid(), fork=fork)
+    if pdf:  # Typst reads the font's files (0.2 s, mostly waiting for the disk) meanwhile
+        threading.Thread(target=_read_fonts, args=(settings.chart_font,), daemon=True).start()
     try:
         if lang not in given.ws.report.languages:
             beside.result()  # the load's and the check's errors first
@@ -319,6 +323,11 @@ def build(
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return BuildResult(site, out, files, timings, given.origin, findings, prints)
+
+
+def _read_fonts(font: str) -> None:
+    with contextlib.suppress(NenpoError):  # reported by the pdf stage, which checks again
+        ensure_pdf_environment(font)
 
 
 def model_stage(ws: Workspace, lang: str, font: str, pdf: bool) -> tuple[Site, DeckOut | None]:

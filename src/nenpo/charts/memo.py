@@ -73,15 +73,39 @@ class ChartMemo:
             OrderedDict()
         )
         self._lock = threading.Lock()
+        self._making: dict[tuple[Any, ...], threading.Event] = {}
         self.hits = 0
         self.misses = 0
 
     def get_or_make(
         self, key: tuple[Any, ...], data: Data, make: Callable[[Any], ChartOut]
     ) -> ChartOut:
-        """The kept chart for `key` if the data still answers alike, else `make(recorder)`."""
-        with self._lock:
-            versions = list(self._entries.get(key, ()))
+        """The kept chart for `key` if the data still answers alike, else `make(recorder)`.
+
+        A chart another thread is making (a server builds in several) is waited for, not made
+        twice.
+        """
+        while True:
+            with self._lock:
+                busy = self._making.get(key)
+                if busy is None:
+                    self._making[key] = threading.Event()
+                    versions = list(self._entries.get(key, ()))
+                    break
+            busy.wait()
+        try:
+            return self._get_or_make(key, data, make, versions)
+        finally:
+            with self._lock:
+                self._making.pop(key).set()
+
+    def _get_or_make(
+        self,
+        key: tuple[Any, ...],
+        data: Data,
+        make: Callable[[Any], ChartOut],
+        versions: list[tuple[list[Read], ChartOut]],
+    ) -> ChartOut:
         for reads, out in reversed(versions):
             if _same(data, reads):
                 with self._lock:

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -39,6 +40,7 @@ class Compiled:
 
 
 _FONTS: dict[str, Any] = {}
+_FONTS_LOCK = threading.Lock()
 
 
 def font_files(family: str) -> list[Path]:
@@ -62,6 +64,11 @@ def font_files(family: str) -> list[Path]:
 
 def fonts(family: str) -> Any:
     """Typst's font book with the files of `family` only (made once a process)."""
+    with _FONTS_LOCK:  # a build reads them in a thread of its own, ahead of the pdf stage
+        return _fonts(family)
+
+
+def _fonts(family: str) -> Any:
     if family not in _FONTS:
         import typst
 
