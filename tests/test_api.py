@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from nenpo.model.periods import Period
+from nenpo.japan.periods import Period
 from nenpo.model.workspace import Observation
 from nenpo.store import Store
 

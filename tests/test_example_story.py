@@ -14,10 +14,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 from nenpo import core
-from nenpo.model.periods import Period
+from nenpo.japan.periods import Period
+from nenpo.lookups.data import Data
 from nenpo.model.text import I18n
 from nenpo.report import references as refs
-from nenpo.report.data import Data
 
 from . import pdfread as pr
 from .conftest import soup

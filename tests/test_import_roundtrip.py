@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from nenpo import core
 from nenpo.japan.codes import PREFECTURES, short_name
-from nenpo.model.periods import Period
+from nenpo.japan.periods import Period
 from nenpo.store import Store, open_store
 from tests.importing import make_workspace, stored, wareki, write_csv, write_mapping, write_xlsx
 

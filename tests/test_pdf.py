@@ -12,7 +12,7 @@ from PIL import Image
 
 from nenpo import core
 from nenpo.charts import ChartOut
-from nenpo.model.periods import Period
+from nenpo.japan.periods import Period
 from nenpo.settings import get_settings
 
 from . import pdfread as pr

@@ -198,7 +198,7 @@ def test_the_example_portfolio_loads_and_passes_the_rules(example_dir: Path) -> 
     assert {r.project for r in pf.projects} == {p.id for p, _ in loaded.workspace.all_projects()}
     assert all(r.provenance == "illustrative" for r in pf.projects)
     assert all(len(r.risk) >= 2 and r.staffing.demand for r in pf.projects)
-    assert rules.check(loaded) == []
+    assert rules.budget_narratives(loaded.workspace, loaded.where) == []
     # The example exercises the rule's both sides: variances over 5%, each with a narrative.
     over = [budget(r.project, b) for r in pf.projects for b in r.budget]
     assert any(v.exceeds for v in over) and all(v.narrative for v in over if v.exceeds)
@@ -216,7 +216,7 @@ def test_a_budget_variance_over_5_percent_needs_a_narrative(example_copy: Path) 
     del lines[i]
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     loaded = read_workspace(example_copy)
-    (problem,) = rules.check(loaded)
+    (problem,) = rules.budget_narratives(loaded.workspace, loaded.where)
     fy_line = max(n for n, line in enumerate(lines[:i], 1) if "fiscal_year:" in line)
     assert (problem.file, problem.line) == ("portfolio/projects/ai.yaml", fy_line)
     assert problem.field is not None and problem.field.endswith(".narrative")

@@ -15,10 +15,10 @@ from pypdf import PdfReader
 
 from nenpo import core
 from nenpo.ingest.workspace import read_workspace
+from nenpo.japan.numbers import number
 from nenpo.model.portfolio import RATING_LABELS
 from nenpo.model.workspace import Workspace
 from nenpo.portfolio.variance import money
-from nenpo.report.formats import number
 from nenpo.settings import bundled_example, get_settings
 from nenpo.store import open_store
 

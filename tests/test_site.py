@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 
 from nenpo import core
 from nenpo.charts.svg import axis_labels, legend_labels
-from nenpo.model.periods import Period
-from nenpo.report.data import Data
+from nenpo.japan.periods import Period
+from nenpo.lookups.data import Data
 
 from .conftest import soup
 

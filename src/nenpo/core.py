@@ -85,7 +85,9 @@ def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded
 def store_loaded(loaded: Loaded, store: Store, discard_imports: bool = False) -> Loaded:
     """Write a workspace just read into the store (all or nothing), as `load` does."""
     # A milestone's original baseline never changes silently (rebaselines are recorded).
-    rebaselined = portfolio_rules.silent_rebaselines(loaded, store.baselines())
+    rebaselined = portfolio_rules.silent_rebaselines(
+        loaded.workspace, loaded.where, store.baselines()
+    )
     if rebaselined:
         raise WorkspaceError(rebaselined)
     at_stake = _imports_at_stake(store, loaded.workspace)
@@ -410,7 +412,7 @@ def portfolio_workspace(
     findings, located at file and line when the workspace was just read."""
     if workspace is not None:
         loaded = load(workspace, store)
-        return loaded.workspace, portfolio_rules.check(loaded)
+        return loaded.workspace, portfolio_rules.budget_narratives(loaded.workspace, loaded.where)
     ws, _origin = workspace_for_build(store, None)
     return ws, portfolio_rules.budget_narratives(ws)
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import altair as alt
 
-from ..model.periods import Period
+from ..japan import numbers
+from ..japan.periods import Period
+from ..lookups.data import Data, Point
 from ..model.workspace import Chart, Source
-from ..report import formats
-from ..report.data import Data, Point
 from .memo import MEMO
 from .svg import to_svg
 
@@ -123,7 +123,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         wave_labels.append(wl)
         for i, (opt, label) in enumerate(zip(q.options, labels, strict=True)):
             rows.append({"wave": wl, "option": label, "share": shares[opt.id], "order": i})
-        table_rows.append([wl, *(formats.number(shares[o.id], 1) for o in q.options)])
+        table_rows.append([wl, *(numbers.number(shares[o.id], 1) for o in q.options)])
         csv_rows.append([wave.date, wave.respondents, *(shares[o.id] for o in q.options)])
     colors = PALETTE[: len(labels)] if len(labels) <= 3 else PALETTE
     if len(labels) == 3:
@@ -187,7 +187,7 @@ def _out(chart: Chart, title: str, spec: dict[str, Any], alt_text: str, **rest: 
 
 
 def _value_label(v: float, unit: str, decimals: int, lang: str) -> str:
-    return formats.with_unit(formats.number(v, decimals), unit, lang)
+    return numbers.with_unit(numbers.number(v, decimals), unit, lang)
 
 
 def _sources(data: Data, points: list[Point]) -> list[Source]:
@@ -294,7 +294,7 @@ def _timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
     date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
     table_rows = [
-        [lab, formats.number(p.value, ind.decimals), ill if p.illustrative else ""]
+        [lab, numbers.number(p.value, ind.decimals), ill if p.illustrative else ""]
         for p, lab in zip(pts, labels, strict=True)
     ]
     return _out(
@@ -432,7 +432,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
             alt_text += " Illustrative values." if lang == "en" else "例示値を含む。"
     else:
         alt_text = f"{title}（データなし）。" if lang == "ja" else f"{title} (no data)."
-    table_rows = [[r["category"], formats.number(r["value"], ind.decimals)] for r in rows]
+    table_rows = [[r["category"], numbers.number(r["value"], ind.decimals)] for r in rows]
     return _out(
         chart,
         title,
@@ -492,21 +492,21 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     if lang == "en":
         parts = ", ".join(
             f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
-            f" ({formats.number(r['share'], 0)}%)"
+            f" ({numbers.number(r['share'], 0)}%)"
             for r in rows
         )
         alt_text = f"{title} (stacked bar chart), total {total_text}: {parts}."
     else:
         parts = "、".join(
             f"{r['category']} {_value_label(r['value'], ind.unit_in(lang), ind.decimals, lang)}"
-            f"（{formats.number(r['share'], 0)}%）"
+            f"（{numbers.number(r['share'], 0)}%）"
             for r in rows
         )
         alt_text = f"{title}（積み上げ棒グラフ）。合計{total_text}：{parts}。"
     if any(p.illustrative for p in pts):
         alt_text += " Illustrative values." if lang == "en" else "例示値を含む。"
     table_rows = [
-        [r["category"], formats.number(r["value"], ind.decimals), formats.number(r["share"], 1)]
+        [r["category"], numbers.number(r["value"], ind.decimals), numbers.number(r["share"], 1)]
         for r in rows
     ]
     cols = (

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..report.data import Data
+    from ..lookups.data import Data
     from .make import ChartOut
 
 MAX_KEYS = 512  # charts (×4 versions): many reports' worth, a few MB

@@ -10,10 +10,10 @@ from typing import Any
 
 import altair as alt
 
-from ..model.periods import Period
+from ..japan import numbers
+from ..japan.periods import Period
 from ..model.portfolio import RATING_LABELS, RATINGS, SKILL_LABELS
 from ..portfolio.view import PortfolioView
-from ..report import formats
 from .make import WIDTH, ChartOut, DataTable
 from .svg import to_svg
 
@@ -139,7 +139,7 @@ def staffing(view: PortfolioView, lang: str, font: str) -> ChartOut:
         .properties(width=WIDTH, height=260)
         .to_dict(validate=False)
     )
-    fmt = formats.number
+    fmt = numbers.number
     parts = [
         f"{name}：需要{fmt(r.demand, 1)}、配置{fmt(r.supply, 1)}、不足{fmt(r.shortfall, 1)}"
         if lang == "ja"

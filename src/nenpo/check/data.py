@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model.periods import Period
+from ..japan.periods import Period
 from .findings import Finding
 from .run import Context
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from ..report.data import Data
+from ..lookups.data import Data
 
 # A number with a unit: 約75%, 1,105人, 9,308万枚, +2.9ポイント, 2.9PT. A number without a unit
 # (a year, a count such as 3つ) is not a figure the data could hold, so it is not checked.

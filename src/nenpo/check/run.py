@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..ingest.where import Where
+from ..lookups.data import Data
 from ..model.workspace import Workspace
-from ..report.data import Data
 from .findings import Finding, Severity
 from .numbers import Values
 

@@ -14,7 +14,8 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from ..model.periods import Period, Precision
+from ..japan.numbers import MULTIPLIERS
+from ..japan.periods import Period, Precision, parse_written
 
 
 class CellError(ValueError):
@@ -48,10 +49,10 @@ DEFAULT_MISSING = (
     "該当なし",
 )
 
-MULTIPLIERS = {"千": 1_000, "万": 10_000, "百万": 1_000_000, "億": 100_000_000, "兆": 10**12}
 _NEGATIVE = ("△", "▲", "-", "−", "－")  # △/▲ mark negatives in Japanese accounts
+_MULT = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))  # 百万 before 万
 _NUMBER = re.compile(
-    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<mult>百万|千|万|億|兆)?(?P<unit>.*)"
+    rf"(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?(?P<mult>{_MULT})?(?P<unit>.*)"
 )
 _SPACES = re.compile(r"\s+")
 
@@ -109,35 +110,8 @@ def fast_number(text: str) -> float | None:
     return v
 
 
-# 和暦: the modern eras and the day each began (元年 = year 1).
-ERAS: dict[str, date] = {
-    "明治": date(1868, 1, 25),
-    "大正": date(1912, 7, 30),
-    "昭和": date(1926, 12, 25),
-    "平成": date(1989, 1, 8),
-    "令和": date(2019, 5, 1),
-}
-_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-_YEAR = r"(?:(?P<era>明治|大正|昭和|平成|令和|[MTSHR]\.?)(?P<ey>元|\d{1,2})|(?P<y>\d{4}))"
-_SEP = r"(?:年|[/\-.])"
-_MSEP = r"(?:月|[/\-.])"
-_PATTERNS: list[tuple[re.Pattern[str], Precision]] = [
-    (re.compile(rf"{_YEAR}年度"), "fiscal_year"),
-    (re.compile(rf"FY{_YEAR}"), "fiscal_year"),
-    (re.compile(rf"{_YEAR}{_SEP}(?P<m>\d{{1,2}}){_MSEP}(?P<d>\d{{1,2}})日?"), "day"),
-    (re.compile(rf"{_YEAR}{_SEP}(?P<m>\d{{1,2}})月?(?P<end>末日?|月末|末時点|時点|分)?"), "month"),
-    (re.compile(rf"{_YEAR}年?"), "year"),
-    (re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"), "day"),
-    (re.compile(r"(?P<y>\d{4})(?P<m>\d{2})"), "month"),
-]
-ACCEPTED = (
-    "2024-07-31, 2024/7/31, 2024年7月31日, 2024-07, 2024年7月(末), 2024, FY2024, 2024年度, "
-    "令和6年7月末, 令和元年度, R6.7.31"
-)
-
-
 def parse_period(value: object, precision: Precision | None = None) -> Period:
-    """A date or period in any of the forms in ACCEPTED (or a spreadsheet date).
+    """A date or period in any written form (japan.periods.ACCEPTED) or a spreadsheet date.
 
     `precision` coarsens the result (a day to its month, a month to its year); a period cannot
     be made finer than it was written (2024年7月 is not a day).
@@ -147,56 +121,11 @@ def parse_period(value: object, precision: Precision | None = None) -> Period:
     elif isinstance(value, date):
         period = Period(value, "day")
     else:
-        period = _parse_text(str(value))
-    return coarsen(period, precision) if precision else period
-
-
-def _parse_text(text: str) -> Period:
-    s = normalise(text)
-    for pattern, precision in _PATTERNS:
-        m = pattern.fullmatch(s)
-        if m is None:
-            continue
-        year = _year(m, text, precision)
-        groups = m.groupdict()
-        month = int(groups.get("m") or 1)
-        day = int(groups.get("d") or 1)
-        if precision == "fiscal_year":
-            return Period(date(year, 4, 1), "fiscal_year")
         try:
-            start = date(year, month, day)
-        except ValueError:
-            raise CellError(f"{text!r} is not a real date") from None
-        _check_era(m, start, precision, text)
-        return Period(start, precision)
-    raise CellError(f"{text!r} is not a date; expected a form such as {ACCEPTED}")
-
-
-def _year(m: re.Match[str], text: str, precision: Precision) -> int:
-    if m.groupdict().get("y"):
-        return int(m["y"])
-    era = _ERA_LETTERS.get(m["era"].rstrip("."), m["era"].rstrip("."))
-    n = 1 if m["ey"] == "元" else int(m["ey"])
-    if n < 1:
-        raise CellError(f"{text!r}: an era year starts at 元年 (1)")
-    return ERAS[era].year + n - 1
-
-
-def _check_era(m: re.Match[str], start: date, precision: Precision, text: str) -> None:
-    """令和元年4月 did not exist (令和 began on 1 May 2019): say so rather than guess."""
-    if not m.groupdict().get("era"):
-        return
-    era = _ERA_LETTERS.get(m["era"].rstrip("."), m["era"].rstrip("."))
-    began = ERAS[era]
-    last = Period(start, precision).end
-    if last < began:
-        raise CellError(f"{text!r} is before {era} began ({began.isoformat()})")
-    names = list(ERAS)
-    nxt = names.index(era) + 1
-    if nxt < len(names) and precision in ("day", "month") and start >= ERAS[names[nxt]]:
-        raise CellError(
-            f"{text!r} is after {era} ended; {names[nxt]} began on {ERAS[names[nxt]].isoformat()}"
-        )
+            period = parse_written(str(value))
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
+    return coarsen(period, precision) if precision else period
 
 
 _COARSER: dict[str, tuple[str, ...]] = {

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..errors import Problem
-from ..model.periods import Precision
+from ..japan.periods import Precision
 from ..model.workspace import Base, Id, Provenance
 from .yamlfile import Located, read_yaml
 

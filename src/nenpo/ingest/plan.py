@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import Problem, follows
+from ..japan.periods import Precision
 from ..model.builtin import BUILTIN_IDS
-from ..model.periods import Precision
 from ..model.workspace import Dimension, Indicator
 from .cells import DEFAULT_MISSING, CellError, normalise
 from .cells import parse_period as _parse_period

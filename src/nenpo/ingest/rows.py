@@ -374,7 +374,7 @@ def _scaled(v: float, *scales: Decimal | None) -> float:
 def _strptime(text: str, fmt: str, precision: Any) -> Any:
     from datetime import datetime
 
-    from ..model.periods import Period
+    from ..japan.periods import Period
     from .cells import coarsen
 
     try:

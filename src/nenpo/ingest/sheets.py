@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import Problem
-from ..model.periods import Period, Precision
+from ..japan.periods import Period, Precision
 from .cells import CellError, normalise
 from .cells import parse_period as _parse_period
 from .codes import SKIP, TOTAL, Lookup

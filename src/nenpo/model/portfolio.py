@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .periods import Period
+from ..japan.periods import Period
 from .text import I18n
 
 Skill = Literal["pm", "engineering", "design", "security", "data", "policy_legal"]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .periods import Period
+from ..japan.periods import Period
 from .portfolio import Portfolio
 from .text import I18n
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..japan.numbers import number
 from ..model.portfolio import SKILL_LABELS
-from ..report.formats import number
 from .allocate import EPS, AllocationProblem, Cell, Move, _build, _solve
 
 Names = dict[str, str]

@@ -12,15 +12,9 @@ from typing import Any
 
 from ..errors import Problem
 from ..ingest.where import Where
-from ..ingest.workspace import Loaded
+from ..japan.numbers import number
 from ..model.workspace import Workspace
-from ..report.formats import number
 from .variance import budget, money
-
-
-def check(loaded: Loaded) -> list[Problem]:
-    """Every portfolio rule that needs only the workspace (the budget narrative rule)."""
-    return budget_narratives(loaded.workspace, loaded.where)
 
 
 def _at(
@@ -32,7 +26,8 @@ def _at(
 
 
 def budget_narratives(ws: Workspace, where: Where | None = None) -> list[Problem]:
-    """A budget year whose variance exceeds the threshold and has no narrative."""
+    """A budget year whose variance exceeds the threshold and has no narrative (located by
+    `where` when the workspace was just read)."""
     pf = ws.portfolio
     if pf is None:
         return []
@@ -60,12 +55,13 @@ def budget_narratives(ws: Workspace, where: Where | None = None) -> list[Problem
 Stored = dict[tuple[str, str], tuple[dt.date, list[dict[str, Any]]]]
 
 
-def silent_rebaselines(loaded: Loaded, stored: Stored) -> list[Problem]:
+def silent_rebaselines(ws: Workspace, where: Where, stored: Stored) -> list[Problem]:
     """Milestones whose original baseline changed, or whose recorded rebaselines vanished.
 
-    `stored` is what the store holds (Store.baselines()); a milestone new to the store is fine.
+    `ws` and `where` are the workspace just read and where each object was defined; `stored`
+    is what the store holds (Store.baselines()); a milestone new to the store is fine.
     """
-    pf = loaded.workspace.portfolio
+    pf = ws.portfolio
     if pf is None:
         return []
     out = []
@@ -77,7 +73,7 @@ def silent_rebaselines(loaded: Loaded, stored: Stored) -> list[Problem]:
             baseline, rebaselines = before
             if m.baseline != baseline:
                 out.append(
-                    loaded.where.problem(
+                    where.problem(
                         "portfolio",
                         rec.project,
                         ("milestones", i, "baseline"),
@@ -89,7 +85,7 @@ def silent_rebaselines(loaded: Loaded, stored: Stored) -> list[Problem]:
             now = [r.model_dump(mode="json") for r in m.rebaselines]
             if now[: len(rebaselines)] != rebaselines:
                 out.append(
-                    loaded.where.problem(
+                    where.problem(
                         "portfolio",
                         rec.project,
                         ("milestones", i, "rebaselines"),

@@ -114,7 +114,7 @@ def budgets(pf: Portfolio) -> list[BudgetVariance]:
 
 def money(yen: int | float, lang: str = "ja", sign: bool = False) -> str:
     """Yen as budget tables show them: 1,287.4百万円 (en: ¥1,287.4m)."""
-    from ..report.formats import number
+    from ..japan.numbers import number
 
     text = number(yen / 1_000_000, 1, sign=sign)
     return f"{text}百万円" if lang == "ja" else f"¥{text}m"

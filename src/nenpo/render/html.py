@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..charts import ChartOut
-from ..model.periods import Period
+from ..japan.periods import Period
 from ..report.site import UI, PageOut, Site
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from ..japan.numbers import number
 from ..model.portfolio import PHASE_LABELS, RATING_LABELS, RATINGS, SKILL_LABELS
 from ..portfolio.explain import describe
 from ..portfolio.variance import money
 from ..portfolio.view import PortfolioView
-from ..report.formats import number
 
 if TYPE_CHECKING:
     from ..core import Plan

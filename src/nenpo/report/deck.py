@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..charts import ChartOut, make_chart
+from ..japan.periods import Period
+from ..lookups.data import Data
 from ..model.deck import Deck, Slide
-from ..model.periods import Period
 from ..model.text import I18n
 from ..model.workspace import Source, Workspace
 from ..report import references as refs
-from .data import Data
 from .markdown import RenderEnv, render
 
 DECK_TITLE = {"ja": "{title} 会見資料", "en": "{title}: press deck"}

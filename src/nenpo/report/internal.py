@@ -13,7 +13,9 @@ from html import escape
 
 from ..charts import ChartOut
 from ..charts import portfolio as charts
-from ..model.periods import Period
+from ..japan import numbers
+from ..japan.periods import Period
+from ..lookups.data import Data
 from ..model.portfolio import PHASE_LABELS, RATING_LABELS, SKILL_LABELS
 from ..model.text import I18n
 from ..model.workspace import Indicator
@@ -21,8 +23,6 @@ from ..portfolio.allocate import AllocationProblem, AllocationResult
 from ..portfolio.explain import describe
 from ..portfolio.variance import BudgetVariance, ScheduleVariance, money
 from ..portfolio.view import PortfolioView, ProjectRow
-from . import formats
-from .data import Data
 from .internal_labels import T
 from .site import Link, PageOut, Site
 
@@ -69,7 +69,7 @@ class _Pages:
         return f'<span class="rating rating-{row.latest.rating}">{escape(label)}</span>（{when}）'
 
     def overview(self, page: PageOut) -> str:
-        v, t, fmt = self.view, self.t, formats.number
+        v, t, fmt = self.view, self.t, numbers.number
         reds = sum(1 for r in v.rows if r.latest and r.latest.rating in ("red", "amber-red"))
         bench = sum(max(0.0, p.capacity - p.allocated) for p in v.portfolio.people)
         facts = [
@@ -149,8 +149,8 @@ class _Pages:
                 m.baseline.isoformat(),
                 f"{m.current_baseline.isoformat()}（{m.rebaselines}）" if m.rebaselines else "—",
                 f"{when.isoformat()} {kind}{stale}",
-                formats.number(m.days, 0, sign=True),
-                formats.number(m.days_vs_current, 0, sign=True),
+                numbers.number(m.days, 0, sign=True),
+                numbers.number(m.days_vs_current, 0, sign=True),
             ]
             out.append([self.link(m.project), *cells] if with_project else cells)
         return out
@@ -168,7 +168,7 @@ class _Pages:
                 money(b.baseline, lang),
                 f"{money(b.amount, lang)} {t[b.basis]}",
                 money(b.variance, lang, sign=True),
-                f"{formats.number(b.percent, 1, sign=True)}%",
+                f"{numbers.number(b.percent, 1, sign=True)}%",
                 note,
             ]
             out.append([self.link(b.project), *cells] if with_project else cells)
@@ -203,7 +203,7 @@ class _Pages:
     def staffing(self, page: PageOut) -> str:
         from ..portfolio.staffing import by_project
 
-        t, fmt = self.t, formats.number
+        t, fmt = self.t, numbers.number
         rows = []
         for r in self.view.rows:
             for s in by_project(self.view.portfolio, r.id):
@@ -232,7 +232,7 @@ class _Pages:
         )
 
     def allocation(self, prob: AllocationProblem, result: AllocationResult) -> str:
-        t, fmt = self.t, formats.number
+        t, fmt = self.t, numbers.number
         facts = [
             (t["limit"], str(result.max_moves)),
             (t["before"], fmt(result.objective_before, 2)),
@@ -270,7 +270,7 @@ class _Pages:
     def project(self, r: ProjectRow, page: PageOut) -> str:
         from ..portfolio.staffing import by_project
 
-        t, lang, v, fmt = self.t, self.lang, self.view, formats.number
+        t, lang, v, fmt = self.t, self.lang, self.view, numbers.number
         rec = v.portfolio.project(r.id)
         phase = escape(PHASE_LABELS[r.phase].get(lang)) if r.phase else "—"
         parts = [
@@ -356,7 +356,7 @@ class _Pages:
             last = data.value_at(ind_id, None)
 
             def value(v: float, ind: Indicator = ind) -> str:
-                return formats.with_unit(formats.number(v, ind.decimals), ind.unit_in(lang), lang)
+                return numbers.with_unit(numbers.number(v, ind.decimals), ind.unit_in(lang), lang)
 
             latest = f"{value(last.value)}（{last.period.label('dot', lang)}）" if last else "—"
             targets = "、".join(f"{value(tg.value)}（{tg.date}）" for tg in ind.targets)

@@ -18,8 +18,8 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from ..lookups.data import Data
 from . import references as refs
-from .data import Data
 
 BLOCK_LINE = re.compile(r"^\{\{\s*(chart|include)\s+([a-z0-9][a-z0-9_-]*)\s*\}\}\s*$")
 ILLUSTRATIVE = {"ja": "例示値", "en": "illustrative"}

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model.periods import Period
+from ..japan import numbers
+from ..japan.periods import Period
 from ..model.portfolio import PHASE_LABELS, RATING_LABELS, SKILL_LABELS
 from ..portfolio.public import PublicRecord
 from ..portfolio.variance import money
-from . import formats
 from .markdown import ILLUSTRATIVE
 
 TEXT = {
@@ -95,8 +95,8 @@ def public_block(rec: PublicRecord, lang: str) -> str:
         rows = [
             [
                 SKILL_LABELS[s.skill].get(lang),
-                formats.number(s.demand, 1),
-                formats.number(s.supply, 1),
+                numbers.number(s.demand, 1),
+                numbers.number(s.supply, 1),
             ]
             for s in rec.staffing
         ]

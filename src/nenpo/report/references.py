@@ -13,9 +13,9 @@ import shlex
 from dataclasses import dataclass, field
 
 from ..errors import BuildError
-from ..model.periods import Period
-from . import formats
-from .data import Data, Point
+from ..japan import numbers
+from ..japan.periods import Period, date_label
+from ..lookups.data import Data, Point
 
 PATTERN = re.compile(r"\{\{(.*?)\}\}", re.S)
 KINDS = ("value", "change", "share", "share_change", "first", "last", "chart")
@@ -146,7 +146,7 @@ def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
         if style not in ("long", "dot", "wareki"):
             raise ReferenceError_(f"{ref.raw}: format must be long, dot or wareki")
         return Resolved(
-            formats.date_label(pt.period, style, lang), None, pt.illustrative, ind.id, pt.period.key
+            date_label(pt.period, style, lang), None, pt.illustrative, ind.id, pt.period.key
         )
     if ref.kind == "value":
         pt = _point(ref, data, ind.id, dims, "at")
@@ -188,12 +188,12 @@ def _format_value(ref: Reference, value: float, unit: str, decimals: int, lang: 
     fmt = ref.options.get("format", "number")
     dec = _decimals(ref, decimals)
     if fmt == "number":
-        text = formats.number(value, dec)
+        text = numbers.number(value, dec)
     elif fmt in ("man", "oku"):
-        text = formats.large(value, "万" if fmt == "man" else "億", dec, lang)
+        text = numbers.large(value, "万" if fmt == "man" else "億", dec, lang)
     else:
         raise ReferenceError_(f"{ref.raw}: format must be number, man or oku, not {fmt!r}")
-    return text if ref.options.get("unit") == "no" else formats.with_unit(text, unit, lang)
+    return text if ref.options.get("unit") == "no" else numbers.with_unit(text, unit, lang)
 
 
 def _change(
@@ -211,23 +211,19 @@ def _change(
     dec = _decimals(ref, decimals)
     if fmt in ("pt", "point"):
         diff = b - a
-        if fmt == "pt":  # the short form; PT is Japanese usage, English writes pp
-            suffix = "PT" if lang == "ja" else " pp"
-        else:
-            suffix = "ポイント" if lang == "ja" else " points"
-        text = formats.number(diff, dec, sign=True) + suffix
+        text = numbers.points(diff, dec, lang, short=fmt == "pt")
         return Resolved(text, diff, illustrative, ind, period, unit="pt")
     if fmt == "percent":
         if a == 0:
             raise ReferenceError_(f"{ref.raw}: no percent change from zero")
         rel = (b - a) / abs(a) * 100
-        text = formats.number(rel, dec, sign=True) + "%"
+        text = numbers.percent(rel, dec, sign=True)
         return Resolved(text, rel, illustrative, ind, period, unit="relative%")
     if fmt == "number":
         diff = b - a
-        text = formats.number(diff, dec, sign=True)
+        text = numbers.number(diff, dec, sign=True)
         if ref.options.get("unit") != "no":
-            text = formats.with_unit(text, unit, lang)
+            text = numbers.with_unit(text, unit, lang)
         return Resolved(text, diff, illustrative, ind, period, unit=unit)
     raise ReferenceError_(f"{ref.raw}: format must be pt, point, percent or number")
 
@@ -265,7 +261,7 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
 
     if ref.kind == "share":
         v = share(ref.options.get("wave"))
-        text = formats.number(v, _decimals(ref, 1))
+        text = numbers.number(v, _decimals(ref, 1))
         text = text if ref.options.get("unit") == "no" else text + "%"
         return Resolved(
             text, v, illustrative, f"{sid}.{qid}.{oid}", ref.options.get("wave"), unit="%"

@@ -12,11 +12,11 @@ from html import escape
 
 from ..charts import ChartOut, make_chart
 from ..errors import Problem
+from ..japan import numbers
+from ..lookups.data import Data
 from ..model.text import I18n
 from ..model.workspace import Chapter, Chart, FocusArea, Project, Workspace
 from ..portfolio.public import PublicRecord
-from . import formats
-from .data import Data
 from .markdown import ILLUSTRATIVE, RenderEnv, render, strip_front_matter
 
 UI = {
@@ -309,16 +309,16 @@ def _indicator_block(
     facts = []
     if series:
         last = series[-1]
-        v = formats.with_unit(formats.number(last.value, ind.decimals), ind.unit_in(lang), lang)
+        v = numbers.with_unit(numbers.number(last.value, ind.decimals), ind.unit_in(lang), lang)
         badge = f'<span class="badge">{ILLUSTRATIVE[lang]}</span>' if last.illustrative else ""
         facts.append(
             f"<dt>{ui['latest']}</dt><dd>{escape(v)}{badge}"
             f"（{last.period.label('long', lang)}）</dd>"
         )
     for tg in ind.targets:
-        from ..model.periods import Period
+        from ..japan.periods import Period
 
-        v = formats.with_unit(formats.number(tg.value, ind.decimals), ind.unit_in(lang), lang)
+        v = numbers.with_unit(numbers.number(tg.value, ind.decimals), ind.unit_in(lang), lang)
         badge = (
             f'<span class="badge">{ILLUSTRATIVE[lang]}</span>'
             if tg.provenance == "illustrative"

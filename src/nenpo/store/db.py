@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 from ..errors import StoreError
 from ..gcpause import paused_gc
 from ..ingest.where import Where
-from ..model.periods import Period
+from ..japan.periods import Period
 from ..model.workspace import Observation, Result, Survey, Workspace
 from . import schema as t
 from .migrate import upgrade

@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ..model.periods import Period
+from ..japan.periods import Period
 from ..store import queries as q
 from . import schemas as s
 from .http import bad_parameter

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ...charts import ChartOut
-from ...model.periods import Period
+from ...japan.periods import Period
 from ...report.site import UI, PageOut, Site
 from ..html import TEXT
 from .document import Document, assemble

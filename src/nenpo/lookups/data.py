@@ -8,8 +8,8 @@ from functools import cached_property
 
 from ..errors import BuildError
 from ..gcpause import paused_gc
+from ..japan.periods import Period
 from ..model.builtin import builtin_dimensions
-from ..model.periods import Period
 from ..model.workspace import Dimension, Indicator, Question, Source, Survey, Wave, Workspace
 
 
