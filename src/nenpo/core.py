@@ -305,7 +305,10 @@ def build(
             timings["model"] = time.perf_counter() - t
             prints = print_stage(site, deck, settings, timings, progress) if pdf else None
         except NenpoError:
-            beside.result()  # a problem of the load or the check is reported first
+            # As if the load and the check had run first: their problems are reported first.
+            found, _ = beside.result()
+            if not force and any(f.severity == "error" for f in found):
+                raise CheckFailed(found) from None
             raise
         findings, child = beside.result()
     except BaseException:
@@ -315,13 +318,11 @@ def build(
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
     if prints:
-        site.downloads = [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
+        site.downloads = downloads(prints, lang)
     t = time.perf_counter()
     progress("write")
     out = Path(out)
-    files = replace_dir(
-        out, lambda tmp: write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
-    )
+    files = replace_dir(out, lambda tmp: write_outputs(site, prints, tmp))
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return BuildResult(site, out, files, timings, given.origin, findings, prints)
@@ -341,6 +342,16 @@ def model_stage(ws: Workspace, lang: str, font: str, pdf: bool) -> tuple[Site, D
     if site.problems:
         raise_problems(site.problems)
     return site, deck_model(site, font) if pdf else None
+
+
+def downloads(prints: Prints, lang: str) -> list[Link]:
+    """The PDFs as the top page links them: name, what it is and its pages."""
+    return [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
+
+
+def write_outputs(site: Site, prints: Prints | None, folder: Path) -> list[Path]:
+    """The `write` stage: the site's pages, data and assets, and the PDFs, into `folder`."""
+    return write_site(site, folder) + (write_prints(prints, folder) if prints else [])
 
 
 def _download_label(name: str, lang: str, pages: int) -> str:
@@ -394,10 +405,18 @@ def replace_dir(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
     return [out / f.relative_to(tmp) for f in files]
 
 
+class ContentProblems(BuildError):
+    """References or charts in the report's content that cannot be resolved (with file:line)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the report's content:\n{lines}")
+
+
 def raise_problems(problems: list[Problem]) -> None:
     """Stop a build on problems found while resolving references and charts."""
-    lines = "\n".join(f"  {p}" for p in problems)
-    raise BuildError(f"{len(problems)} problem(s) in the report's content:\n{lines}")
+    raise ContentProblems(problems)
 
 
 # ── Portfolio (staff only) ───────────────────────────────────────────────────────────────────

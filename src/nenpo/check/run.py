@@ -111,10 +111,19 @@ def _checks() -> list[Check]:
 
 
 def run_checks(
-    ws: Workspace, where: Where | None = None, extra: Iterable[Check] = ()
+    ws: Workspace,
+    where: Where | None = None,
+    extra: Iterable[Check] = (),
+    values: Values | None = None,
 ) -> list[Finding]:
-    """Every finding for a workspace, errors first, then by file and line."""
+    """Every finding for a workspace, errors first, then by file and line.
+
+    `values`: the index of the workspace's data, when the caller kept it from a check of the
+    same data (a preview checks again after each edit of the prose: indexing is most of it).
+    """
     ctx = Context(ws, where or Where(), Data(ws))
+    if values is not None:
+        ctx.__dict__["values"] = values  # what the cached property would have computed
     found: list[Finding] = []
     for check in [*_checks(), *extra]:
         found.extend(check(ctx))
