@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import outputs
 from .beside import Beside
+from .charts.svg import warm_up
 from .check import Finding, run_checks
 from .errors import (
     BuildError,
@@ -282,6 +283,8 @@ def build(
     outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    # vl-convert starts its worker while the workspace is read (on a core that would wait)
+    threading.Thread(target=warm_up, args=(settings.chart_font,), daemon=True).start()
     progress("load")
     given = _build_input(store, workspace, stored)
     timings["load"] = time.perf_counter() - t0

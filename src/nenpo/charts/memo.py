@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from ..lookups.data import Data
     from .make import ChartOut
 
-MAX_KEYS = 512  # charts (×4 versions): many reports' worth, a few MB
-VERSIONS = 4  # kept per key: a few workspaces built in turn by one process (tests, watch)
+MAX_KEYS = 160  # charts (×2 versions): a report in two languages, twice over
+VERSIONS = 2  # kept per key: the last two workspaces built (an edit and its undo)
 UNRECORDED = frozenset({"ws"})  # too large to compare: a chart reading it is not kept
 
 Read = tuple[str, tuple[Any, ...] | None, tuple[tuple[str, Any], ...], Any]

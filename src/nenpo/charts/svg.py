@@ -6,6 +6,7 @@ never drawn again, whichever page, slide or build asks for it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -44,6 +45,28 @@ def to_svg(spec: dict[str, Any], font: str) -> str:
         # so they read the alt text and the data table once, not every tick label.
         svg = SVGS.put(key, svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
     return svg
+
+
+_WARM_SPEC: dict[str, Any] = {
+    "data": {"values": [{"x": "2024-01-01", "y": 1, "k": "実績"}, {"x": "2024-07-01", "y": 2}]},
+    "layer": [
+        {"mark": "line", "encoding": {"x": {"field": "x", "type": "temporal"}}},
+        {"mark": "point", "encoding": {"color": {"field": "k", "type": "nominal"}}},
+    ],
+    "encoding": {"y": {"field": "y", "type": "quantitative", "title": "指標（件）"}},
+}
+
+
+def warm_up(font: str) -> None:
+    """Start vl-convert's JavaScript worker and have it draw one small chart in `font`.
+
+    The first chart a process draws costs a few tenths of a second more than the next (the
+    worker starts, Vega's code is compiled): a build does this in a thread while it reads the
+    workspace, on a core that would otherwise wait.
+    """
+    spec = {**_WARM_SPEC, "config": {"font": font}}
+    with contextlib.suppress(Exception):  # a head start only: the charts report problems
+        vlc.vegalite_to_svg(spec)
 
 
 def texts(svg: str) -> list[str]:
