@@ -289,8 +289,14 @@ def build(
     given = _build_input(store, workspace, stored)
     timings["load"] = time.perf_counter() - t0
     progress("check")
-    # A forked child must see the same database: an in-memory SQLite one exists only here.
-    fork = settings.build_parallel and not in_memory(store.engine.url)
+    # A forked child must see the same database: an in-memory SQLite one exists only here. And
+    # only a command's main thread forks: a build in a server's thread could fork while another
+    # thread holds a lock (a cached property's) that the child would then wait for forever.
+    fork = (
+        settings.build_parallel
+        and not in_memory(store.engine.url)
+        and threading.current_thread() is threading.main_thread()
+    )
     beside = Beside(_store_and_check, store, given, os.getpid(), fork=fork)
     if pdf:  # Typst reads the font's files (0.2 s, mostly waiting for the disk) meanwhile
         threading.Thread(target=_read_fonts, args=(settings.chart_font,), daemon=True).start()

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import core
-from .beside import Beside
 from .check import Finding, run_checks
 from .check.numbers import Values
 from .errors import CheckFailed, NenpoError, Problem, WorkspaceError
@@ -112,28 +111,18 @@ class Preview:
             prose = self._prose_only(changed)
             try:
                 ws, where = self._read_prose(prose) if prose else self._read()
-                # The check indexes the data's values again after an edit of the data: that
-                # runs in a second process beside the model (as in a build); after an edit of
-                # prose the index is kept, and the check is quicker than a fork.
-                values = self._values
-                fork = values is None and self.settings.build_parallel
-                check = Beside(run_checks, ws, where, (), values, fork=fork)
-                try:
-                    # The deck too, as a build does: its problems stop the build, and the
-                    # charts only it shows are part of the site's data.
-                    site, deck = core.model_stage(ws, self.lang, self.settings.chart_font, True)
-                    files = self._render(site, self._prints)
-                    findings = check.result()
-                except NenpoError:
-                    found = check.result()  # the check's errors first, as in a build
-                    if any(f.severity == "error" for f in found):
-                        raise CheckFailed(found) from None
-                    raise
-                except BaseException:
-                    check.cancel()
-                    raise
+                # The check's index of the data's values is kept while only prose changes. (The
+                # check runs here, not in a forked process as in a build: this process has
+                # threads — the server, the PDFs — and a fork copies the locks they hold.)
+                if self._values is None:
+                    self._values = Values(Data(ws))
+                findings = run_checks(ws, where, values=self._values)
                 if any(f.severity == "error" for f in findings):
                     raise CheckFailed(findings)
+                # The deck too, as a build does: its problems stop the build, and the charts
+                # only it shows are part of the site's data.
+                site, deck = core.model_stage(ws, self.lang, self.settings.chart_font, True)
+                files = self._render(site, self._prints)
             except NenpoError as exc:
                 self.problems = found_in(exc)
                 return Outcome(False, [], self.problems, time.perf_counter() - t)
@@ -176,13 +165,6 @@ class Preview:
             raise WorkspaceError(problems)
         self._ws = self._ws.model_copy(update={"texts": texts})  # the data stays as it was
         return self._ws, self._where
-
-    def settle(self) -> None:
-        """Index the data's values for the check of the next edit of prose (after a full read,
-        once the pages are published: indexing is most of a check's time)."""
-        with self._lock:
-            if self._values is None and self._ws is not None:
-                self._values = Values(Data(self._ws))
 
     # ── PDFs ──────────────────────────────────────────────────────────────────────────────
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ..errors import SettingsError
@@ -34,6 +34,7 @@ KEEPALIVE = 15.0  # seconds between comments on an idle event stream (proxies cl
 # several steps, or several files at once), and within DEBOUNCE ms at most.
 STEP_MS = 20
 DEBOUNCE_MS = 400
+PDF_PAUSE = 0.5  # seconds without a rebuild before the PDFs are compiled
 
 LIVE_JS = """\
 // nenpo serve --watch: reload this page when a rebuild changes it; show what stops a build.
@@ -151,8 +152,9 @@ STOPPED = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 save; this page reloads itself.</p></main></body></html>"""
 
 
-def preview_app(preview: Preview, hub: Hub) -> Starlette:
-    """The preview's application: the last good build's files, the events, the live script."""
+def preview_app(preview: Preview, hub: Hub, idle: Callable[[], bool] | None = None) -> Starlette:
+    """The preview's application: the last good build's files, the events, the live script,
+    and its state (/_nenpo/status: the version served, the problems, whether it is idle)."""
 
     async def events(request: Request) -> Response:
         queue = hub.subscribe()
@@ -180,6 +182,14 @@ def preview_app(preview: Preview, hub: Hub) -> Starlette:
             LIVE_JS, media_type="text/javascript", headers={"Cache-Control": "no-store"}
         )
 
+    async def status(request: Request) -> Response:
+        state = {
+            "version": preview.version,
+            "problems": [p.to_json() for p in preview.problems],
+            "idle": idle() if idle is not None else True,
+        }
+        return JSONResponse(state, headers={"Cache-Control": "no-store"})
+
     async def page(request: Request) -> Response:
         path = request.path_params["path"]
         files, version = preview.files, preview.version
@@ -206,6 +216,7 @@ def preview_app(preview: Preview, hub: Hub) -> Starlette:
         routes=[
             Route(f"{PREFIX}/events", events),
             Route(f"{PREFIX}/live.js", live),
+            Route(f"{PREFIX}/status", status),
             Route("/{path:path}", page),
         ]
     )
@@ -228,6 +239,17 @@ class Watcher:
         self._stop = threading.Event()
         self._print = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._working = 0  # rebuilds and prints under way
+        self._count = threading.Lock()
+
+    def idle(self) -> bool:
+        """True when nothing is being built or printed, and no print is waiting."""
+        with self._count:
+            return self._working == 0 and not self._print.is_set()
+
+    def _work(self, delta: int) -> None:
+        with self._count:
+            self._working += delta
 
     def start(self) -> None:
         """The first build (pages now, PDFs in the background), then watch."""
@@ -255,10 +277,15 @@ class Watcher:
             stop_event=self._stop,
             step=STEP_MS,
             debounce=DEBOUNCE_MS,
+            rust_timeout=500,  # how often the stop is looked at
             raise_interrupt=False,
         ):
             files = {Path(path) for _change, path in changes}
-            self._done(self.preview.build(files), files)
+            self._work(1)
+            try:
+                self._done(self.preview.build(files), files)
+            finally:
+                self._work(-1)
 
     def _done(self, outcome: Outcome, files: set[Path] | None = None) -> None:
         p = self.preview
@@ -270,27 +297,37 @@ class Watcher:
                 f"{len(outcome.changed)} file(s) changed"
             )
             self._print.set()
-            p.settle()
         else:
             self.report(f"the build of {what} stopped ({outcome.seconds:.2f} s):")
             for problem in outcome.problems:
                 self.report(f"  {problem.where}: {problem.message}")
 
     def _printer(self) -> None:
+        """After the pages, the PDFs, once the edits pause (while someone types and saves,
+        compiling would only compete with the pages)."""
         while True:
             self._print.wait()
+            while self._print.is_set() and not self._stop.is_set():
+                self._print.clear()
+                self._stop.wait(PDF_PAUSE)
             if self._stop.is_set():
                 return
-            self._print.clear()
-            outcome = self.preview.print()
-            if outcome.changed or not outcome.ok:
-                self.hub.publish(self.preview.version, outcome.changed, outcome.problems)
-            if outcome.ok and outcome.changed:
-                self.report(f"compiled the PDFs in {outcome.seconds:.2f} s")
-            elif not outcome.ok:
-                self.report("the PDFs stopped:")
-                for problem in outcome.problems:
-                    self.report(f"  {problem.where}: {problem.message}")
+            self._work(1)
+            try:
+                self._print_once()
+            finally:
+                self._work(-1)
+
+    def _print_once(self) -> None:
+        outcome = self.preview.print()
+        if outcome.changed or not outcome.ok:
+            self.hub.publish(self.preview.version, outcome.changed, outcome.problems)
+        if outcome.ok and outcome.changed:
+            self.report(f"compiled the PDFs in {outcome.seconds:.2f} s")
+        elif not outcome.ok:
+            self.report("the PDFs stopped:")
+            for problem in outcome.problems:
+                self.report(f"  {problem.where}: {problem.message}")
 
 
 class _Relevant:
@@ -330,7 +367,7 @@ def serve_watch(
     hub = Hub()
     watcher = Watcher(Preview(workspace, lang), hub, report)
     watcher.start()
-    server = SiteServer(preview_app(watcher.preview, hub), sock)
+    server = SiteServer(preview_app(watcher.preview, hub, watcher.idle), sock)
     if ready is not None:
         ready(server.url)
     try:
