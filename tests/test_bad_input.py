@@ -169,6 +169,22 @@ def cut_before(rel: str, marker: str) -> Setup:
     return do
 
 
+def subst(rel: str, find: str, replace: str) -> Setup:
+    """An author's edit: `find` (which must be there) becomes `replace`."""
+
+    def do(e: Env) -> None:
+        text = (e.root / rel).read_text(encoding="utf-8")
+        assert find in text, f"{find!r} is not in {rel}"
+        e.write(rel, text.replace(find, replace, 1))
+
+    return do
+
+
+def no_store(e: Env) -> None:
+    """A folder where no store was made yet."""
+    (e.root / DB).unlink()
+
+
 def nested(depth: int) -> str:
     return "- " + "[" * depth + "]" * depth + "\n"
 
@@ -463,6 +479,42 @@ CASES = [
         4,
         ["cannot open the store", "junk.sqlite", "not a database"],
         both(put("junk.sqlite", RANDOM), setenv(NENPO_DATABASE_URL="sqlite:///junk.sqlite")),
+    ),
+    # ── a refused command writes nothing: not the store, not a new empty database ──────────────
+    Case(
+        "build-refused-by-the-check",  # the check runs before the workspace replaces the store
+        ["build", "ws", "--out", "out", "--no-pdf"],
+        7,
+        ["charts.yaml", "legend"],
+        subst(
+            "ws/charts.yaml",
+            'title: {ja: "職員構成", en: "Staff by category"}\n',
+            'title: {ja: "職員構成", en: "Staff by category"}\n'
+            '  legend_labels: ["行政人材", "民間人材", "地方出身", "その他"]\n',
+        ),
+    ),
+    Case("load-missing-no-store", ["load", "nowhere"], 3, ["nowhere", "not a folder"], no_store),
+    Case(
+        "import-refused-no-store",
+        ["import", "x.csv", "-m", MAPPING],
+        4,
+        ["holds no workspace", "nenpo load"],
+        both(no_store, put("x.csv", "a,b\n1,2\n")),
+    ),
+    Case(
+        "publish-empty-store",  # never an immutable edition of the bundled example, unasked
+        ["publish", "--approver", "x"],
+        8,
+        ["empty", "nenpo load"],
+        no_store,
+    ),
+    # ── load-edition ──────────────────────────────────────────────────────────────────────────
+    Case("load-edition-unknown", ["load-edition", "nosuch"], 8, ["no edition 'nosuch'"]),
+    Case(  # the seed's edition has no snapshot.json: a damaged edition folder
+        "load-edition-no-snapshot",
+        ["load-edition", "latest"],
+        8,
+        ["snapshot.json", "cannot be read", "backup"],
     ),
     # ── settings ──────────────────────────────────────────────────────────────────────────────
     Case(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +161,24 @@ def test_a_bug_is_reported_with_its_traceback_in_a_file(
     text = reports[0].read_text()
     assert "Traceback" in text and "RuntimeError" in text
     assert "hunter2" not in text and "u:***@h" in text
+
+
+def test_output_to_a_pipe_keeps_numbers_and_headers_whole(
+    example_dir: Path, tmp_path: Path
+) -> None:
+    """Written to a file, Rich would assume 80 columns: 「不足0.⏎50 FTE」, headers cut to
+    「アンバー/…」."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env["NENPO_DATABASE_URL"] = f"sqlite:///{tmp_path / 'p.db'}"
+    nenpo = [str(Path(sys.executable).parent / "nenpo")]
+    shown = {}
+    for cmd in ("allocate", "portfolio"):
+        res = subprocess.run(
+            [*nenpo, cmd, str(example_dir)], capture_output=True, text=True, env=env, check=False
+        )
+        assert "Traceback" not in res.stderr, res.stderr
+        shown[cmd] = res.stdout
+    fte = re.findall(r"[\d.]*\s*FTE", shown["allocate"])
+    assert fte and all(re.fullmatch(r"\d+\.\d\d FTE", f) for f in fte), fte
+    assert "…" not in shown["portfolio"]
+    assert "アンバー/レッド" in shown["portfolio"] and "アンバー/グリーン" in shown["portfolio"]

@@ -76,6 +76,38 @@ def test_infer_proposes_the_example_mapping(example_dir: Path, tmp_path: Path) -
     assert proposal["values"]["card_issue_rate"] == "人口に対する交付枚数率"
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "a,b",  # one letter is part of many names
+        "日付,件数,人数,値",  # a counter word ends many names
+        "年月,都道府県,割合,合計",
+        "date,count,total,rate",
+    ],
+)
+def test_infer_never_proposes_an_indicator_a_column_does_not_name(
+    header: str, example_dir: Path, tmp_path: Path
+) -> None:
+    """A column proposed as an indicator without a TODO is imported as one when the user fixes
+    only the TODO lines: only a column that names the indicator (its name, or its end of three
+    characters or more: 交付枚数) is proposed; every other number column stays a TODO."""
+    env = {"NENPO_DATABASE_URL": f"sqlite:///{tmp_path / 'n.db'}"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["load", str(example_dir)], env=env).exit_code == 0
+    names = header.split(",")
+    path = tmp_path / "t.csv"
+    rows = [header] + [",".join(str(10 * i + j + 1) for j in range(len(names))) for i in range(3)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = runner.invoke(app, ["import", "--infer", str(path)], env=env)
+    assert r.exit_code == 0, r.output
+    import yaml
+
+    values = yaml.safe_load(r.stdout).get("values") or {}
+    ws = read_workspace(example_dir).workspace
+    known = {i.id for i in ws.indicators}
+    assert not set(values) & known, values
+
+
 def test_cli_import_prints_problems_and_writes_the_report(
     example_dir: Path, tmp_path: Path
 ) -> None:

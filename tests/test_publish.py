@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -77,9 +78,9 @@ def test_publish_then_correct_three_things(env: tuple[Path, Settings, Store]) ->
     assert len(texts) == 3
     # Each entry cites the page of report.pdf the change is printed on, as the seed's errata do.
     pages = json.loads((second.path / "site" / "pages.json").read_text(encoding="utf-8"))
-    assert texts[0].startswith(f"{pages['report']['deck/p10.html']}ページ、")
-    assert texts[1].startswith(f"{pages['report']['chart:approval']}ページ、")
-    assert texts[2].startswith(f"{pages['report']['chart:staff']}ページ、")
+    assert texts[0].startswith(f"報告書{pages['report']['deck/p10.html']}ページ、")
+    assert texts[1].startswith(f"報告書{pages['report']['chart:approval']}ページ、")
+    assert texts[2].startswith(f"報告書{pages['report']['chart:staff']}ページ、")
     legend = next(t for t in texts if "凡例" in t)
     assert (
         "デジタル社会の賛同の凡例に誤りがありましたので修正しました(正:C良くないと思う)" in legend
@@ -90,6 +91,8 @@ def test_publish_then_correct_three_things(env: tuple[Path, Settings, Store]) ->
     )
     value = next(t for t in texts if "記載" in t)
     assert "74%" in value
+    # Quoted as the page reads: no space the page's markup put beside Japanese text.
+    assert not re.search(r"[぀-ヿ一-鿿] | [぀-ヿ一-鿿]", value), value
     # nenpo diff gives the same three changes from the stored editions.
     changes, entries = pipeline.diff("2024-09-02", "2024-09-04", settings)
     assert sorted(c.kind for c in changes) == ["axis", "legend", "value"]

@@ -11,7 +11,8 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,13 +33,17 @@ from .ingest import importer
 from .ingest.importer import ImportResult
 from .ingest.where import Where
 from .ingest.workspace import Loaded, read_workspace
+from .japan.numbers import number
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
+from .portfolio.plan import Plan
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
-from .render.pdf import Prints, deck_model, ensure_pdf_environment, render_prints, write_prints
-from .report.deck import DeckOut
+from .render.opendata import write_opendata
+from .render.pdf import Prints, ensure_pdf_environment, render_prints, write_prints
+from .report.deck import DeckOut, deck_model, reference_errors
+from .report.opendata import EditionRef, build_opendata
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
@@ -46,7 +51,7 @@ from .store.db import dims_key
 from .store.url import database_url, in_memory
 
 if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
-    from .portfolio.allocate import AllocationProblem, AllocationResult
+    pass
 
 Progress = Callable[[str], None]
 
@@ -62,6 +67,29 @@ def store_for(settings: Settings | None = None, write: bool = True) -> Store:
     return open_store(database_url(settings.database_url, write=write))
 
 
+@contextmanager
+def opened_store(settings: Settings | None = None, write: bool = True) -> Iterator[Store]:
+    """`store_for`, for a command: when the command fails, an SQLite file that this command
+    created is removed again, so that a refused command leaves no empty database behind."""
+    settings = settings or get_settings()
+    url = database_url(settings.database_url, write=write)
+    new_file: Path | None = None
+    if url.get_backend_name() == "sqlite" and not in_memory(url):
+        path = Path(url.database or "")
+        new_file = None if path.exists() else path
+    store: Store | None = None
+    try:
+        store = open_store(url)
+        yield store
+    except BaseException:
+        if new_file is not None:
+            if store is not None:
+                store.engine.dispose()
+            for side in ("", "-wal", "-shm", "-journal"):
+                Path(f"{new_file}{side}").unlink(missing_ok=True)
+        raise
+
+
 def existing_store(settings: Settings | None = None) -> Store | None:
     """The store the settings name if it exists; None for an SQLite file not yet made (so that
     a command that only reads creates no database)."""
@@ -73,33 +101,42 @@ def existing_store(settings: Settings | None = None) -> Store | None:
     return open_store(url)
 
 
-def load(workspace: Path, store: Store, discard_imports: bool = False) -> Loaded:
+def read(workspace: Path) -> Loaded:
+    """Read and validate a workspace folder whole, the data references of its deck included
+    (they need the whole, valid workspace's data); WorkspaceError lists every problem."""
+    loaded = read_workspace(workspace)
+    problems = reference_errors(loaded.workspace, loaded.where)
+    if problems:
+        raise WorkspaceError(problems)
+    return loaded
+
+
+def load(
+    workspace: Path, store: Store, discard_imports: bool = False, loaded: Loaded | None = None
+) -> Loaded:
     """Validate the workspace whole, then replace the store's content in one transaction.
 
     On any problem nothing is written and WorkspaceError lists every problem with file:line.
     Rows that `nenpo import` added are never dropped or overwritten by a load unless
     `discard_imports` says so: ImportsAtStake names them, and nothing is written.
+    `loaded`: the workspace as the caller has just read it (build checks it before it loads).
     """
-    return store_loaded(read_workspace(workspace), store, discard_imports)
-
-
-def store_loaded(loaded: Loaded, store: Store, discard_imports: bool = False) -> Loaded:
-    """Write a workspace just read into the store (all or nothing), as `load` does."""
+    loaded = loaded or read(workspace)
     # A milestone's original baseline never changes silently (rebaselines are recorded).
     rebaselined = portfolio_rules.silent_rebaselines(
         loaded.workspace, loaded.where, store.baselines()
     )
     if rebaselined:
         raise WorkspaceError(rebaselined)
-    at_stake = _imports_at_stake(store, loaded.workspace)
+    at_stake = imports_at_stake(store, loaded.workspace)
     if at_stake and not discard_imports:
-        raise ImportsAtStake(_at_stake_message(at_stake))
+        raise ImportsAtStake(at_stake_message(at_stake))
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
-    store.replace(loaded.workspace, str(Path(loaded.root).resolve()), loaded.where)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where, loaded.places())
     return loaded
 
 
-def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
+def imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
     """Per origin ("import:FILE"): imported rows the workspace lacks, and those it would change."""
     imported = store.imported()
     if not imported:
@@ -118,11 +155,11 @@ def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]
     return out
 
 
-def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
+def at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
     lines = []
     for origin, (dropped, changed) in sorted(at_stake.items()):
         parts = [
-            f"{n:,} {what}"
+            f"{number(n)} {what}"
             for n, what in (
                 (dropped, "not in the workspace"),
                 (changed, "with another value in the workspace"),
@@ -132,7 +169,8 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
         lines.append(f"  {origin.removeprefix('import:')}: {', '.join(parts)}")
     total = sum(a + b for a, b in at_stake.values())
     return (
-        f"this load would drop or overwrite {total:,} observation(s) added with `nenpo import`; "
+        f"this load would drop or overwrite {number(total)} observation(s) added with "
+        "`nenpo import`; "
         "nothing was written:\n" + "\n".join(lines) + "\n"
         "Keep them by adding their mapping to the workspace's imports/ (it then reads the file "
         "at every load), or let the workspace replace them: nenpo load --discard-imports"
@@ -142,16 +180,28 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
 def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
-    if workspace is not None:
-        loaded = read_workspace(workspace)
-        return run_checks(loaded.workspace, loaded.where)
-    store = store or store_for(write=False)
-    if store.is_empty():
-        loaded = read_workspace(bundled_example())
-        return run_checks(loaded.workspace, loaded.where)
-    ws = store.read()
-    assert ws is not None
-    return run_checks(ws, store.read_locations())
+    if workspace is None:
+        store = store or store_for(write=False)
+        if not store.is_empty():
+            return check_store(store)
+    loaded = read(workspace if workspace is not None else bundled_example())
+    return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+
+
+def check_store(store: Store, ws: Workspace | None = None) -> list[Finding]:
+    """Every check rule on the store's content, at the files and lines it was loaded from.
+
+    The data-entry rules find their candidates in SQL (check/stored.py); without `ws` (the
+    store's workspace, read by the caller with its observations), the observations are read an
+    indicator at a time as the rules ask, never all at once."""
+    from .check.stored import StoredData, StoredRows
+
+    data = None
+    if ws is None:
+        ws = store.read(observations=False)
+        assert ws is not None, "the caller checked that the store is not empty"
+        data = StoredData(ws, store)
+    return run_checks(ws, store.read_locations(), data=data, source=StoredRows(store))
 
 
 def import_file(
@@ -205,21 +255,35 @@ class BuildResult:
     prints: Prints | None = None
 
 
-def workspace_for_build(store: Store, workspace: Path | None) -> tuple[Workspace, str | None]:
-    """Load `workspace` if given; else the store's content; an empty store gets the example."""
-    if workspace is None and not store.is_empty():
-        ws = store.read()
-        if ws is None:  # pragma: no cover - is_empty said otherwise
-            raise BuildError("the store is empty")
-        return ws, None
-    source = workspace if workspace is not None else bundled_example()
-    return load(source, store).workspace, str(source)
+def workspace_for_build(
+    store: Store, workspace: Path | None, force: bool = False
+) -> tuple[Workspace, str | None, list[Finding] | None]:
+    """Load `workspace` if given; else the store's content; an empty store gets the example.
+
+    A workspace is checked before it is loaded, so that a build the check refuses leaves the
+    store as it was (the findings are returned, not computed twice)."""
+    findings: list[Finding] | None = None
+    origin: str | None = None
+    source = workspace if workspace is not None else None
+    if source is None and store.is_empty():
+        source = bundled_example()
+    if source is not None:
+        loaded = read(source)
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+        if not force and any(f.severity == "error" for f in findings):
+            raise CheckFailed(findings)
+        load(source, store, loaded=loaded)
+        origin = str(source)
+    ws = store.read()
+    if ws is None:  # pragma: no cover - load just wrote it
+        raise BuildError("the store is empty after loading")
+    return ws, origin, findings
 
 
 @dataclass
 class _Input:
     """What a build starts from: the workspace, where its objects were written, and — when it
-    was just read from files — what the store must be loaded with."""
+    was just read from files — what the store is to be loaded with."""
 
     ws: Workspace
     where: Where
@@ -230,34 +294,41 @@ class _Input:
 def _build_input(store: Store, workspace: Path | None, stored: Workspace | None) -> _Input:
     if stored is not None and workspace is None:
         return _Input(stored, store.read_locations())
-    if workspace is None and not store.is_empty():
+    source = workspace if workspace is not None else None
+    if source is None and store.is_empty():
+        source = bundled_example()
+    if source is None:
         ws = store.read()
         if ws is None:  # pragma: no cover - is_empty said otherwise
             raise BuildError("the store is empty")
         return _Input(ws, store.read_locations())
-    source = workspace if workspace is not None else bundled_example()
-    loaded = read_workspace(source)
+    loaded = read(source)
     return _Input(loaded.workspace, loaded.where, str(source), loaded)
 
 
-def _store_and_check(
-    store: Store, given: _Input, parent: int
+def _check_and_load(
+    store: Store, given: _Input, force: bool, parent: int
 ) -> tuple[list[Finding], dict[str, float]]:
-    """The `store` and `check` stages: load what was read into the store, then check it.
+    """The `check` stage, then the store's write (`load`) when the workspace was just read.
 
-    A workspace just read is built as read, not read back from the store: the load writes it
-    whole (imported rows it lacks stop the load), so the store then holds an equal workspace.
+    The check comes first, so that a build it refuses leaves the store as it was. A workspace
+    just read is built as read, not read back from the store: the load writes it whole
+    (imported rows it lacks stop the load), so the store then holds an equal workspace.
     """
     timings = {}
-    if given.to_load is not None:
-        t = time.perf_counter()
-        if os.getpid() != parent:  # a forked child: connections of its own, the parent's kept
-            store.engine.dispose(close=False)
-        store_loaded(given.to_load, store)
-        timings["store"] = time.perf_counter() - t
+    if os.getpid() != parent:  # a forked child: connections of its own, the parent's kept
+        store.engine.dispose(close=False)
     t = time.perf_counter()
-    findings = run_checks(given.ws, given.where)
+    loaded = given.to_load
+    if loaded is None:
+        findings = check_store(store, given.ws)
+    else:
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
     timings["check"] = time.perf_counter() - t
+    if loaded is not None and (force or not any(f.severity == "error" for f in findings)):
+        t = time.perf_counter()
+        load(loaded.root, store, loaded=loaded)
+        timings["store"] = time.perf_counter() - t
     return findings, timings
 
 
@@ -271,13 +342,16 @@ def build(
     force: bool = False,
     pdf: bool = True,
     stored: Workspace | None = None,
+    edition: EditionRef | None = None,
 ) -> BuildResult:
-    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given).
+    """Build the site, its open data, report.pdf and deck.pdf into `out` (loading `workspace`
+    first if given).
 
     `stored`: the store's workspace when the caller has just read it (publish does), so that a
-    large store is not read twice. The store's write and the check run in a second process
-    beside the model and the PDFs (settings.build_parallel); their errors come first, as if
-    they had run first, and nothing is written unless both succeed.
+    large store is not read twice. `edition`: the edition being published (its open data cite
+    it). The check and the store's write run in a second process beside the model and the PDFs
+    (settings.build_parallel): their errors come first, as if they had run first, and nothing
+    is written unless both succeed.
     """
     settings = settings or get_settings()
     outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
@@ -287,6 +361,7 @@ def build(
     threading.Thread(target=warm_up, args=(settings.chart_font,), daemon=True).start()
     progress("load")
     given = _build_input(store, workspace, stored)
+    ws = given.ws
     timings["load"] = time.perf_counter() - t0
     progress("check")
     # A forked child must see the same database: an in-memory SQLite one exists only here. And
@@ -297,24 +372,23 @@ def build(
         and not in_memory(store.engine.url)
         and threading.current_thread() is threading.main_thread()
     )
-    beside = Beside(_store_and_check, store, given, os.getpid(), fork=fork)
+    beside = Beside(_check_and_load, store, given, force, os.getpid(), fork=fork)
     if pdf:  # Typst reads the font's files (0.2 s, mostly waiting for the disk) meanwhile
         threading.Thread(target=_read_fonts, args=(settings.chart_font,), daemon=True).start()
     try:
-        if lang not in given.ws.report.languages:
-            beside.result()  # the load's and the check's errors first
-            raise BuildError(
-                f"the report has no {lang!r} content; its languages are "
-                f"{', '.join(given.ws.report.languages)}"
-            )
-        t = time.perf_counter()
-        progress("model")
         try:
-            site, deck = model_stage(given.ws, lang, settings.chart_font, pdf)
+            if lang not in ws.report.languages:
+                raise BuildError(
+                    f"the report has no {lang!r} content; its languages are "
+                    f"{', '.join(ws.report.languages)}"
+                )
+            t = time.perf_counter()
+            progress("model")
+            site, deck = model_stage(ws, lang, settings.chart_font, pdf)
             timings["model"] = time.perf_counter() - t
             prints = print_stage(site, deck, settings, timings, progress) if pdf else None
         except NenpoError:
-            # As if the load and the check had run first: their problems are reported first.
+            # As if the check and the load had run first: their problems are reported first.
             found, _ = beside.result()
             if not force and any(f.severity == "error" for f in found):
                 raise CheckFailed(found) from None
@@ -331,8 +405,13 @@ def build(
     t = time.perf_counter()
     progress("write")
     out = Path(out)
-    files = replace_dir(out, lambda tmp: write_outputs(site, prints, tmp))
-    timings["write"] = time.perf_counter() - t
+
+    def write(tmp: Path) -> list[Path]:
+        written = write_outputs(site, prints, tmp)
+        return written + opendata_stage(ws, lang, edition, settings, timings, progress, tmp)
+
+    files = replace_dir(out, write)
+    timings["write"] = time.perf_counter() - t - timings["opendata"]
     timings["total"] = time.perf_counter() - t0
     return BuildResult(site, out, files, timings, given.origin, findings, prints)
 
@@ -359,8 +438,27 @@ def downloads(prints: Prints, lang: str) -> list[Link]:
 
 
 def write_outputs(site: Site, prints: Prints | None, folder: Path) -> list[Path]:
-    """The `write` stage: the site's pages, data and assets, and the PDFs, into `folder`."""
+    """The site's pages, data and assets, and the PDFs, into `folder` (the open data apart)."""
     return write_site(site, folder) + (write_prints(prints, folder) if prints else [])
+
+
+def opendata_stage(
+    ws: Workspace,
+    lang: str,
+    edition: EditionRef | None,
+    settings: Settings,
+    timings: dict[str, float],
+    progress: Progress,
+    out: Path,
+) -> list[Path]:
+    """The `opendata` stage: every public figure as CSV, XLSX and JSON under data/, with the
+    data package, the DCAT catalogue and the README (docs/opendata.md)."""
+    t = time.perf_counter()
+    progress("opendata")
+    od = build_opendata(public_workspace(ws), lang, edition, settings.site_url)
+    files = write_opendata(od, out)
+    timings["opendata"] = time.perf_counter() - t
+    return files
 
 
 def _download_label(name: str, lang: str, pages: int) -> str:
@@ -441,7 +539,7 @@ def portfolio_workspace(
     if workspace is not None:
         loaded = load(workspace, store)
         return loaded.workspace, portfolio_rules.budget_narratives(loaded.workspace, loaded.where)
-    ws, _origin = workspace_for_build(store, None)
+    ws, _origin, _findings = workspace_for_build(store, None)
     return ws, portfolio_rules.budget_narratives(ws)
 
 
@@ -449,19 +547,6 @@ def portfolio_view(store: Store, workspace: Path | None = None) -> PortfolioView
     """The portfolio view: ratings by focus area, variances, staffing, findings."""
     ws, findings = portfolio_workspace(store, workspace)
     return build_view(ws, findings)
-
-
-@dataclass
-class Plan:
-    """An allocation plan with the problem it answers and the projects' display names."""
-
-    problem: AllocationProblem
-    result: AllocationResult
-    names: dict[str, dict[str, str]]
-    illustrative: bool = False  # drawn from illustrative (例示値) portfolio data
-
-    def name(self, project: str, lang: str = "ja") -> str:
-        return self.names.get(lang, {}).get(project, project)
 
 
 def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: float = 60.0) -> Plan:

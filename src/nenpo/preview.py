@@ -32,7 +32,6 @@ from .check.numbers import Values
 from .errors import CheckFailed, NenpoError, Problem, WorkspaceError
 from .ingest.files import read_text
 from .ingest.where import Where
-from .ingest.workspace import read_workspace
 from .lookups.data import Data
 from .model.workspace import Workspace
 from .render.pdf import Prints
@@ -97,6 +96,8 @@ class Preview:
         self._ws: Workspace | None = None  # the last workspace read whole, with its texts
         self._where = Where()
         self._values: Values | None = None  # the check's index of `_ws`'s data
+        self._rows: list[tuple[str, int | None]] = []  # where each observation was written
+        self._opendata: dict[str, bytes] = {}  # the open data's files, of the last full read
         self._site: Site | None = None
         self._deck: DeckOut | None = None
         self._prints: Prints | None = None
@@ -116,17 +117,19 @@ class Preview:
                 # threads — the server, the PDFs — and a fork copies the locks they hold.)
                 if self._values is None:
                     self._values = Values(Data(ws))
-                findings = run_checks(ws, where, values=self._values)
+                findings = run_checks(ws, where, rows=self._rows, values=self._values)
                 if any(f.severity == "error" for f in findings):
                     raise CheckFailed(findings)
                 # The deck too, as a build does: its problems stop the build, and the charts
                 # only it shows are part of the site's data.
                 site, deck = core.model_stage(ws, self.lang, self.settings.chart_font, True)
-                files = self._render(site, self._prints)
+                # The open data is of the data and the report's titles, not of the prose.
+                opendata = self._opendata if prose else self._open_data(ws)
+                files = {**self._render(site, self._prints), **opendata}
             except NenpoError as exc:
                 self.problems = found_in(exc)
                 return Outcome(False, [], self.problems, time.perf_counter() - t)
-            self._site, self._deck = site, deck
+            self._site, self._deck, self._opendata = site, deck, opendata
             self.problems = []
             paths = self._swap(files)
             kind = "prose" if prose else "full"
@@ -149,8 +152,9 @@ class Preview:
         return out
 
     def _read(self) -> tuple[Workspace, Where]:
-        loaded = read_workspace(self.root)
+        loaded = core.read(self.root)
         self._ws, self._where, self._values = loaded.workspace, loaded.where, None
+        self._rows = loaded.places()
         return self._ws, self._where
 
     def _read_prose(self, files: list[tuple[str, Path]]) -> tuple[Workspace, Where]:
@@ -197,7 +201,18 @@ class Preview:
 
     def _publish(self, site: Site, prints: Prints | None) -> list[str]:
         """Render every file of the site, swap them in, and say which changed."""
-        return self._swap(self._render(site, prints))
+        return self._swap({**self._render(site, prints), **self._opendata})
+
+    def _open_data(self, ws: Workspace) -> dict[str, bytes]:
+        """The open data's files under data/, as a build writes them."""
+        scratch = Path(tempfile.mkdtemp(prefix="nenpo-preview-"))
+        try:
+            written = core.opendata_stage(
+                ws, self.lang, None, self.settings, {}, core.quiet, scratch
+            )
+            return {f.relative_to(scratch).as_posix(): f.read_bytes() for f in written}
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def _render(self, site: Site, prints: Prints | None) -> dict[str, bytes]:
         """Every file of the site, as a build writes it: site path → content.

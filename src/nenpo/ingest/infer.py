@@ -255,6 +255,9 @@ def _is_period(c: Cell) -> bool:
     return True
 
 
+MIN_SUFFIX = 3  # characters a column's name needs to stand for the end of an indicator's name
+
+
 def _indicator_for(name: str, catalog: Catalog | None, dims: set[str] | None = None) -> str | None:
     """An indicator whose name is the column's (交付枚数 → マイナンバーカード交付枚数), among
     those that have the table's dimensions when they are known."""
@@ -266,7 +269,13 @@ def _indicator_for(name: str, catalog: Catalog | None, dims: set[str] | None = N
         for i in catalog.indicators.values()
         if dims is None or dims <= set(i.dimensions)
     }
-    for test in (lambda n: n == key, lambda n: n.endswith(key), lambda n: key in n):
+    # The whole name, or its end when the column names what is counted (交付枚数); never a
+    # part inside a name, nor a short end (人数, 件数, "a"): those fit unrelated indicators, and
+    # a wrong proposal that is not marked TODO would import into the wrong indicator.
+    tests = [lambda n: n == key]
+    if len(key) >= MIN_SUFFIX:
+        tests.append(lambda n: n.endswith(key))
+    for test in tests:
         hits = [ident for ident, n in named.items() if test(n)]
         if len(hits) == 1:
             return hits[0]
@@ -332,8 +341,10 @@ def _render(
         out.append("values:  # indicator id: column")
         for c in numbers:
             ident = _indicator_for(c.name, catalog, {d.dimension or "" for d in dims})
-            if ident:
-                out.append(f"  {ident}: {_q(c.name)}")
+            if ident and catalog is not None:
+                full = catalog.indicators[ident].name.ja
+                note = "" if normalise(full) == normalise(c.name) else f"  # 「{full}」"
+                out.append(f"  {ident}: {_q(c.name)}{note}")
             else:
                 out.append(f"  column_{c.index + 1}: {_q(c.name)}  # TODO: an indicator id")
         if not numbers:

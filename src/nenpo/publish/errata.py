@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from .diff import Change
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DOCUMENTS = {"deck": "会見資料", "report": "報告書"}  # as the seed names its PDFs
 
 
 @dataclass
@@ -49,7 +51,8 @@ class Locator:
             pages = self.maps.get(output, {})
             for key in (f"chart:{chart}" if chart else None, c.page):
                 if key and key in pages:
-                    return f"{pages[key]}ページ"
+                    # Which document: the deck's slide 13 is not the report's page 13.
+                    return f"{DOCUMENTS[output]}{pages[key]}ページ"
         return f"「{c.page_title}」"
 
 
@@ -60,12 +63,19 @@ def _short(text: str, n: int = 40) -> str:
 
 def _clause(context: str, value: str) -> str:
     """The clause of the sentence that holds the corrected value: 国民の約75%が所有しています."""
-    import re
-
     for clause in re.split(r"[、。,.]\s*", context or ""):
         if value in clause:
-            return _short(clause)
+            return _short(_unspaced(clause))
     return value
+
+
+_CJK = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+
+
+def _unspaced(text: str) -> str:
+    """The page's text is read with a space between elements (「人は 60% でした」); Japanese has
+    none: drop a space that has Japanese on either side of it."""
+    return re.sub(rf"(?<={_CJK}) +| +(?={_CJK})", "", text)
 
 
 def _labels(before: list[str] | None, after: list[str]) -> str:

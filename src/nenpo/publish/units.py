@@ -111,7 +111,8 @@ def site_units(site_dir: Path) -> list[Unit]:
     units: list[Unit] = []
     for f in sorted(site_dir.rglob("*.html")):
         rel = f.relative_to(site_dir).as_posix()
-        if rel.startswith("editions/"):
+        # The open data's README names the edition it belongs to: not a change of the report.
+        if rel.startswith(("editions/", "data/")):
             continue
         units.extend(page_units(rel, f.read_text(encoding="utf-8")))
     return units
