@@ -598,6 +598,17 @@ CASES = [
         2,
         ["--host 0.0.0.0", "127.0.0.1 only"],
     ),
+    Case("serve-workers-zero", ["serve", "--dir", "site", "--workers", "0"], 2, ["--workers"]),
+    Case("serve-watch-missing", ["serve", "--watch", "nope"], 2, ["--watch nope", "not a folder"]),
+    Case(
+        "serve-watch-workers",
+        ["serve", "--watch", "ws", "--workers", "2"],
+        2,
+        ["--watch serves one process", "--workers"],
+    ),
+    Case(  # the port is checked before the first build
+        "serve-watch-busy-port", ["serve", "--watch", "ws"], 2, ["port", "is in use"], busy_port
+    ),
     # ── import ────────────────────────────────────────────────────────────────────────────────
     Case("import-no-mapping", ["import", "t.csv"], 2, ["--mapping"], put("t.csv", NEW_TABLE)),
     Case(

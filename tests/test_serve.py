@@ -3,8 +3,14 @@ tree; a tree with staff-only pages only on purpose (--staff) and only on 127.0.0
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +22,8 @@ from bs4 import BeautifulSoup
 from nenpo import core
 from nenpo.errors import SettingsError
 from nenpo.outputs import check_servable, check_staff_out, staff_files
+from nenpo.settings import bundled_example
+from nenpo.store import open_store
 from nenpo.web.static import open_server
 
 
@@ -107,3 +115,77 @@ def test_staff_pages_never_go_into_a_public_tree(site: Path, tmp_path: Path) -> 
     with pytest.raises(SettingsError, match="holds a public site"):
         check_staff_out(public / "x", public)
     check_staff_out(tmp_path / "elsewhere", public)  # outside: allowed
+
+
+# ── nenpo serve: the application (site and API) on uvicorn workers ───────────────────────────
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(site: Path, env: dict[str, str], *extra: str) -> tuple[subprocess.Popen[str], str]:
+    port = _free_port()
+    cmd = [sys.executable, "-c", "from nenpo.cli import app; app()", "serve", "--dir", str(site)]
+    proc = subprocess.Popen(
+        [*cmd, "--port", str(port), *extra],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        assert proc.poll() is None, (
+            f"nenpo serve exited: {proc.stdout.read() if proc.stdout else ''}"
+        )
+        try:
+            if _get(base, "")[0] == 200:
+                return proc, base
+        except OSError:
+            assert time.monotonic() < deadline, "no answer within 120 s"
+            time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.terminate()
+    out, _ = proc.communicate(timeout=30)
+    return out
+
+
+def test_nenpo_serve_runs_the_site_and_the_api_in_worker_processes(
+    site: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    store = open_store(url)
+    core.load(bundled_example(), store)
+    store.engine.dispose()
+    env = {"NENPO_DATABASE_URL": url, "NENPO_EDITIONS_DIR": str(tmp_path / "editions")}
+    proc, base = _serve(site, env, "--workers", "2")
+    try:
+        status, body = _get(base, "")
+        assert status == 200 and "デジタル庁" in BeautifulSoup(body, "html.parser").get_text()
+        status, body = _get(base, "api/v1/indicators")
+        assert status == 200
+        assert "card_issued" in {i["id"] for i in json.loads(body)["data"]}
+        assert _get(base, ".nenpo-build")[0] == 404  # hidden: the build's marker
+        assert _get(base, "data/")[0] == 404  # a folder without index.html: never listed
+    finally:
+        out = _stop(proc)
+    assert f"the API on {base}api/v1" in out and "Traceback" not in out
+
+
+def test_nenpo_serve_without_a_store_serves_the_site_alone(site: Path, tmp_path: Path) -> None:
+    db = tmp_path / "none.db"
+    proc, base = _serve(site, {"NENPO_DATABASE_URL": f"sqlite:///{db}"})
+    try:
+        assert _get(base, "index.html")[0] == 200
+        assert _get(base, "api/v1/indicators")[0] == 404
+    finally:
+        out = _stop(proc)
+    assert "no store: no API" in out
+    assert not db.exists()  # serving reads: it makes no database

@@ -394,19 +394,42 @@ def serve(
             "--staff", help="Serve staff-only pages (nenpo portfolio --out), on 127.0.0.1 only"
         ),
     ] = False,
+    workers: Annotated[int, typer.Option(help="Server processes", min=1)] = 1,
+    watch: Annotated[
+        Path | None,
+        typer.Option(
+            "--watch",
+            help="Build this workspace, rebuild it on every save and reload the open pages",
+        ),
+    ] = None,
+    lang: Lang = "ja",
 ) -> None:
-    """Serve a built site over HTTP (Ctrl-C stops); never a tree with staff-only pages unless
-    --staff."""
-    from .web.static import serve as serve_dir
-
+    """Serve a built site and the API over HTTP (Ctrl-C stops); never a tree with staff-only
+    pages unless --staff. With --watch WORKSPACE: a preview that follows every save."""
     settings = get_settings(host=host, port=port)
-    serve_dir(
-        directory,
-        settings.host,
-        settings.port,
-        staff,
-        ready=lambda url: out.print(f"serving {directory}/ on {url} (Ctrl-C stops)"),
-    )
+    if watch is not None:
+        from .web.watch import serve_watch
+
+        if workers != 1 or staff:
+            raise typer.BadParameter("--watch serves one process: give no --workers or --staff")
+        serve_watch(
+            watch,
+            settings.host,
+            settings.port,
+            lang,
+            ready=lambda url: out.print(
+                f"watching {watch}/: preview on {url} (rebuilt on every save; Ctrl-C stops)"
+            ),
+            report=lambda line: err.print(line, markup=False, soft_wrap=True),
+        )
+        return
+    from .web.server import serve_site
+
+    def ready(url: str, store: str | None) -> None:
+        api = f", the API on {url}api/v1 (store {store})" if store else " (no store: no API)"
+        out.print(f"serving {directory}/ on {url}{api} (Ctrl-C stops)", soft_wrap=True)
+
+    serve_site(directory, settings.host, settings.port, staff, workers, ready)
 
 
 @app.command("import")

@@ -6,8 +6,10 @@ a function here with a typed input and output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,10 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import outputs
+from .beside import Beside
+from .charts.svg import warm_up
 from .check import Finding, run_checks
-from .errors import BuildError, CheckFailed, ImportsAtStake, Problem, WorkspaceError
+from .errors import (
+    BuildError,
+    CheckFailed,
+    ImportsAtStake,
+    NenpoError,
+    Problem,
+    WorkspaceError,
+)
 from .ingest import importer
 from .ingest.importer import ImportResult
+from .ingest.where import Where
 from .ingest.workspace import Loaded, read_workspace
 from .japan.numbers import number
 from .model.workspace import Workspace
@@ -29,7 +41,7 @@ from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
 from .render.opendata import write_opendata
-from .render.pdf import Prints, render_prints, write_prints
+from .render.pdf import Prints, ensure_pdf_environment, render_prints, write_prints
 from .report.dashboard import build_dashboard
 from .report.deck import DeckOut, deck_model, reference_errors
 from .report.opendata import EditionRef, build_opendata
@@ -269,6 +281,58 @@ def workspace_for_build(
     return ws, origin, findings
 
 
+@dataclass
+class _Input:
+    """What a build starts from: the workspace, where its objects were written, and — when it
+    was just read from files — what the store is to be loaded with."""
+
+    ws: Workspace
+    where: Where
+    origin: str | None = None
+    to_load: Loaded | None = None
+
+
+def _build_input(store: Store, workspace: Path | None, stored: Workspace | None) -> _Input:
+    if stored is not None and workspace is None:
+        return _Input(stored, store.read_locations())
+    source = workspace if workspace is not None else None
+    if source is None and store.is_empty():
+        source = bundled_example()
+    if source is None:
+        ws = store.read()
+        if ws is None:  # pragma: no cover - is_empty said otherwise
+            raise BuildError("the store is empty")
+        return _Input(ws, store.read_locations())
+    loaded = read(source)
+    return _Input(loaded.workspace, loaded.where, str(source), loaded)
+
+
+def _check_and_load(
+    store: Store, given: _Input, force: bool, parent: int
+) -> tuple[list[Finding], dict[str, float]]:
+    """The `check` stage, then the store's write (`load`) when the workspace was just read.
+
+    The check comes first, so that a build it refuses leaves the store as it was. A workspace
+    just read is built as read, not read back from the store: the load writes it whole
+    (imported rows it lacks stop the load), so the store then holds an equal workspace.
+    """
+    timings = {}
+    if os.getpid() != parent:  # a forked child: connections of its own, the parent's kept
+        store.engine.dispose(close=False)
+    t = time.perf_counter()
+    loaded = given.to_load
+    if loaded is None:
+        findings = check_store(store, given.ws)
+    else:
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+    timings["check"] = time.perf_counter() - t
+    if loaded is not None and (force or not any(f.severity == "error" for f in findings)):
+        t = time.perf_counter()
+        load(loaded.root, store, loaded=loaded)
+        timings["store"] = time.perf_counter() - t
+    return findings, timings
+
+
 def build(
     store: Store,
     out: Path,
@@ -286,55 +350,101 @@ def build(
 
     `stored`: the store's workspace when the caller has just read it (publish does), so that a
     large store is not read twice. `edition`: the edition being published (its open data cite
-    it).
+    it). The check and the store's write run in a second process beside the model and the PDFs
+    (settings.build_parallel): their errors come first, as if they had run first, and nothing
+    is written unless both succeed.
     """
     settings = settings or get_settings()
     outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    # vl-convert starts its worker while the workspace is read (on a core that would wait)
+    threading.Thread(target=warm_up, args=(settings.chart_font,), daemon=True).start()
     progress("load")
-    findings: list[Finding] | None = None
-    if stored is not None and workspace is None:
-        ws, origin = stored, None
-    else:
-        ws, origin, findings = workspace_for_build(store, workspace, force)
-    if lang not in ws.report.languages:
-        raise BuildError(
-            f"the report has no {lang!r} content; its languages are "
-            f"{', '.join(ws.report.languages)}"
-        )
+    given = _build_input(store, workspace, stored)
+    ws = given.ws
     timings["load"] = time.perf_counter() - t0
-    t = time.perf_counter()
     progress("check")
-    if findings is None:
-        findings = check_store(store, ws)
+    # A forked child must see the same database: an in-memory SQLite one exists only here. And
+    # only a command's main thread forks: a build in a server's thread could fork while another
+    # thread holds a lock (a cached property's) that the child would then wait for forever.
+    fork = (
+        settings.build_parallel
+        and not in_memory(store.engine.url)
+        and threading.current_thread() is threading.main_thread()
+    )
+    beside = Beside(_check_and_load, store, given, force, os.getpid(), fork=fork)
+    if pdf:  # Typst reads the font's files (0.2 s, mostly waiting for the disk) meanwhile
+        threading.Thread(target=_read_fonts, args=(settings.chart_font,), daemon=True).start()
+    try:
+        try:
+            if lang not in ws.report.languages:
+                raise BuildError(
+                    f"the report has no {lang!r} content; its languages are "
+                    f"{', '.join(ws.report.languages)}"
+                )
+            t = time.perf_counter()
+            progress("model")
+            site, deck = model_stage(ws, lang, settings.chart_font, pdf, settings.cache_dir)
+            timings["model"] = time.perf_counter() - t
+            prints = print_stage(site, deck, settings, timings, progress) if pdf else None
+        except NenpoError:
+            # As if the check and the load had run first: their problems are reported first.
+            found, _ = beside.result()
+            if not force and any(f.severity == "error" for f in found):
+                raise CheckFailed(found) from None
+            raise
+        findings, child = beside.result()
+    except BaseException:
+        beside.cancel()
+        raise
+    timings.update(child)
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
-    timings["check"] = time.perf_counter() - t
-    t = time.perf_counter()
-    progress("model")
-    # Public outputs never see the portfolio, only the fields projects marked public.
-    site = build_site(public_workspace(ws), lang, settings.chart_font, public_records(ws))
-    if site.problems:
-        raise_problems(site.problems)
-    site.dashboard = build_dashboard(site, settings.chart_font, settings.cache_dir)
-    deck = deck_model(site, settings.chart_font) if pdf else None
-    timings["model"] = time.perf_counter() - t
-    prints = print_stage(site, deck, settings, timings, progress) if pdf else None
     if prints:
-        site.downloads = [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
+        site.downloads = downloads(prints, lang)
     t = time.perf_counter()
     progress("write")
     out = Path(out)
 
     def write(tmp: Path) -> list[Path]:
-        written = write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
+        written = write_outputs(site, prints, tmp)
         return written + opendata_stage(ws, lang, edition, settings, timings, progress, tmp)
 
     files = replace_dir(out, write)
     timings["write"] = time.perf_counter() - t - timings["opendata"]
     timings["total"] = time.perf_counter() - t0
-    return BuildResult(site, out, files, timings, origin, findings, prints)
+    return BuildResult(site, out, files, timings, given.origin, findings, prints)
+
+
+def _read_fonts(font: str) -> None:
+    with contextlib.suppress(NenpoError):  # reported by the pdf stage, which checks again
+        ensure_pdf_environment(font)
+
+
+def model_stage(
+    ws: Workspace, lang: str, font: str, pdf: bool, cache_dir: str = ""
+) -> tuple[Site, DeckOut | None]:
+    """The `model` stage: the site's pages and charts, the dashboard, and the deck's slides
+    when PDFs are made.
+
+    Public outputs never see the portfolio, only the fields projects marked public.
+    """
+    site = build_site(public_workspace(ws), lang, font, public_records(ws))
+    if site.problems:
+        raise_problems(site.problems)
+    site.dashboard = build_dashboard(site, font, cache_dir)
+    return site, deck_model(site, font) if pdf else None
+
+
+def downloads(prints: Prints, lang: str) -> list[Link]:
+    """The PDFs as the top page links them: name, what it is and its pages."""
+    return [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
+
+
+def write_outputs(site: Site, prints: Prints | None, folder: Path) -> list[Path]:
+    """The site's pages, data and assets, and the PDFs, into `folder` (the open data apart)."""
+    return write_site(site, folder) + (write_prints(prints, folder) if prints else [])
 
 
 def opendata_stage(
@@ -407,10 +517,18 @@ def replace_dir(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
     return [out / f.relative_to(tmp) for f in files]
 
 
+class ContentProblems(BuildError):
+    """References or charts in the report's content that cannot be resolved (with file:line)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the report's content:\n{lines}")
+
+
 def raise_problems(problems: list[Problem]) -> None:
     """Stop a build on problems found while resolving references and charts."""
-    lines = "\n".join(f"  {p}" for p in problems)
-    raise BuildError(f"{len(problems)} problem(s) in the report's content:\n{lines}")
+    raise ContentProblems(problems)
 
 
 # ── Portfolio (staff only) ───────────────────────────────────────────────────────────────────

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         default=True,
         description="Render deck.pdf in a second process beside report.pdf when a core is free.",
     )
+    build_parallel: bool = Field(
+        default=True,
+        description="Write the store and run the check in a second process beside the model "
+        "and the PDFs (where the system can fork).",
+    )
     site_url: str | None = Field(
         default=None,
         description="The public address of the site (https://…/), for the open data's "

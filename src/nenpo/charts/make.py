@@ -36,6 +36,7 @@ from .common import (
     with_unit,
 )
 from .layout import Layout, text_width
+from .memo import MEMO
 from .svg import to_svg
 from .timeseries import timeseries
 
@@ -51,7 +52,17 @@ def make_chart(
     narrow: bool = True,
 ) -> ChartOut:
     """Build a chart of any kind from the workspace's data; `narrow`: also draw it for a phone
-    (the site shows it on narrow screens; print and the deck need only the wide drawing)."""
+    (the site shows it on narrow screens; print and the deck need only the wide drawing).
+
+    A chart is kept by what it was made from (charts.memo): asked again for data that answers
+    alike, it is not made again."""
+    key = (chart.model_dump_json(), lang, font, ident, narrow)
+    return MEMO.get_or_make(key, data, lambda seen: _make(chart, seen, lang, font, ident, narrow))
+
+
+def _make(
+    chart: Chart, data: Data, lang: str, font: str, ident: str | None, narrow: bool
+) -> ChartOut:
     maker = {
         "survey": _survey,
         "timeseries": timeseries,

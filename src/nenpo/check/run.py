@@ -170,11 +170,18 @@ def run_checks(
     rows: Sequence[Place] = (),
     data: Data | None = None,
     source: Any = None,
+    values: Values | None = None,
 ) -> list[Finding]:
     """Every finding for a workspace, errors first, then by file and line; `rows` says where
     each observation was written (in the order of ws.observations). A check of a store passes
-    lookups (`data`) and the data-entry rules' `source` that read it a query at a time."""
+    lookups (`data`) and the data-entry rules' `source` that read it a query at a time.
+
+    `values`: the index of the workspace's data, when the caller kept it from a check of the
+    same data (a preview checks again after each edit of the prose: indexing is most of it).
+    """
     ctx = Context(ws, where or Where(), data or Data(ws), rows, source)
+    if values is not None:
+        ctx.__dict__["values"] = values  # what the cached property would have computed
     found: list[Finding] = []
     for check in [*_checks(), *extra]:
         found.extend(check(ctx))

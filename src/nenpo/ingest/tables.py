@@ -246,12 +246,12 @@ def _not_binary(path: Path, shown: str) -> None:
 @contextmanager
 def open_books(tables: list[Table]) -> Iterator[dict[Path, Any]]:
     """Each workbook among `tables` opened once (read-only) for reading them all: path → book."""
-    import openpyxl
-
     books: dict[Path, Any] = {}
     try:
         for t in tables:
             if t.format == "xlsx" and t.path not in books:
+                import openpyxl  # only for workbooks: its import costs more than a CSV's read
+
                 try:
                     books[t.path] = openpyxl.load_workbook(t.path, read_only=True, data_only=False)
                 except Exception as exc:  # as in Table._xlsx_rows

@@ -99,10 +99,10 @@ def create_app(
         if isinstance(route, APIRoute) and route.description:
             route.summary = route.description.strip().splitlines()[0]
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    if site_dir is not None:
-        from starlette.staticfiles import StaticFiles
+    if site_dir is not None:  # no folder listings, no hidden files, nothing outside the tree
+        from .static import SiteFiles
 
-        app.mount("/", StaticFiles(directory=site_dir, html=True), name="site")
+        app.mount("/", SiteFiles(site_dir), name="site")
     return app
 
 

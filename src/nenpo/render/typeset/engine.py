@@ -14,11 +14,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ...cache import Cache, digest
 from ...errors import BuildError, EnvironmentProblem
 from .document import Document
 
@@ -38,6 +40,7 @@ class Compiled:
 
 
 _FONTS: dict[str, Any] = {}
+_FONTS_LOCK = threading.Lock()
 
 
 def font_files(family: str) -> list[Path]:
@@ -61,6 +64,11 @@ def font_files(family: str) -> list[Path]:
 
 def fonts(family: str) -> Any:
     """Typst's font book with the files of `family` only (made once a process)."""
+    with _FONTS_LOCK:  # a build reads them in a thread of its own, ahead of the pdf stage
+        return _fonts(family)
+
+
+def _fonts(family: str) -> Any:
     if family not in _FONTS:
         import typst
 
@@ -82,18 +90,36 @@ def fonts(family: str) -> Any:
     return _FONTS[family]
 
 
+# Compiled PDFs by the digest of their whole input (the source, its files, the templates, the
+# font and the labels asked for): an unchanged document is never compiled twice in a process.
+PDFS: Cache[Compiled] = Cache(64 * 2**20, lambda c: len(c.data))
+
+
 def compile_pdf(doc: Document, font: str, labels: str = "") -> Compiled:
     """Compile `doc` to PDF/UA-1; `labels`: a Typst selector whose elements' positions to read.
 
     Typst's errors and warnings stop the build with the document's name.
     """
+    templates = {n: resources.files(__package__).joinpath(n).read_bytes() for n in TEMPLATES}
+    key = digest(doc.name, doc.main, font, labels, *_blobs(templates), *_blobs(doc.files))
+    kept = PDFS.get(key)
+    if kept is not None:
+        return kept
+    return PDFS.put(key, _compile(doc, font, labels, templates))
+
+
+def _blobs(files: dict[str, bytes]) -> list[str | bytes]:
+    return [part for name in sorted(files) for part in (name, files[name])]
+
+
+def _compile(doc: Document, font: str, labels: str, templates: dict[str, bytes]) -> Compiled:
     import typst
 
     book = fonts(font)
     with tempfile.TemporaryDirectory(prefix="nenpo-typst-") as tmp:
         root = Path(tmp)
-        for name in TEMPLATES:
-            (root / name).write_bytes(resources.files(__package__).joinpath(name).read_bytes())
+        for name, blob in templates.items():
+            (root / name).write_bytes(blob)
         for name, blob in doc.files.items():
             f = root / name
             f.parent.mkdir(parents=True, exist_ok=True)
