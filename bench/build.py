@@ -38,7 +38,8 @@ print(json.dumps({"import": t_import, **result.timings, "wall": wall, "peak_mib"
 PDF_CHILD = """
 import json, os, resource, sys, time
 from nenpo.ingest.workspace import read_workspace
-from nenpo.render.pdf import deck_model, render_prints
+from nenpo.render.pdf import render_prints
+from nenpo.report.deck import deck_model
 from nenpo.report.site import build_site
 from nenpo.settings import bundled_example, get_settings
 font = get_settings().chart_font

@@ -508,6 +508,14 @@ CASES = [
         ["empty", "nenpo load"],
         no_store,
     ),
+    # ── load-edition ──────────────────────────────────────────────────────────────────────────
+    Case("load-edition-unknown", ["load-edition", "nosuch"], 8, ["no edition 'nosuch'"]),
+    Case(  # the seed's edition has no snapshot.json: a damaged edition folder
+        "load-edition-no-snapshot",
+        ["load-edition", "latest"],
+        8,
+        ["snapshot.json", "cannot be read", "backup"],
+    ),
     # ── settings ──────────────────────────────────────────────────────────────────────────────
     Case(
         "port-not-a-number", ["serve"], 2, ["NENPO_PORT='abc'", "integer"], setenv(NENPO_PORT="abc")

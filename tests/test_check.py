@@ -188,7 +188,7 @@ def test_cli_check_json_and_exit_code(
     runner = CliRunner()
     ok = runner.invoke(app, ["check", str(ws), "--format", "json"])
     assert ok.exit_code == 0
-    assert json.loads(ok.stdout) == {"errors": 0, "warnings": 0, "findings": []}
+    assert json.loads(ok.stdout) == {"errors": 0, "warnings": 0, "findings": [], "accepted": []}
     (ws / "content" / "p38.md").write_text("組織信頼度は70点に達した。\n", encoding="utf-8")
     bad = runner.invoke(app, ["check", str(ws), "--format", "json"])
     assert bad.exit_code == 7

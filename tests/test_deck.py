@@ -140,10 +140,15 @@ def test_deck_references_are_checked_once_the_data_is_valid(example_copy: Path) 
             "    key_figures: [{value: '1,105人'}]",
         ],
     )
+    # The loader reads the slides; their data references are resolved by the report model,
+    # which core.read (behind load, check and build) runs once the workspace is valid.
+    assert read_workspace(example_copy).workspace.deck is not None
     with pytest.raises(WorkspaceError) as exc:
-        read_workspace(example_copy)
+        core.read(example_copy)
     where = {(p.file, p.line) for p in exc.value.problems}
     assert where == {("deck.yaml", n + 3), ("deck.yaml", n + 8)}, exc.value
+    fields = {p.field for p in exc.value.problems}
+    assert all(f is not None and f.startswith("slides[") for f in fields), fields
     messages = " ".join(p.message for p in exc.value.problems)
     assert "no_such_indicator" in messages and "never a typed number" in messages
 
@@ -273,7 +278,8 @@ def test_page_check_names_the_slide_that_spills() -> None:
 @pytest.mark.skipif(not POPPLER, reason=NO_POPPLER)
 def test_the_deck_compiled_beside_the_report_is_the_same(tiny: Path, tmp_path: Path) -> None:
     """The deck compiled in a second thread (beside the report) equals the one compiled after."""
-    from nenpo.render.pdf import deck_model, render_prints
+    from nenpo.render.pdf import render_prints
+    from nenpo.report.deck import deck_model
     from nenpo.report.site import build_site
 
     font = get_settings().chart_font

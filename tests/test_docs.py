@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from nenpo.cli import app
-from nenpo.model.schema import workspace_schema
+from nenpo.ingest.schema import workspace_schema
 from nenpo.settings import Settings
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -24,7 +24,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__, core, outputs
-from .errors import FileAccessError, NenpoError, WorkspaceError
+from .errors import FileAccessError, NenpoError, Problem, WorkspaceError
+from .japan.numbers import number
 from .settings import get_settings
 from .store.url import mask
 
@@ -121,9 +122,10 @@ def _print_workspace_error(exc: WorkspaceError) -> None:
         err.print(f"  … and {len(groups) - MAX_SHOWN} more")
 
 
-def _bug(exc: BaseException) -> typer.Exit:
-    """Write the traceback to a file, say where, and give the exit code of a bug."""
-    report = _bug_report(exc)
+def _bug(exc: BaseException, report: str | None = None) -> typer.Exit:
+    """Write the traceback to a file (unless written: `report`), say where, and give the exit
+    code of a bug."""
+    report = report or _bug_report(exc)
     err.print(
         f"[bold red]nenpo hit a bug[/] ({escape(type(exc).__name__)}); nothing it was doing was "
         f"completed. Please report it with this file: {escape(report)}",
@@ -211,8 +213,10 @@ def load_edition(
     ] = False,
 ) -> None:
     """Replace the store's content with a published edition's (for the public API's store)."""
+    from .publish import pipeline
+
     with core.opened_store() as store:
-        shown, ws = core.load_edition(ident, store, discard_imports=discard_imports)
+        shown, ws = pipeline.load_edition(ident, store, discard_imports=discard_imports)
     out.print(
         f"loaded edition {shown} into {store.url}: {len(ws.indicators)} indicators, "
         f"{len(ws.observations)} observations",
@@ -265,10 +269,37 @@ def check(
     ] = None,
 ) -> None:
     """Check the report against its data; exit 7 when there are errors."""
-    from .check import accept as accepting
-
     if write_accept is not None:
         outputs.check_out_file(write_accept, "--write-accept")
+    if fmt == "json":
+        _check_json(workspace, accept, write_accept)
+        return
+    findings, accepted = _checked(workspace, accept, write_accept)
+    errors = sum(f.severity == "error" for f in findings)
+    for f in findings:
+        style = "red" if f.severity == "error" else "yellow"
+        where = f.file if f.line is None else f"{f.file}:{f.line}"
+        out.print(
+            f"{where}: [{style}]{f.severity}[/] [bold]{f.rule}[/] {escape(f.message)}",
+            soft_wrap=True,
+        )
+        if f.hint:
+            out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
+    if accepted:
+        out.print(f"{len(accepted)} finding(s) accepted by {accept}", soft_wrap=True)
+    if write_accept is not None:
+        out.print(f"wrote the errors as acceptances to complete into {write_accept}")
+    _print_summary(findings, always=True)
+    if errors:
+        raise typer.Exit(7)
+
+
+def _checked(
+    workspace: Path | None, accept: Path | None, write_accept: Path | None
+) -> tuple[list[Any], list[Any]]:
+    """The findings that count, and those accepted (`--accept`); writes `--write-accept`."""
+    from .check import accept as accepting
+
     acceptances = accepting.read_acceptances(accept) if accept is not None else None
     findings = core.check(None, workspace)  # a WORKSPACE is read, no store is opened
     accepted: list[Any] = []
@@ -277,32 +308,71 @@ def check(
         findings, accepted = applied.remaining, applied.accepted
     if write_accept is not None:
         write_accept.write_text(accepting.template(findings), encoding="utf-8")
+    return findings, accepted
+
+
+def _check_json(workspace: Path | None, accept: Path | None, write_accept: Path | None) -> None:
+    """`nenpo check --format json`: always one JSON document on stdout. A workspace that cannot
+    be loaded gives its problems as findings of rule `load` (exit 3); any other failure one
+    finding of its kind, with the exit code of docs/cli.md (the message also on stderr)."""
+    from .check import Finding
+
+    code = 0
+    accepted: list[Any] = []
+    try:
+        findings, accepted = _checked(workspace, accept, write_accept)
+        code = 7 if any(f.severity == "error" for f in findings) else 0
+    except WorkspaceError as exc:
+        findings = [_problem_finding(p) for p in exc.problems]
+        code = exc.exit_code
+        _print_workspace_error(exc)
+    except NenpoError as exc:
+        findings = [
+            Finding("", None, _FAILURES.get(type(exc).__name__, "error"), "error", mask(str(exc)))
+        ]
+        code = exc.exit_code
+        _error(str(exc))
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        message = f"{exc.filename}: {exc.strerror or exc}"
+        findings = [Finding(str(exc.filename), None, "file-access", "error", message)]
+        code = FileAccessError.exit_code
+        _error(message)
+    except Exception as exc:  # a bug: its report file, in JSON too
+        report = _bug_report(exc)
+        message = f"nenpo hit a bug ({type(exc).__name__}); please report it with {report}"
+        findings = [Finding(report, None, "bug", "error", message)]
+        code = _bug(exc, report).exit_code
     errors = sum(f.severity == "error" for f in findings)
-    if fmt == "json":
-        doc = {
-            "errors": errors,
-            "warnings": len(findings) - errors,
-            "findings": [f.to_json() for f in findings],
-            "accepted": [{**f.to_json(), "accepted": a.to_json()} for f, a in accepted],
-        }
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for f in findings:
-            style = "red" if f.severity == "error" else "yellow"
-            where = f.file if f.line is None else f"{f.file}:{f.line}"
-            out.print(
-                f"{where}: [{style}]{f.severity}[/] [bold]{f.rule}[/] {escape(f.message)}",
-                soft_wrap=True,
-            )
-            if f.hint:
-                out.print(f"    hint: {escape(f.hint)}", soft_wrap=True)
-        if accepted:
-            out.print(f"{len(accepted)} finding(s) accepted by {accept}", soft_wrap=True)
-        if write_accept is not None:
-            out.print(f"wrote the errors as acceptances to complete into {write_accept}")
-        _print_summary(findings, always=True)
-    if errors:
-        raise typer.Exit(7)
+    doc = {
+        "errors": errors,
+        "warnings": len(findings) - errors,
+        "findings": [f.to_json() for f in findings],
+        "accepted": [{**f.to_json(), "accepted": a.to_json()} for f, a in accepted],
+    }
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    if code:
+        raise typer.Exit(code)
+
+
+# The rule a failure other than a workspace problem is reported as, by its class.
+_FAILURES = {
+    "StoreError": "store",
+    "SettingsError": "settings",
+    "FileAccessError": "file-access",
+    "BuildError": "build",
+    "EnvironmentProblem": "environment",
+}
+
+
+def _problem_finding(p: Problem) -> Any:
+    """A loader's problem as a finding of `nenpo check`."""
+    from .check import Finding
+
+    message = f"{p.field}: {p.message}" if p.field else p.message
+    hint = f"this follows from {p.after}, which could not be read: fix it first" if p.after else ""
+    return Finding(p.file, p.line, "load", "error", message, hint)
 
 
 def _print_summary(findings: list[Any], always: bool = False) -> None:
@@ -376,7 +446,7 @@ def import_(
                 dry_run=dry_run,
                 report=report,
                 limit=limit,
-                progress=lambda n: status.update(f"importing: {n:,} rows…"),
+                progress=lambda n: status.update(f"importing: {number(n)} rows…"),
             )
     except ImportProblems as exc:
         r = exc.result
@@ -393,9 +463,10 @@ def import_(
     assert w is not None
     verb = "would import" if dry_run else "imported"
     out.print(
-        f"{verb} {file} ({result.table}) into {store.url}: {c.rows:,} rows, "
-        f"{c.observations:,} observations ({w.inserted:,} new, {w.updated:,} changed, "
-        f"{w.unchanged:,} unchanged), {c.missing:,} missing values, {c.skipped:,} rows skipped, "
+        f"{verb} {file} ({result.table}) into {store.url}: {number(c.rows)} rows, "
+        f"{number(c.observations)} observations ({number(w.inserted)} new, "
+        f"{number(w.updated)} changed, {number(w.unchanged)} unchanged), "
+        f"{number(c.missing)} missing values, {number(c.skipped)} rows skipped, "
         f"in {result.seconds:.1f} s" + ("; dry run: nothing was written" if dry_run else ""),
         soft_wrap=True,
     )
@@ -574,7 +645,7 @@ def schema(
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file")] = None,
 ) -> None:
     """Print the JSON Schema of the workspace format (generated from the models)."""
-    from .model.schema import workspace_schema
+    from .ingest.schema import workspace_schema
 
     if output:
         outputs.check_out_file(output)

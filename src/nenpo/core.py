@@ -21,14 +21,18 @@ from .errors import BuildError, CheckFailed, ImportsAtStake, Problem, WorkspaceE
 from .ingest import importer
 from .ingest.importer import ImportResult
 from .ingest.workspace import Loaded, read_workspace
+from .japan.numbers import number
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
+from .portfolio.plan import Plan
 from .portfolio.public import public_records, public_workspace
 from .portfolio.view import PortfolioView, build_view
 from .render.html import write_site
-from .render.pdf import Prints, deck_model, render_prints, write_prints
+from .render.opendata import write_opendata
+from .render.pdf import Prints, render_prints, write_prints
 from .report.dashboard import build_dashboard
-from .report.deck import DeckOut
+from .report.deck import DeckOut, deck_model, reference_errors
+from .report.opendata import EditionRef, build_opendata
 from .report.site import Link, Site, build_site
 from .settings import Settings, bundled_example, get_settings
 from .store import Store, open_store
@@ -36,7 +40,7 @@ from .store.db import dims_key
 from .store.url import database_url, in_memory
 
 if TYPE_CHECKING:  # the optimiser (HiGHS, numpy) is imported only when it runs
-    from .portfolio.allocate import AllocationProblem, AllocationResult
+    pass
 
 Progress = Callable[[str], None]
 
@@ -86,6 +90,16 @@ def existing_store(settings: Settings | None = None) -> Store | None:
     return open_store(url)
 
 
+def read(workspace: Path) -> Loaded:
+    """Read and validate a workspace folder whole, the data references of its deck included
+    (they need the whole, valid workspace's data); WorkspaceError lists every problem."""
+    loaded = read_workspace(workspace)
+    problems = reference_errors(loaded.workspace, loaded.where)
+    if problems:
+        raise WorkspaceError(problems)
+    return loaded
+
+
 def load(
     workspace: Path, store: Store, discard_imports: bool = False, loaded: Loaded | None = None
 ) -> Loaded:
@@ -96,48 +110,22 @@ def load(
     `discard_imports` says so: ImportsAtStake names them, and nothing is written.
     `loaded`: the workspace as the caller has just read it (build checks it before it loads).
     """
-    loaded = loaded or read_workspace(workspace)
+    loaded = loaded or read(workspace)
     # A milestone's original baseline never changes silently (rebaselines are recorded).
     rebaselined = portfolio_rules.silent_rebaselines(
         loaded.workspace, loaded.where, store.baselines()
     )
     if rebaselined:
         raise WorkspaceError(rebaselined)
-    at_stake = _imports_at_stake(store, loaded.workspace)
+    at_stake = imports_at_stake(store, loaded.workspace)
     if at_stake and not discard_imports:
-        raise ImportsAtStake(_at_stake_message(at_stake))
+        raise ImportsAtStake(at_stake_message(at_stake))
     loaded.removed = sum(n for counts in at_stake.values() for n in counts)
-    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where)
+    store.replace(loaded.workspace, str(Path(workspace).resolve()), loaded.where, loaded.places())
     return loaded
 
 
-def load_edition(
-    ident: str, store: Store, settings: Settings | None = None, discard_imports: bool = False
-) -> tuple[str, Workspace]:
-    """Replace the store's content with a published edition's, exactly as it was published.
-
-    For the store that the public API reads: it then serves only what was checked and
-    published, never rows imported or loaded since. Imported rows the edition lacks are kept
-    safe as by `load` (ImportsAtStake) unless `discard_imports`.
-    """
-    import json
-
-    from .ingest.where import Where
-    from .publish import editions as eds
-
-    settings = settings or get_settings()
-    root = Path(settings.editions_dir)
-    edition = eds.get_edition(root, ident)
-    snapshot = json.loads((root / edition.id / "snapshot.json").read_text(encoding="utf-8"))
-    ws = Workspace.model_validate(snapshot["workspace"])
-    at_stake = _imports_at_stake(store, ws)
-    if at_stake and not discard_imports:
-        raise ImportsAtStake(_at_stake_message(at_stake))
-    store.replace(ws, f"edition:{edition.id}", Where.from_json(snapshot["locations"]))
-    return edition.id, ws
-
-
-def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
+def imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
     """Per origin ("import:FILE"): imported rows the workspace lacks, and those it would change."""
     imported = store.imported()
     if not imported:
@@ -156,11 +144,11 @@ def _imports_at_stake(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]
     return out
 
 
-def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
+def at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
     lines = []
     for origin, (dropped, changed) in sorted(at_stake.items()):
         parts = [
-            f"{n:,} {what}"
+            f"{number(n)} {what}"
             for n, what in (
                 (dropped, "not in the workspace"),
                 (changed, "with another value in the workspace"),
@@ -170,7 +158,8 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
         lines.append(f"  {origin.removeprefix('import:')}: {', '.join(parts)}")
     total = sum(a + b for a, b in at_stake.values())
     return (
-        f"this load would drop or overwrite {total:,} observation(s) added with `nenpo import`; "
+        f"this load would drop or overwrite {number(total)} observation(s) added with "
+        "`nenpo import`; "
         "nothing was written:\n" + "\n".join(lines) + "\n"
         "Keep them by adding their mapping to the workspace's imports/ (it then reads the file "
         "at every load), or let the workspace replace them: nenpo load --discard-imports"
@@ -180,16 +169,28 @@ def _at_stake_message(at_stake: dict[str, tuple[int, int]]) -> str:
 def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
     """Run every check rule on a workspace folder (read, not stored: no store is opened) or on
     the store's content."""
-    if workspace is not None:
-        loaded = read_workspace(workspace)
-        return run_checks(loaded.workspace, loaded.where)
-    store = store or store_for(write=False)
-    if store.is_empty():
-        loaded = read_workspace(bundled_example())
-        return run_checks(loaded.workspace, loaded.where)
-    ws = store.read()
-    assert ws is not None
-    return run_checks(ws, store.read_locations())
+    if workspace is None:
+        store = store or store_for(write=False)
+        if not store.is_empty():
+            return check_store(store)
+    loaded = read(workspace if workspace is not None else bundled_example())
+    return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+
+
+def check_store(store: Store, ws: Workspace | None = None) -> list[Finding]:
+    """Every check rule on the store's content, at the files and lines it was loaded from.
+
+    The data-entry rules find their candidates in SQL (check/stored.py); without `ws` (the
+    store's workspace, read by the caller with its observations), the observations are read an
+    indicator at a time as the rules ask, never all at once."""
+    from .check.stored import StoredData, StoredRows
+
+    data = None
+    if ws is None:
+        ws = store.read(observations=False)
+        assert ws is not None, "the caller checked that the store is not empty"
+        data = StoredData(ws, store)
+    return run_checks(ws, store.read_locations(), data=data, source=StoredRows(store))
 
 
 def import_file(
@@ -256,8 +257,8 @@ def workspace_for_build(
     if source is None and store.is_empty():
         source = bundled_example()
     if source is not None:
-        loaded = read_workspace(source)
-        findings = run_checks(loaded.workspace, loaded.where)
+        loaded = read(source)
+        findings = run_checks(loaded.workspace, loaded.where, rows=loaded.places())
         if not force and any(f.severity == "error" for f in findings):
             raise CheckFailed(findings)
         load(source, store, loaded=loaded)
@@ -278,11 +279,14 @@ def build(
     force: bool = False,
     pdf: bool = True,
     stored: Workspace | None = None,
+    edition: EditionRef | None = None,
 ) -> BuildResult:
-    """Build the site, report.pdf and deck.pdf into `out` (loading `workspace` first if given).
+    """Build the site, its open data, report.pdf and deck.pdf into `out` (loading `workspace`
+    first if given).
 
     `stored`: the store's workspace when the caller has just read it (publish does), so that a
-    large store is not read twice.
+    large store is not read twice. `edition`: the edition being published (its open data cite
+    it).
     """
     settings = settings or get_settings()
     outputs.check_out_dir(out)  # before any work: a build that cannot be written costs nothing
@@ -303,7 +307,7 @@ def build(
     t = time.perf_counter()
     progress("check")
     if findings is None:
-        findings = run_checks(ws, store.read_locations())
+        findings = check_store(store, ws)
     if not force and any(f.severity == "error" for f in findings):
         raise CheckFailed(findings)
     timings["check"] = time.perf_counter() - t
@@ -322,12 +326,34 @@ def build(
     t = time.perf_counter()
     progress("write")
     out = Path(out)
-    files = replace_dir(
-        out, lambda tmp: write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
-    )
-    timings["write"] = time.perf_counter() - t
+
+    def write(tmp: Path) -> list[Path]:
+        written = write_site(site, tmp) + (write_prints(prints, tmp) if prints else [])
+        return written + opendata_stage(ws, lang, edition, settings, timings, progress, tmp)
+
+    files = replace_dir(out, write)
+    timings["write"] = time.perf_counter() - t - timings["opendata"]
     timings["total"] = time.perf_counter() - t0
     return BuildResult(site, out, files, timings, origin, findings, prints)
+
+
+def opendata_stage(
+    ws: Workspace,
+    lang: str,
+    edition: EditionRef | None,
+    settings: Settings,
+    timings: dict[str, float],
+    progress: Progress,
+    out: Path,
+) -> list[Path]:
+    """The `opendata` stage: every public figure as CSV, XLSX and JSON under data/, with the
+    data package, the DCAT catalogue and the README (docs/opendata.md)."""
+    t = time.perf_counter()
+    progress("opendata")
+    od = build_opendata(public_workspace(ws), lang, edition, settings.site_url)
+    files = write_opendata(od, out)
+    timings["opendata"] = time.perf_counter() - t
+    return files
 
 
 def _download_label(name: str, lang: str, pages: int) -> str:
@@ -408,19 +434,6 @@ def portfolio_view(store: Store, workspace: Path | None = None) -> PortfolioView
     """The portfolio view: ratings by focus area, variances, staffing, findings."""
     ws, findings = portfolio_workspace(store, workspace)
     return build_view(ws, findings)
-
-
-@dataclass
-class Plan:
-    """An allocation plan with the problem it answers and the projects' display names."""
-
-    problem: AllocationProblem
-    result: AllocationResult
-    names: dict[str, dict[str, str]]
-    illustrative: bool = False  # drawn from illustrative (例示値) portfolio data
-
-    def name(self, project: str, lang: str = "ja") -> str:
-        return self.names.get(lang, {}).get(project, project)
 
 
 def plan_allocation(ws: Workspace, max_moves: int | None = None, time_limit: float = 60.0) -> Plan:

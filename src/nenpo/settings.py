@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         description="Where builds keep what they can make again (the dashboard's Vega bundle); "
         "empty: $XDG_CACHE_HOME/nenpo, else ~/.cache/nenpo.",
     )
+    site_url: str | None = Field(
+        default=None,
+        description="The public address of the site (https://…/), for the open data's "
+        "citation, data package and catalogue; unset: addresses relative to data/.",
+        pattern=r"^https?://[^\s]+$",
+    )
     host: str = Field(default="127.0.0.1", description="Address `nenpo serve` listens on.")
     port: int = Field(
         default=8000, ge=1, le=65535, description="Port `nenpo serve` listens on (1-65535)."

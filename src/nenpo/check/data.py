@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..japan.periods import Period
+from .entry import source
 from .findings import Finding
 from .run import Context
 
@@ -66,8 +67,8 @@ def stale_data(ctx: Context) -> Iterable[Finding]:
     end = ctx.ws.report.period_end
     for ind_id, why in sorted(_used_indicators(ctx).items()):
         ind = ctx.data.indicators.get(ind_id)
-        if ind is None:
-            continue
+        if ind is None or (ind.latest_checked is not None and ind.latest_checked >= end):
+            continue  # someone looked for a newer figure after the period, and found none
         latest = _latest(ctx, ind_id)
         if latest is None:
             continue
@@ -80,7 +81,8 @@ def stale_data(ctx: Context) -> Iterable[Finding]:
                 (),
                 f"{ind_id!r} (shown by {why}) ends {latest.key}, {age} days before the "
                 f"end of the report period ({end.isoformat()})",
-                "add newer observations, or say in the text that these are the latest published",
+                "add newer observations; if none is published, say so in the text and record "
+                "the day you looked (latest_checked: in indicators.yaml)",
             )
 
 
@@ -115,6 +117,33 @@ def target_direction(ctx: Context) -> Iterable[Finding]:
                 )
 
 
+TARGET_LAG_DAYS = 92  # a quarter: how long after a target's date its first measurement may come
+
+
+def target_date(ctx: Context) -> Iterable[Finding]:
+    """A target due well before the indicator's first observation: nothing measures it, so
+    its date is most likely mistyped (2016 for 2026, 2023-03 for 2025-03). A first figure
+    published within a quarter after the date (a KPI for FY2022 counted in April 2023) is the
+    target's measurement, not a mistake."""
+    for ind in ctx.ws.indicators:
+        starts = [pts[0].period for pts in ctx.data.all_series(ind.id) if pts]
+        if not starts:
+            continue
+        first = min(starts)
+        for i, tg in enumerate(ind.targets):
+            due = Period.parse(tg.date)
+            if (first.start - due.end).days > TARGET_LAG_DAYS:
+                yield ctx.at(
+                    "target-date",
+                    "indicators",
+                    ind.id,
+                    ("targets", i, "date"),
+                    f"target {tg.value:g} is due {tg.date}, before the first observation of "
+                    f"{ind.id!r} ({first.key})",
+                    "check the target's date (a year or month mistyped?)",
+                )
+
+
 def sources(ctx: Context) -> Iterable[Finding]:
     """Every source the report shows names a licence; real figures can be looked up."""
     used: dict[str, str] = {}
@@ -122,9 +151,8 @@ def sources(ctx: Context) -> Iterable[Finding]:
         used.setdefault(ind.source, ind.provenance)
     for sv in ctx.ws.surveys:
         used.setdefault(sv.source, sv.provenance)
-    for o in ctx.ws.observations:
-        if o.source:
-            used.setdefault(o.source, o.provenance or "real")
+    for src_id, provenance in source(ctx).sources().items():
+        used.setdefault(src_id, provenance)
     for src in ctx.ws.sources:
         if src.id not in used:
             continue
@@ -149,4 +177,4 @@ def sources(ctx: Context) -> Iterable[Finding]:
             )
 
 
-CHECKS = [shares_sum, stale_data, target_direction, sources]
+CHECKS = [shares_sum, stale_data, target_direction, target_date, sources]

@@ -75,8 +75,10 @@ def _structure(
                 )
         if tok.type == "heading_open" and i + 1 < len(blocks):
             nxt = blocks[i + 1]
-            if nxt.type in ("nenpo_chart", "bullet_list_open", "ordered_list_open"):
-                what = "a chart" if nxt.type == "nenpo_chart" else "a list"
+            # A chart or a table needs a sentence saying what to read in it. A list is text:
+            # under a heading that names it (ビジョン, バリュー, 6つの姿) it explains itself.
+            if nxt.type in ("nenpo_chart", "table_open"):
+                what = "a chart" if nxt.type == "nenpo_chart" else "a table"
                 nline = nxt.map[0] + 1 + offset if nxt.map else line
                 yield ctx.finding(
                     "missing-explanation",

@@ -121,6 +121,19 @@ def _cross_check(
                 f"unknown dimension {d!r}",
                 "dimensions",
             )
+        if ind.ratio is not None:
+            for part in ("numerator", "denominator"):
+                other = getattr(ind.ratio, part)
+                need(
+                    other in indicators and other != ind.id,
+                    "indicators",
+                    ind.id,
+                    ("ratio", part),
+                    f"unknown indicator {other!r}"
+                    if other != ind.id
+                    else "a ratio cannot be computed from itself",
+                    "indicators",
+                )
 
     for dim in ws.dimensions:
         _unique(

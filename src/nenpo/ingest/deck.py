@@ -19,7 +19,7 @@ from .where import Where
 from .yamlfile import Located, Path_, read_yaml
 
 if TYPE_CHECKING:
-    from ..model.workspace import Workspace
+    pass
 
 FILE = "deck.yaml"
 
@@ -84,17 +84,6 @@ def check_charts(
                     f"unknown chart {ident!r}; expected one of {known}",
                 )
             )
-
-
-def check_references(ws: Workspace, src: Located | None, problems: list[Problem]) -> None:
-    """Resolve every data reference of every slide in every language of the report."""
-    if ws.deck is None or src is None:
-        return
-    from ..report.deck import reference_problems  # late: resolving needs the report's data
-
-    for i, sub, message in reference_problems(ws):
-        index = _index(src, ws.deck.slides[i].id, i)
-        problems.append(src.problem(("slides", index, *sub), message))
 
 
 def _index(src: Located, ident: str, fallback: int) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import Problem
+from ..japan.numbers import number
 
 MiB = 1024 * 1024
 # Hand-written YAML is small; PyYAML reads about a MiB a second, so a larger file is a mistake
@@ -44,7 +45,9 @@ def read_text(
             return None
         size = path.stat().st_size
         if size > limit:
-            fail(f"{size / MiB:,.0f} MiB; a file here is expected to be under {limit // MiB} MiB")
+            fail(
+                f"{number(size / MiB)} MiB; a file here is expected to be under {limit // MiB} MiB"
+            )
             return None
         data = path.read_bytes()
     except FileNotFoundError:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import Problem
-from ..japan.periods import Period, Precision
+from ..japan.periods import DATE_IN_TEXT, Period, Precision
 from .cells import CellError, normalise
 from .cells import parse_period as _parse_period
 from .codes import SKIP, TOTAL, Lookup
@@ -34,13 +34,6 @@ class Sheet:
         return " ".join(header_text(c) for c in cells if header_text(c))
 
 
-# Dates as titles write them: 2022年12月31日, 令和4年12月末, 2022/12/31, 20221231.
-_DATE_IN_TEXT = re.compile(
-    r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)?(?:元|\d{1,4})年度?(?:\d{1,2}月(?:\d{1,2}日|末)?)?"
-    r"|\d{4}[/.\-]\d{1,2}(?:[/.\-]\d{1,2})?|FY\d{4}|\d{8}|\d{6}"
-)
-
-
 def period_in(text: str, pattern: str | None, precision: Precision | None) -> Period:
     """The one period written in a title or sheet name: 「交付状況(2022年12月31日時点)」.
 
@@ -54,7 +47,7 @@ def period_in(text: str, pattern: str | None, precision: Precision | None) -> Pe
             raise CellError(f"{pattern!r} does not match {text!r}")
         return _parse_period(m.group(1) if m.groups() else m.group(0), precision)
     found: dict[str, Period] = {}
-    for part in _DATE_IN_TEXT.findall(s):
+    for part in DATE_IN_TEXT.findall(s):
         try:
             period = _parse_period(part, precision)
         except CellError:

@@ -31,7 +31,7 @@ from ..model.workspace import (
     Workspace,
 )
 from .crossref import cross_check
-from .deck import check_charts, check_references, read_deck
+from .deck import check_charts, read_deck
 from .files import list_folder, read_text
 from .importer import read_mapped
 from .mapping import mapping_from
@@ -68,6 +68,11 @@ class Loaded:
     where: Where
     observations: list[Sourced]
     removed: int = 0  # imported observations the load dropped or overwrote (--discard-imports)
+
+    def places(self) -> list[tuple[str, int | None]]:
+        """Where each observation was written, in the order of workspace.observations: its row
+        in observations/*.csv, or in the table one of imports/*.yaml read."""
+        return [(s.file, s.line) for s in self.observations]
 
 
 def read_workspace(root: Path) -> Loaded:
@@ -171,9 +176,8 @@ def read_workspace(root: Path) -> Loaded:
         raise WorkspaceError(problems)
     ws = Workspace.model_validate({**data, "observations": []})
     ws.observations = [s.obs for s in observations]
-    check_references(ws, deck_src, problems)  # needs the whole, valid workspace's data
-    if problems:
-        raise WorkspaceError(problems)
+    # The deck's data references are resolved by the report model, above this layer:
+    # nenpo.core.read checks them once the workspace is valid (report.deck.reference_errors).
     return Loaded(ws, root, where, observations)
 
 

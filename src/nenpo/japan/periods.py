@@ -200,6 +200,13 @@ ACCEPTED = (
 )
 _SPACES = re.compile(r"\s+")
 
+# A date written inside other text (a table's title, a sheet's name): 交付状況(2022年12月31日時点),
+# 令和4年12月末, 2022/12/31, 20221231. Each candidate is then read by `parse_written`.
+DATE_IN_TEXT = re.compile(
+    rf"(?:{_ERA_NAMES}|[{_ERA_LETTERS}]\.?)?(?:元|\d{{1,4}})年度?(?:\d{{1,2}}月(?:\d{{1,2}}日|末)?)?"
+    r"|\d{4}[/.\-]\d{1,2}(?:[/.\-]\d{1,2})?|FY\d{4}|\d{8}|\d{6}"
+)
+
 
 def parse_written(text: str) -> Period:
     """A date or period in any of the forms in ACCEPTED; ValueError saying why otherwise."""

@@ -143,6 +143,14 @@ class Target(Base):
     note: I18n | None = None
 
 
+class Ratio(Base):
+    """What a ratio indicator is computed from: numerator ÷ denominator (× 100 for %, × 10 for
+    割), both indicators of the workspace; `nenpo check` compares the three where all are given."""
+
+    numerator: Id
+    denominator: Id
+
+
 class Indicator(Identified):
     """指標: a measured quantity with unit, direction, targets and provenance."""
 
@@ -165,6 +173,17 @@ class Indicator(Identified):
     )
     dimensions: list[Id] = []
     targets: list[Target] = []
+    cumulative: bool = Field(
+        default=False, description="A running total (累計): each value at least the one before"
+    )
+    ratio: Ratio | None = Field(
+        default=None, description="The indicators this ratio is computed from, if both are data"
+    )
+    latest_checked: date | None = Field(
+        default=None,
+        description="When the source was last searched for a newer figure and none was found "
+        "(the stale-data rule is quiet for a report period that ends by then)",
+    )
 
     def unit_in(self, lang: str) -> str:
         """The unit as printed in `lang`."""

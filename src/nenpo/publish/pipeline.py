@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from .. import core
-from ..check import run_checks
 from ..check.accept import Acceptance, apply
-from ..errors import CheckFailed
+from ..errors import CheckFailed, ImportsAtStake
+from ..model.workspace import Workspace
 from ..outputs import check_folder_setting
 from ..render.html import render_page
+from ..report.opendata import EditionRef
 from ..settings import Settings, get_settings
 from ..store import Store
 from ..store.db import workspace_hash
@@ -81,7 +82,7 @@ def publish(
         if accepted is not None:
             # Every error accepted by name, or nothing is published; the build then runs
             # without stopping on them (they are recorded with the edition, below).
-            applied = apply(run_checks(ws, store.read_locations()), accepted)
+            applied = apply(core.check_store(store, ws), accepted)
             if applied.errors:
                 raise CheckFailed(applied.remaining)
             force = True
@@ -90,7 +91,15 @@ def publish(
                 json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
         result = core.build(
-            store, work / "site", None, lang, settings, progress, force=force, stored=ws
+            store,
+            work / "site",
+            None,
+            lang,
+            settings,
+            progress,
+            force=force,
+            stored=ws,
+            edition=EditionRef(ident, day.isoformat()),
         )
         progress("diff")
         units = [u for u in site_units(work / "site") if u.page != "history.html"]
@@ -178,3 +187,34 @@ def write_entries(entries: list[Entry], path: Path) -> None:
         yaml.safe_dump([e.to_json() for e in entries], allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
+
+
+def load_edition(
+    ident: str, store: Store, settings: Settings | None = None, discard_imports: bool = False
+) -> tuple[str, Workspace]:
+    """Replace the store's content with a published edition's, exactly as it was published.
+
+    For the store that the public API reads: it then serves only what was checked and
+    published, never rows imported or loaded since. Imported rows the edition lacks are kept
+    safe as by `load` (ImportsAtStake) unless `discard_imports`.
+    """
+    from ..ingest.where import Where
+
+    settings = settings or get_settings()
+    root = Path(settings.editions_dir)
+    edition = eds.get_edition(root, ident)
+    f = root / edition.id / "snapshot.json"
+    try:
+        snapshot = json.loads(f.read_text(encoding="utf-8"))
+        ws = Workspace.model_validate(snapshot["workspace"])
+        where = Where.from_json(snapshot["locations"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # ValidationError is a ValueError
+        raise eds.EditionError(
+            f"{f}: the edition's snapshot cannot be read ({type(exc).__name__}); an edition is "
+            "never changed after it is published: restore the folder from a backup"
+        ) from None
+    at_stake = core.imports_at_stake(store, ws)
+    if at_stake and not discard_imports:
+        raise ImportsAtStake(core.at_stake_message(at_stake))
+    store.replace(ws, f"edition:{edition.id}", where)
+    return edition.id, ws

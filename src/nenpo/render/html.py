@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import html as html_text
+import re
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from ..charts import ChartOut
 from ..japan.periods import Period
-from ..report.site import UI, PageOut, Site
+from ..report.site import FIGURE_SLOT, UI, PageOut, Site
+from .tabular import csv_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROOT = "@@/"  # placeholder for the page's relative path to the site root, set per page
@@ -70,9 +71,23 @@ def root_of(path: str) -> str:
 def figure_html(chart: ChartOut, lang: str, page_path: str) -> str:
     """A chart as an accessible figure: SVG, alt text, data table, source, CSV link."""
     html = _env.get_template("figure.html").render(
-        c=chart, t=TEXT[lang], lang=lang, svg=Markup(chart.svg)
+        c=chart,
+        t=TEXT[lang],
+        lang=lang,
+        svg=Markup(chart.svg),
+        narrow_svg=Markup(chart.narrow_svg),
     )
     return html
+
+
+def body_html(page: PageOut, lang: str) -> str:
+    """The page's body with each chart the model placed in it laid out as a figure."""
+    charts = {c.id: c for c in page.charts}
+
+    def figure(m: re.Match[str]) -> str:
+        return figure_html(charts[html_text.unescape(m[1])], lang, page.path)
+
+    return FIGURE_SLOT.sub(figure, page.body)
 
 
 def render_page(site: Site, page: PageOut) -> str:
@@ -85,7 +100,7 @@ def render_page(site: Site, page: PageOut) -> str:
         lang=site.lang,
         t=TEXT[site.lang],
         ui=UI[site.lang],
-        body=Markup(page.body),
+        body=Markup(body_html(page, site.lang)),
         root=root,
         period=_period(site),
     )
@@ -98,13 +113,6 @@ def _period(site: Site) -> str:
     start = Period(r.period_start.replace(day=1), "month").label("long", site.lang)
     end = Period(r.period_end.replace(day=1), "month").label("long", site.lang)
     return f"{start}〜{end}" if site.lang == "ja" else f"{start} – {end}"
-
-
-def csv_bytes(rows: list[list[object]]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel opens Japanese text correctly."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def write_site(site: Site, out: Path) -> list[Path]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..charts.fonts import ensure_font
-from ..errors import BuildError, Problem
-from ..report.deck import DeckOut, SlideOut, build_deck
+from ..errors import BuildError
+from ..report.deck import DeckOut, SlideOut
 from ..report.site import Site
 from .typeset import engine
 from .typeset.deck import deck_document
@@ -123,21 +123,6 @@ def page_numbers(
     return {"deck": slides, "report": printed}
 
 
-def deck_model(site: Site, font: str) -> DeckOut | None:
-    """The deck with every slide resolved from the data (None when the workspace has none).
-
-    Part of the model stage, beside the site: a problem in deck.yaml stops the build before
-    anything is rendered, and the print stage only lays out.
-    """
-    deck, problems = build_deck(site.ws, site.lang, site.charts, font)
-    if problems:
-        lines = "\n".join(
-            f"  {Problem('deck.yaml', None, _field(i, where), msg)}" for i, where, msg in problems
-        )
-        raise BuildError(f"{len(problems)} problem(s) in deck.yaml:\n{lines}")
-    return deck
-
-
 def render_prints(
     site: Site, deck: DeckOut | None, font: str, parallel: bool | None = None
 ) -> Prints:
@@ -175,13 +160,6 @@ def _spare_core() -> bool:
         return cores >= 2
     # This process itself counts about 1 in the load average.
     return cores >= 2 and os.getloadavg()[0] <= cores - 0.5
-
-
-def _field(index: int, where: tuple[str | int, ...]) -> str:
-    out = f"slides[{index}]"
-    for k in where:
-        out += f"[{k}]" if isinstance(k, int) else f".{k}"
-    return out
 
 
 def write_prints(prints: Prints, out: Path) -> list[Path]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -10,11 +10,9 @@ from rich.table import Table
 from ..japan.numbers import number
 from ..model.portfolio import PHASE_LABELS, RATING_LABELS, RATINGS, SKILL_LABELS
 from ..portfolio.explain import describe
+from ..portfolio.plan import Plan
 from ..portfolio.variance import money
 from ..portfolio.view import PortfolioView
-
-if TYPE_CHECKING:
-    from ..core import Plan
 
 UNRATED = {"ja": "未評価", "en": "Unrated"}
 TREND = {"better": "↑", "worse": "↓", "same": "→"}

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..charts import ChartOut, make_chart
+from ..errors import BuildError, Problem
+from ..ingest.where import Where as Places
+from ..ingest.where import dotted
 from ..japan.periods import Period
 from ..lookups.data import Data
 from ..model.deck import Deck, Slide
@@ -17,6 +20,7 @@ from ..model.text import I18n
 from ..model.workspace import Source, Workspace
 from ..report import references as refs
 from .markdown import RenderEnv, render
+from .site import Site
 
 DECK_TITLE = {"ja": "{title} 会見資料", "en": "{title}: press deck"}
 Where = tuple[str | int, ...]  # a field inside a slide: ("key_figures", 0, "value")
@@ -192,6 +196,18 @@ def reference_problems(ws: Workspace) -> list[tuple[int, Where, str]]:
     return found
 
 
+def reference_errors(ws: Workspace, where: Places) -> list[Problem]:
+    """`reference_problems` located at their lines in deck.yaml (every slide of a valid
+    workspace is in `where`, at its position in the file)."""
+    deck = ws.deck
+    if deck is None:
+        return []
+    return [
+        where.problem("slides", deck.slides[i].id, sub, msg, dotted(("slides", i, *sub)))
+        for i, sub, msg in reference_problems(ws)
+    ]
+
+
 def build_deck(
     ws: Workspace, lang: str, charts: dict[str, ChartOut], font: str
 ) -> tuple[DeckOut | None, list[tuple[int, Where, str]]]:
@@ -204,7 +220,7 @@ def build_deck(
 
     def chart_of(ident: str) -> ChartOut | None:
         if ident not in charts and ident in defined:
-            charts[ident] = make_chart(defined[ident], data, lang, font, ident)
+            charts[ident] = make_chart(defined[ident], data, lang, font, ident, narrow=False)
         return charts.get(ident)
 
     slides, problems = [], []
@@ -225,3 +241,25 @@ def build_deck(
     period = f"{start}〜{end}" if lang == "ja" else f"{start} – {end}"
     organisation = ws.organisation.name.get(lang)
     return DeckOut(lang, title, organisation, report_title, when, slides, period), problems
+
+
+def deck_model(site: Site, font: str) -> DeckOut | None:
+    """The deck with every slide resolved from the data (None when the workspace has none).
+
+    Part of the model stage, beside the site: a problem in deck.yaml stops the build before
+    anything is rendered, and the print stage only lays out.
+    """
+    deck, problems = build_deck(site.ws, site.lang, site.charts, font)
+    if problems:
+        lines = "\n".join(
+            f"  {Problem('deck.yaml', None, _field(i, where), msg)}" for i, where, msg in problems
+        )
+        raise BuildError(f"{len(problems)} problem(s) in deck.yaml:\n{lines}")
+    return deck
+
+
+def _field(index: int, where: tuple[str | int, ...]) -> str:
+    out = f"slides[{index}]"
+    for k in where:
+        out += f"[{k}]" if isinstance(k, int) else f".{k}"
+    return out

@@ -24,7 +24,7 @@ from ..portfolio.explain import describe
 from ..portfolio.variance import BudgetVariance, ScheduleVariance, money
 from ..portfolio.view import PortfolioView, ProjectRow
 from .internal_labels import T
-from .site import Link, PageOut, Site
+from .site import Link, PageOut, Site, figure_slot
 
 
 def _table(cols: list[str], rows: list[list[str]], caption: str) -> str:
@@ -52,11 +52,8 @@ class _Pages:
         self.charts: dict[str, ChartOut] = {}
 
     def figure(self, chart: ChartOut, page: PageOut) -> str:
-        from ..render.html import figure_html
-
         self.charts[chart.id] = chart
-        page.charts.append(chart)
-        return figure_html(chart, self.lang, page.path)
+        return figure_slot(chart, page)
 
     def link(self, project: str) -> str:
         return f'<a href="@@/projects/{project}.html">{escape(self.names[project])}</a>'

@@ -6,13 +6,14 @@ This is the `model` stage of the pipeline (load → check → model → render �
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from ..charts import ChartOut, make_chart
 from ..errors import Problem
+from ..ingest.content import project_content, translated
 from ..japan import numbers
 from ..lookups.data import Data
 from ..model.text import I18n
@@ -52,6 +53,18 @@ UI = {
         "period": "Period",
     },
 }
+
+
+# Where a chart goes in a page body. The chart itself is data (PageOut.charts: rows, alt text,
+# source, SVG); how it is shown is the renderer's: the HTML figure with its data table and CSV
+# link (render/html.py), a chart box or a reference to an earlier page in print (render/typeset).
+FIGURE_SLOT = re.compile(r'<figure class="chart" data-chart="([^"<>]*)"></figure>')
+
+
+def figure_slot(chart: ChartOut, page: PageOut) -> str:
+    """Place `chart` on `page` here: the page lists it, the body marks where it goes."""
+    page.charts.append(chart)
+    return f'<figure class="chart" data-chart="{escape(chart.id)}"></figure>'
 
 
 @dataclass
@@ -122,16 +135,13 @@ class _Builder:
         if text is None:
             return ""
         if self.lang != "ja":
-            text = self.ws.texts.get(_translated(path, self.lang), text)
+            text = self.ws.texts.get(translated(path, self.lang), text)
         body, offset = strip_front_matter(text)
-        from ..render.html import figure_html  # late: render depends on report, not vice versa
 
         def chart_html(ident: str) -> str:
-            out = self.chart(ident)
-            page.charts.append(out)
             if ident in self.defined and self.defined[ident].indicator:
                 page.cites.add(self.defined[ident].indicator or "")
-            return figure_html(out, self.lang, page.path)
+            return figure_slot(self.chart(ident), page)
 
         env = RenderEnv(
             self.data, self.lang, chart_html, path, offset, block_html=lambda kind: self.block(kind)
@@ -197,12 +207,6 @@ class _Builder:
 
     def projects_in(self, fa: FocusArea) -> list[Project]:
         return [p for p in self.ws.projects if p.focus_area == fa.id]
-
-
-def _translated(path: str, lang: str) -> str:
-    """content/intro.md → content/en/intro.md: where a translation is looked for."""
-    head, _, name = path.rpartition("/")
-    return f"{head}/{lang}/{name}" if head else f"{lang}/{name}"
 
 
 def build_site(
@@ -284,7 +288,7 @@ def _project_pages(
 
         parts.append(public_block(b.public[p.id], b.lang))
         page.illustrative |= b.public[p.id].illustrative
-    path = f"content/projects/{p.id}.md"
+    path = project_content(p.id)
     if path in b.ws.texts:
         parts.append(b.markdown(path, page))
     if p.subprojects:
@@ -293,10 +297,8 @@ def _project_pages(
     parts.append(f"<h2>{ui['indicators']}</h2>")
     if not p.indicators:
         parts.append(f"<p>{ui['no_indicators']}</p>")
-    from ..render.html import figure_html
-
     for ind_id in p.indicators:
-        parts.append(_indicator_block(b, ind_id, page, figure_html))
+        parts.append(_indicator_block(b, ind_id, page))
     page.body = "".join(parts)
     out = [page]
     for c in p.subprojects:
@@ -304,9 +306,7 @@ def _project_pages(
     return out
 
 
-def _indicator_block(
-    b: _Builder, ind_id: str, page: PageOut, figure_html: Callable[[ChartOut, str, str], str]
-) -> str:
+def _indicator_block(b: _Builder, ind_id: str, page: PageOut) -> str:
     ind = b.data.indicator(ind_id)
     page.cites.add(ind.id)
     lang, ui = b.lang, b.ui
@@ -341,9 +341,7 @@ def _indicator_block(
         html.append(f'<dl class="facts">{"".join(facts)}</dl>')
     if len(series) >= 2:
         chart = Chart(id=f"indicator-{ind.id}", kind="timeseries", indicator=ind.id)
-        out = b.chart(chart.id, chart)
-        page.charts.append(out)
-        html.append(figure_html(out, lang, page.path))
+        html.append(figure_slot(b.chart(chart.id, chart), page))
     elif series:
         src = b.data.source_of(series[-1].source)
         if src:

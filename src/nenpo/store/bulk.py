@@ -33,7 +33,7 @@ SORTED = "nenpo_import_sorted"
 PAIRS = "nenpo_import_pair"
 DIMSETS = "nenpo_import_dimset"
 TEMP_TABLES = (STAGE, SORTED, PAIRS, DIMSETS)
-COLUMNS = "indicator_id, period, start, dims, value, provenance, source_id, origin"
+COLUMNS = "indicator_id, period, start, dims, value, provenance, source_id, origin, line"
 REVISION_UP = "UPDATE revision SET value = value + 1"  # as db.bump_revision, in this transaction
 
 
@@ -220,7 +220,8 @@ class BulkWriter:
         )
         sets = (
             "start = excluded.start, value = excluded.value, provenance = excluded.provenance, "
-            "source_id = excluded.source_id, origin = excluded.origin"
+            "source_id = excluded.source_id, origin = excluded.origin, line = excluded.line, "
+            "file = NULL"
         )
         conflict = f"ON CONFLICT (indicator_id, period, dims) DO UPDATE SET {sets} WHERE "
         try:
@@ -259,7 +260,7 @@ class BulkWriter:
         # `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert clause.
         cur = db.execute(
             f"INSERT INTO observation ({COLUMNS}) "
-            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, ?, ?, ? "
+            "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, ?, ?, ?, s.row "
             f"FROM {staged} s CROSS JOIN {PAIRS} p CROSS JOIN {DIMSETS} d "
             f"WHERE p.pair = s.pair AND d.dimset = s.dimset ORDER BY s.pair, s.dimset {conflict}",
             constants,
@@ -298,7 +299,7 @@ class BulkWriter:
         rows = (
             "SELECT p.indicator_id, p.period, p.start, d.dims, s.value, "
             "%(provenance)s::text AS provenance, %(source)s::text AS source_id, "
-            "%(origin)s::text AS origin "
+            "%(origin)s::text AS origin, s.row AS line "
             f"FROM {STAGE} s JOIN {PAIRS} p ON p.pair = s.pair "
             f"JOIN {DIMSETS} d ON d.dimset = s.dimset"
         )
@@ -317,9 +318,9 @@ class BulkWriter:
             "WHEN MATCHED AND (o.start, o.value, o.provenance, o.source_id) IS DISTINCT FROM "
             "(n.start, n.value, n.provenance, n.source_id) THEN UPDATE SET start = n.start, "
             "value = n.value, provenance = n.provenance, source_id = n.source_id, "
-            "origin = n.origin "
+            "origin = n.origin, line = n.line, file = NULL "
             f"WHEN NOT MATCHED THEN INSERT ({COLUMNS}) VALUES (n.indicator_id, n.period, "
-            "n.start, n.dims, n.value, n.provenance, n.source_id, n.origin)",
+            "n.start, n.dims, n.value, n.provenance, n.source_id, n.origin, n.line)",
             args,
         )
         touched = cur.rowcount
@@ -332,7 +333,8 @@ class BulkWriter:
         cur = self._cur
         cur.execute(
             "UPDATE observation o SET start = n.start, value = n.value, "
-            "provenance = n.provenance, source_id = n.source_id, origin = n.origin "
+            "provenance = n.provenance, source_id = n.source_id, origin = n.origin, "
+            "line = n.line, file = NULL "
             f"FROM ({rows}) n "
             "WHERE o.indicator_id = n.indicator_id AND o.period = n.period AND o.dims = n.dims "
             "AND (o.start, o.value, o.provenance, o.source_id) IS DISTINCT FROM "

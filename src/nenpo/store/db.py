@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,8 @@ from .migrate import upgrade
 from .portfolio import read_baselines, read_portfolio, write_portfolio
 from .url import database_url, mask
 
+Place = tuple[str, int | None]  # where an observation was written: file, line
+IMPORT_PREFIX = "import:"  # observation.origin of rows `nenpo import` wrote: import:FILE
 DOCUMENT_KEYS = ("organisation", "report", "statement", "aims", "priority_plan", "deck")
 LOCATIONS = "locations"  # document key: where each object was written, for check's file:line
 SIMPLE = {
@@ -75,8 +78,15 @@ class Store:
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
 
-    def replace(self, ws: Workspace, origin: str, where: Where | None = None) -> None:
-        """Replace the stored workspace (and where its parts were written), all or nothing."""
+    def replace(
+        self,
+        ws: Workspace,
+        origin: str,
+        where: Where | None = None,
+        rows: Sequence[Place] = (),
+    ) -> None:
+        """Replace the stored workspace (and where its parts were written, and `rows`: the file
+        and line of each observation, in order), all or nothing."""
         try:
             with self.engine.begin() as conn:
                 for table in t.ALL_TABLES:
@@ -85,11 +95,11 @@ class Store:
                 if where is not None:
                     _insert(conn, t.document, [{"key": LOCATIONS, "data": where.to_json()}])
                 for key, table in SIMPLE.items():
-                    rows = [
+                    objects = [
                         {"id": o.id, "position": i, "data": o.model_dump(mode="json")}
                         for i, o in enumerate(getattr(ws, key))
                     ]
-                    _insert(conn, table, rows)
+                    _insert(conn, table, objects)
                 _insert(
                     conn,
                     t.indicator,
@@ -107,7 +117,12 @@ class Store:
                 _insert(conn, t.project, list(_project_rows(ws)))
                 self._insert_surveys(conn, ws.surveys)
                 _insert(conn, t.text, [{"path": p, "body": b} for p, b in ws.texts.items()])
-                _insert(conn, t.observation, [_observation_row(o) for o in ws.observations])
+                places = itertools.chain(rows, itertools.repeat((None, None)))
+                _insert(
+                    conn,
+                    t.observation,
+                    [_observation_row(o, p) for o, p in zip(ws.observations, places, strict=False)],
+                )
                 write_portfolio(conn, ws.portfolio)
                 conn.execute(
                     insert(t.load_log).values(
@@ -163,8 +178,10 @@ class Store:
                     )
         _insert(conn, t.survey_share, rows)
 
-    def read(self) -> Workspace | None:
-        """The stored workspace, or None when the store is empty."""
+    def read(self, rows: list[Place] | None = None, observations: bool = True) -> Workspace | None:
+        """The stored workspace, or None when the store is empty; with `rows`, also where each
+        observation was written (file and line, in the order of its observations). Without
+        `observations`, none is read (the check reads them a query at a time)."""
         with self.engine.connect() as conn:
             docs = {
                 r.key: r.data["value"]
@@ -186,6 +203,8 @@ class Store:
             # Rows were validated when they were loaded or imported: constructing them without
             # validating again makes reading a million observations about three times faster.
             with paused_gc():
+                query = select(t.observation).order_by(t.observation.c.id)
+                stored = conn.execute(query).all() if observations else []
                 data["observations"] = [
                     Observation.model_construct(
                         indicator=r.indicator_id,
@@ -195,8 +214,10 @@ class Store:
                         provenance=r.provenance,
                         source=r.source_id,
                     )
-                    for r in conn.execute(select(t.observation).order_by(t.observation.c.id))
+                    for r in stored
                 ]
+                if rows is not None:
+                    rows.extend(_place(r) for r in stored)
             data["portfolio"] = read_portfolio(conn)
         return Workspace.model_validate(data)
 
@@ -270,7 +291,16 @@ def _insert(conn: Any, table: t.Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(table), rows)
 
 
-def _observation_row(o: Observation) -> dict[str, Any]:
+def _place(r: Any) -> Place:
+    """Where a stored row was written: a load's file, else the file an import read."""
+    if r.file is not None:
+        return (r.file, r.line)
+    if r.origin.startswith(IMPORT_PREFIX):
+        return (r.origin.removeprefix(IMPORT_PREFIX), r.line)
+    return ("", None)
+
+
+def _observation_row(o: Observation, place: tuple[str | None, int | None]) -> dict[str, Any]:
     return {
         "indicator_id": o.indicator,
         "period": o.period,
@@ -280,6 +310,8 @@ def _observation_row(o: Observation) -> dict[str, Any]:
         "provenance": o.provenance,
         "source_id": o.source,
         "origin": t.WORKSPACE_ORIGIN,
+        "file": place[0] or None,
+        "line": place[1],
     }
 
 

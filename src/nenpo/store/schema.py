@@ -107,6 +107,10 @@ observation = Table(
     # Where the row came from: "workspace" (nenpo load), or "import:FILE" (nenpo import), so a
     # load never drops or overwrites an imported row without being told to.
     Column("origin", String(500), nullable=False, server_default=WORKSPACE_ORIGIN),
+    # Where the row was written, for findings of `nenpo check`: a load's file and line; an
+    # import's line in the file `origin` names (file NULL). NULL for rows stored before 0005.
+    Column("file", String(500)),
+    Column("line", Integer),
     UniqueConstraint("indicator_id", "period", "dims", name="uq_observation_key"),
 )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from ..japan import numbers
 from ..japan.periods import Period
 from ..store import queries as q
 from . import schemas as s
@@ -33,7 +34,7 @@ P_FROM = (
 )
 P_TO = "Only periods that start on or before this period's last day (same forms as `from`)."
 P_FORMAT = "json (default) or csv; `Accept: text/csv` asks for CSV too."
-P_LIMIT = f"Rows per page, 1–{MAX_LIMIT:,} (default {DEFAULT_LIMIT:,})."
+P_LIMIT = f"Rows per page, 1–{numbers.number(MAX_LIMIT)} (default {numbers.number(DEFAULT_LIMIT)})."
 P_CURSOR = "Where the page starts: copy it from the previous page's `links.next`."
 P_BY = "Group by `period` (default) or by one of the indicator's dimensions (e.g. prefecture)."
 P_DIMS = (

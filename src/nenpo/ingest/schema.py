@@ -1,4 +1,5 @@
-"""The JSON Schema of each workspace file, generated from the models (docs/schema/)."""
+"""The JSON Schema of each workspace file the loader reads, generated from the models and the
+import mapping (docs/schema.json)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from ..ingest.mapping import ImportMapping
-from .deck import Deck
-from .portfolio import PortfolioSettings, ProjectPortfolio
-from .workspace import (
+from ..model.deck import Deck
+from ..model.portfolio import PortfolioSettings, ProjectPortfolio
+from ..model.workspace import (
     Aim,
     Chapter,
     Chart,
@@ -24,6 +24,7 @@ from .workspace import (
     Statement,
     Survey,
 )
+from .mapping import ImportMapping
 
 
 def workspace_schema() -> dict[str, Any]:
