@@ -63,21 +63,29 @@ def axe_page(page: Any, axe: str) -> list[str]:
     ]
 
 
+def axe_in(browser: Any, files: list[Path], ready: bool = False) -> list[str]:
+    """Run axe-core on each file in a launched browser (after the page's script is ready, when
+    `ready`)."""
+    axe = AXE.read_text(encoding="utf-8")
+    failures = []
+    page = browser.new_page()
+    for f in files:
+        page.goto(f.as_uri())
+        if ready:
+            page.wait_for_selector("html[data-ready]", timeout=20_000)
+        failures += [f"{f}: {v}" for v in axe_page(page, axe)]
+    page.close()
+    return failures
+
+
 def axe_files(files: list[Path], ready: bool = False) -> list[str]:
     """Run axe-core on each file in chromium (after the page's script is ready, when `ready`)."""
     need_browser()
     from playwright.sync_api import sync_playwright
 
-    axe = AXE.read_text(encoding="utf-8")
-    failures = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        for f in files:
-            page.goto(f.as_uri())
-            if ready:
-                page.wait_for_selector("html[data-ready]", timeout=20_000)
-            failures += [f"{f}: {v}" for v in axe_page(page, axe)]
+        failures = axe_in(browser, files, ready)
         browser.close()
     return failures
 

@@ -14,7 +14,7 @@ import pytest
 from nenpo import core
 from nenpo.report.dashboard import Dashboard, IndicatorOut
 
-from .test_accessibility import ARGS, AXE, CHROMIUM, axe_files, axe_page, need_browser
+from .test_accessibility import ARGS, AXE, CHROMIUM, axe_in, axe_page, need_browser
 
 
 @pytest.fixture(scope="module")
@@ -296,18 +296,18 @@ def dashboard_files(result: core.BuildResult) -> list[Path]:
     ]
 
 
-def test_every_dashboard_page_passes_axe_ja(built_example: core.BuildResult) -> None:
-    failures = axe_files(dashboard_files(built_example), ready=True)
+def test_every_dashboard_page_passes_axe_ja(browser: Any, built_example: core.BuildResult) -> None:
+    failures = axe_in(browser, dashboard_files(built_example), ready=True)
     assert not failures, "\n".join(failures[:40])
 
 
-def test_every_dashboard_page_passes_axe_en(built_en: core.BuildResult) -> None:
-    failures = axe_files(dashboard_files(built_en), ready=True)
+def test_every_dashboard_page_passes_axe_en(browser: Any, built_en: core.BuildResult) -> None:
+    failures = axe_in(browser, dashboard_files(built_en), ready=True)
     assert not failures, "\n".join(failures[:40])
 
 
-def test_every_english_report_page_passes_axe(built_en: core.BuildResult) -> None:
-    failures = axe_files([built_en.out / p.path for p in built_en.site.pages])
+def test_every_english_report_page_passes_axe(browser: Any, built_en: core.BuildResult) -> None:
+    failures = axe_in(browser, [built_en.out / p.path for p in built_en.site.pages])
     assert not failures, "\n".join(failures[:40])
 
 

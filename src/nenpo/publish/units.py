@@ -112,7 +112,9 @@ def site_units(site_dir: Path) -> list[Unit]:
     for f in sorted(site_dir.rglob("*.html")):
         rel = f.relative_to(site_dir).as_posix()
         # The open data's README names the edition it belongs to: not a change of the report.
-        if rel.startswith(("editions/", "data/")):
+        # The dashboard and its embeds show the report's data again, by indicator: a changed
+        # value is drafted once, on the report's pages, not once more per dashboard page.
+        if rel.startswith(("editions/", "data/", "dashboard/", "embed/")):
             continue
         units.extend(page_units(rel, f.read_text(encoding="utf-8")))
     return units

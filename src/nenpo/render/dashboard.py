@@ -275,6 +275,7 @@ def render_indicator(site: Site, ind: IndicatorOut) -> str:
         ind=ind,
         data=_json(indicator_payload(ind, site.lang)),
         svg=Markup(ind.chart.svg) if ind.chart else None,
+        narrow_svg=Markup(ind.chart.narrow_svg) if ind.chart and ind.chart.narrow_svg else None,
     )
 
 
@@ -287,6 +288,7 @@ def render_embed(site: Site, ind: IndicatorOut) -> str:
         ind=ind,
         data=_json(indicator_payload(ind, site.lang)),
         svg=Markup(ind.chart.svg) if ind.chart else None,
+        narrow_svg=Markup(ind.chart.narrow_svg) if ind.chart and ind.chart.narrow_svg else None,
     )
 
 
