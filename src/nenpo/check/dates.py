@@ -89,7 +89,7 @@ def check(para: Para, lex: Lexicon, taken: list[tuple[int, int]]) -> Iterator[Fi
                     para.file,
                     para.line_at(d.start),
                     str(exc),
-                    "write the date in the era it falls in (令和元年5月1日 onwards is 令和), or as "
+                    "write the date in the era it falls in (2019年5月1日 onwards is 令和), or as "
                     "a Western date",
                 )
                 continue

@@ -23,7 +23,7 @@ TEXT_RULES: dict[str, tuple[Severity, str]] = {
         "a date typed in text is not a date of the data its sentence, heading or place is about "
         "(2024年9月 for data that ends 2024-08; 2023年 for 2023年度)",
     ),
-    "wareki": ("error", "a Japanese-era date that does not exist (平成34年)"),
+    "wareki": ("error", "a Japanese-era date that does not exist (a year past its era's end)"),
     "report-period": (
         "error",
         "a period said to be the report's differs from the report period in nenpo.yaml",
