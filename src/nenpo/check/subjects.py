@@ -14,32 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..japan.typed import EN_STOPWORDS
 from ..lookups.data import Data
 from .numbers import unit_kind
 
 # Words that say nothing about which indicator is meant.
-_EN_STOP = frozenset(
+_EN_STOP = EN_STOPWORDS | frozenset(
     [
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "to",
-        "and",
-        "or",
-        "for",
-        "from",
-        "with",
-        "than",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
         "be",
         "been",
         "has",

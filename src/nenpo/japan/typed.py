@@ -394,7 +394,8 @@ _LABEL_EN = re.compile(
     r"figure|table|section|round|wave|item|part)\s+$",
     re.I,
 )
-_STOP = frozenset(
+# English words that name nothing (the check's subject matching adds its own on top).
+EN_STOPWORDS = frozenset(
     [
         "the",
         "a",
@@ -425,7 +426,7 @@ def _noun_en(s: str, end: int) -> str:
     words = m.group(1).split() if m else []
     out = []
     for w in words[:3]:
-        if w.lower() in _STOP:
+        if w.lower() in EN_STOPWORDS:
             break
         out.append(w)
     return " ".join(out)
