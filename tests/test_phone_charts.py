@@ -93,10 +93,6 @@ def test_long_time_axes_are_thinned(report: tuple[core.BuildResult, list[PageMea
     assert long_axes >= 2
 
 
-@pytest.mark.skip(
-    reason="known defect after merging the dashboard with the phone drawings (issue 14): the "
-    "dashboard's index shows no chart drawing at 390 px; to be fixed, see the issue's note"
-)
 def test_dashboard_charts_read_on_a_phone(built_example: core.BuildResult) -> None:
     dashboard = built_example.out / "dashboard"
     if not dashboard.is_dir():
