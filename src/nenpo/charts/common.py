@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import altair as alt
-
 from ..japan import numbers
 from ..japan.periods import Period
 from ..lookups.data import Data, Point
 from ..model.workspace import Chart, Source
+from . import vl
 from .layout import LABEL_SIZE, NARROW_WIDTH, Layout, legend_columns, wrap
 
 PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4", "#5A7BF9"]
@@ -23,7 +22,7 @@ WIDTH = 560
 WIDE = Layout(narrow=False, width=WIDTH)
 NARROW = Layout(narrow=True, width=NARROW_WIDTH)
 # A narrow drawing is as wide as given, axes and legends included (Vega-Lite's "fit-x").
-_FIT = alt.AutoSizeParams(type="fit-x", contains="padding")
+_FIT = vl.props(type="fit-x", contains="padding")
 
 
 @dataclass
@@ -78,32 +77,29 @@ def title_of(chart: Chart, fallback: str, lang: str) -> str:
 
 def stack_colour(
     field: str, labels: list[str], colors: list[str], lay: Layout, axis: float = 0
-) -> alt.Color:
+) -> vl.Spec:
     """The colour of a stacked bar's parts: the legend lists `labels` in their own order, in as
     many columns as fit (on a phone, rows of them rather than one line running off the edge).
     The legend starts where the plot does, `axis` px (the axis's labels) from the left."""
-    legend = alt.Legend(orient="bottom", direction="horizontal")
+    legend = vl.props(orient="bottom", direction="horizontal")
     if lay.narrow:
         columns = legend_columns(labels, lay.width - axis - 10)
-        legend = alt.Legend(orient="bottom", direction="horizontal", columns=columns)
-    return alt.Color(
+        legend = vl.props(orient="bottom", direction="horizontal", columns=columns)
+    return vl.channel(
         field,
         title=None,
         sort=labels,
-        scale=alt.Scale(domain=labels, range=colors),
+        scale=vl.props(domain=labels, range=colors),
         legend=legend,
     )
 
 
-def sized(chart: Any, lay: Layout, height: int) -> dict[str, Any]:
-    """The spec of `chart` at the layout's width: a wide plot of `width` px, or a narrow drawing
-    that is `width` px in all."""
+def sized(spec: vl.Spec, lay: Layout, height: int) -> dict[str, Any]:
+    """`spec` (a view or a layer) at the layout's width: a wide plot of `width` px, or a narrow
+    drawing that is `width` px in all."""
     if lay.narrow:
-        chart = chart.properties(width=lay.width, height=height, autosize=_FIT)
-    else:
-        chart = chart.properties(width=lay.width, height=height)
-    out: dict[str, Any] = chart.to_dict(validate=False)
-    return out
+        return vl.top(spec, width=lay.width, height=height, autosize=dict(_FIT))
+    return vl.top(spec, width=lay.width, height=height)
 
 
 def title_lines(text: str, lay: Layout, room: float | None = None) -> str | list[str]:
