@@ -4,6 +4,7 @@ helpers that lay a spec out wide or narrow (charts/layout.py) and label it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,15 @@ class DataTable:
     csv: list[list[Any]]
 
 
+# An SVG, or the job drawing it: charts are drawn in a thread (charts/svg.py) while the pages
+# are built, and a drawing is waited for only where it is read (the PDFs, the written pages).
+Drawing = str | Future[str]
+
+
+def drawn(d: Drawing) -> str:
+    return d if isinstance(d, str) else d.result()
+
+
 @dataclass
 class ChartOut:
     """Everything a page shows for one chart."""
@@ -41,7 +51,7 @@ class ChartOut:
     id: str
     kind: str
     title: str
-    svg: str
+    drawing: Drawing  # the SVG: read it as `svg`
     spec: dict[str, Any]
     alt: str
     table: DataTable
@@ -53,7 +63,15 @@ class ChartOut:
     illustrative_all: bool = False  # every value is illustrative, not only some
     # The same chart drawn for a phone (charts/layout.py); "" when not drawn (print only).
     narrow_spec: dict[str, Any] = field(default_factory=dict)
-    narrow_svg: str = ""
+    narrow_drawing: Drawing = ""
+
+    @property
+    def svg(self) -> str:
+        return drawn(self.drawing)
+
+    @property
+    def narrow_svg(self) -> str:
+        return drawn(self.narrow_drawing)
 
     @property
     def csv_name(self) -> str:
@@ -123,7 +141,7 @@ def chart_out(
         id=chart.id,
         kind=chart.kind,
         title=title,
-        svg="",
+        drawing="",
         spec=spec(WIDE),
         alt=alt_text,
         narrow_spec=spec(NARROW),

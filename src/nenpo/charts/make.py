@@ -36,7 +36,7 @@ from .common import (
 from . import vl
 from .layout import Layout, text_width
 from .memo import MEMO
-from .svg import to_svg
+from .svg import draw
 from .timeseries import timeseries
 
 __all__ = ["ACTUAL", "ILLUSTRATIVE", "WIDTH", "ChartOut", "DataTable", "make_chart"]
@@ -71,9 +71,9 @@ def _make(
     out = maker(chart, data, lang)
     if ident:
         out.id = ident
-    out.svg = to_svg(out.spec, font)
+    out.drawing = draw(out.spec, font)
     if narrow and out.narrow_spec:
-        out.narrow_svg = to_svg(out.narrow_spec, font)
+        out.narrow_drawing = draw(out.narrow_spec, font)
     else:  # drawn for print only: no phone drawing, and no spec of one
         out.narrow_spec = {}
     if chart.alt:

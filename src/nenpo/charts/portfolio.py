@@ -100,7 +100,7 @@ def heatmap(view: PortfolioView, lang: str, font: str) -> ChartOut:
         id="portfolio-heatmap",
         kind="heatmap",
         title=title,
-        svg=to_svg(spec, font),
+        drawing=to_svg(spec, font),
         spec=spec,
         alt=alt_text,
         table=DataTable(
@@ -164,7 +164,7 @@ def staffing(view: PortfolioView, lang: str, font: str) -> ChartOut:
         id="portfolio-staffing",
         kind="staffing",
         title=title,
-        svg=to_svg(spec, font),
+        drawing=to_svg(spec, font),
         spec=spec,
         alt=f"{title}（{kind}）。" + "。".join(parts) + "。",
         table=DataTable(
@@ -281,7 +281,7 @@ def rating_history(view: PortfolioView, lang: str, font: str) -> ChartOut:
         id="portfolio-ratings",
         kind="ratings",
         title=title,
-        svg=to_svg(spec, font),
+        drawing=to_svg(spec, font),
         spec=spec,
         alt=alt_text,
         table=DataTable(

@@ -2,13 +2,21 @@
 
 An SVG is kept by the content of its spec (`nenpo.cache`): a chart drawn once in a process is
 never drawn again, whichever page, slide or build asks for it.
+
+Charts are drawn in a thread (`draw`), while the build goes on with its pages: vl-convert draws
+in its own JavaScript worker without holding Python's lock, so on a second core the drawing
+(about 30 ms a chart, most of the model stage's time) overlaps the Python work. A drawing is
+waited for only where it is read: the PDFs and the written pages.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import threading
 import xml.etree.ElementTree as ET
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import vl_convert as vlc
@@ -24,8 +32,31 @@ SVG = "{http://www.w3.org/2000/svg}"
 SVGS: Cache[str] = Cache(64 * 2**20, len)
 
 
+# One thread: vl-convert has one worker, which draws one chart at a time whoever asks.
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nenpo-svg")
+_DRAWING: dict[str, Future[str]] = {}  # by key: asked twice while drawn, drawn once
+_LOCK = threading.Lock()
+
+
+def _new_pool() -> None:  # a forked child has no thread of its parent's pool
+    global _POOL
+    _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nenpo-svg")
+    _DRAWING.clear()
+
+
+os.register_at_fork(after_in_child=_new_pool)
+
+
 def to_svg(spec: dict[str, Any], font: str) -> str:
     """Render `spec` with `font`; the font is checked first (unknown fonts render blank)."""
+    drawing = draw(spec, font)
+    return drawing if isinstance(drawing, str) else drawing.result()
+
+
+def draw(spec: dict[str, Any], font: str) -> str | Future[str]:
+    """`to_svg`, drawn in a thread: the SVG if it is kept, else the job drawing it.
+
+    The spec is completed (font, sizes) here, before the call returns, as `to_svg` does."""
     ensure_font(font)
     config = spec.setdefault("config", {})
     config["font"] = font
@@ -39,12 +70,24 @@ def to_svg(spec: dict[str, Any], font: str) -> str:
     config.setdefault("text", {}).setdefault("fontSize", 12)
     key = digest(font, spec)
     svg = SVGS.get(key)
-    if svg is None:
+    if svg is not None:
+        return svg
+    with _LOCK:
+        job = _DRAWING.get(key)
+        if job is None:
+            job = _DRAWING[key] = _POOL.submit(_draw, key, spec)
+    return job
+
+
+def _draw(key: str, spec: dict[str, Any]) -> str:
+    try:
         svg = vlc.vegalite_to_svg(spec)
         # The SVG is embedded in HTML next to the chart's alt text: hide it from screen readers
         # so they read the alt text and the data table once, not every tick label.
-        svg = SVGS.put(key, svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
-    return svg
+        return SVGS.put(key, svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
+    finally:
+        with _LOCK:
+            _DRAWING.pop(key, None)
 
 
 _WARM_SPEC: dict[str, Any] = {
