@@ -14,6 +14,7 @@ from ..japan import numbers
 from ..japan.periods import Period
 from ..lookups.data import Data
 from ..model.workspace import Chart
+from . import vl
 from .common import (
     ACTUAL,
     ILLUSTRATIVE,
@@ -33,7 +34,6 @@ from .common import (
     value_label,
     with_unit,
 )
-from . import vl
 from .layout import Layout, text_width
 from .memo import MEMO
 from .svg import draw
@@ -122,9 +122,7 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
             )
         base = {
             "y": vl.channel("wave:N", sort=wave_labels, title=None, axis=axis),
-            "x": vl.channel(
-                "share:Q", stack="zero", title="%", scale=vl.props(domain=[0, 100])
-            ),
+            "x": vl.channel("share:Q", stack="zero", title="%", scale=vl.props(domain=[0, 100])),
             "order": vl.channel("order:Q"),
         }
         axis_width = (

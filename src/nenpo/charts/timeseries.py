@@ -10,6 +10,7 @@ from typing import Any
 from ..japan import numbers
 from ..lookups.data import Data, Point
 from ..model.workspace import Chart
+from . import vl
 from .common import (
     ACTUAL,
     ILLUSTRATIVE,
@@ -26,7 +27,6 @@ from .common import (
     title_of,
     value_label,
 )
-from . import vl
 from .layout import Layout, thin_dates
 
 
@@ -103,9 +103,11 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
             # bottom of an empty chart. Whole ranks only.
             lo, hi = min(p.value for p in pts), max(p.value for p in pts)
             pad = max(1, -(-(hi - lo) // 2))
-            scale = {"scale": vl.props(
-                reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad]
-            )}
+            scale = {
+                "scale": vl.props(
+                    reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad]
+                )
+            }
             axis["tickMinStep"] = 1
             axis["format"] = "d"
         y_lines = title_lines(y_title, lay)
@@ -117,9 +119,7 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
             axis=vl.props(**axis),
             **scale,
         )
-        line = vl.unit(
-            vl.mark("line", color=PALETTE[0]), rows, encoding=vl.encoding(x=x, y=y)
-        )
+        line = vl.unit(vl.mark("line", color=PALETTE[0]), rows, encoding=vl.encoding(x=x, y=y))
         points = vl.unit(
             vl.mark("point", size=60, strokeWidth=2),
             rows,
@@ -136,9 +136,7 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
                     ),
                 ),
                 color=vl.channel("kind:N", title=None, scale=kind_scale, legend=legend),
-                fill=vl.condition(
-                    f"(datum.kind === {vl.string(ill)})", "white", PALETTE[0]
-                ),
+                fill=vl.condition(f"(datum.kind === {vl.string(ill)})", "white", PALETTE[0]),
             ),
         )
         return sized(vl.layer(line, points), lay, 200 if lay.narrow else 240)
