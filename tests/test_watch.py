@@ -75,6 +75,19 @@ def test_an_edit_of_data_changes_the_pages_and_charts_that_show_it(preview: Prev
     assert ABOUT_PAGE not in out.changed
 
 
+def test_the_open_data_follows_an_edit_of_data(preview: Preview) -> None:
+    """After the pages (the test above set 21.37): the open data's files, made once."""
+    tables = [p for p in preview.files if p.startswith("data/") and p.endswith(".xlsx")]
+    assert tables
+    out = preview.follow_data()
+    assert out.ok and out.kind == "data" and out.changed
+    assert all(p.startswith("data/") for p in out.changed)
+    assert set(tables) <= set(preview.files)  # every table is still served
+    made = [p for p in out.changed if p.endswith(".csv")]
+    assert made and any(b"21.37" in preview.files[p] for p in made)
+    assert preview.follow_data().changed == []  # nothing left to make
+
+
 def test_a_build_that_stops_says_where_and_keeps_the_last_good_build(preview: Preview) -> None:
     good = dict(preview.files)
     f = preview.root / ABOUT

@@ -11,8 +11,11 @@
 
 The check runs every time, as for a build. A rebuild that fails — the workspace cannot be read,
 the check finds errors, a reference cannot be resolved, a slide does not fit — keeps the last
-good build and says what is wrong, with file and line. Pages come first; the PDFs follow (they
-are compiled from the same model, and cached by content: an unchanged PDF is not compiled).
+good build and says what is wrong, with file and line. Pages come first; the open data and the
+PDFs follow (`follow_data`, `print`: downloads made from the same workspace and model; the PDFs
+are cached by content, so an unchanged PDF is not compiled). After an edit of data the open
+data's files are those of the last edit until then: writing every table as CSV, XLSX and JSON
+took a quarter of a rebuild's time, and the page being edited shows none of it.
 Nothing is written to the store: a preview is of files, not of what the store holds.
 """
 
@@ -98,6 +101,7 @@ class Preview:
         self._values: Values | None = None  # the check's index of `_ws`'s data
         self._rows: list[tuple[str, int | None]] = []  # where each observation was written
         self._opendata: dict[str, bytes] = {}  # the open data's files, of the last full read
+        self._pending: Workspace | None = None  # a workspace whose open data is still to make
         self._site: Site | None = None
         self._deck: DeckOut | None = None
         self._prints: Prints | None = None
@@ -125,13 +129,17 @@ class Preview:
                 site, deck = core.model_stage(
                     ws, self.lang, self.settings.chart_font, True, self.settings.cache_dir
                 )
-                # The open data is of the data and the report's titles, not of the prose.
-                opendata = self._opendata if prose else self._open_data(ws)
+                # The open data is of the data and the report's titles, not of the prose; after
+                # the first build it follows the pages (`follow_data`).
+                first = not self._opendata
+                opendata = self._open_data(ws) if first else self._opendata
                 files = {**self._render(site, self._prints), **opendata}
             except NenpoError as exc:
                 self.problems = found_in(exc)
                 return Outcome(False, [], self.problems, time.perf_counter() - t)
             self._site, self._deck, self._opendata = site, deck, opendata
+            if not prose and not first:
+                self._pending = ws
             self.problems = []
             paths = self._swap(files)
             kind = "prose" if prose else "full"
@@ -172,7 +180,30 @@ class Preview:
         self._ws = self._ws.model_copy(update={"texts": texts})  # the data stays as it was
         return self._ws, self._where
 
-    # ── PDFs ──────────────────────────────────────────────────────────────────────────────
+    # ── open data and PDFs ────────────────────────────────────────────────────────────────
+
+    def follow_data(self) -> Outcome:
+        """Make the open data of the last good build's workspace, if an edit of data left it to
+        make, and serve it. Holds no lock while it writes, as `print`."""
+        with self._lock:
+            ws = self._pending
+        if ws is None:
+            return Outcome(True, [], [], 0.0, "data")
+        t = time.perf_counter()
+        try:
+            opendata = self._open_data(ws)
+        except NenpoError as exc:
+            with self._lock:
+                if ws is self._pending:
+                    self.problems = found_in(exc)
+            return Outcome(False, [], found_in(exc), time.perf_counter() - t, "data")
+        with self._lock:
+            if ws is not self._pending:  # edited again meanwhile: the next follow makes it
+                return Outcome(True, [], [], time.perf_counter() - t, "data")
+            old, self._opendata, self._pending = self._opendata, opendata, None
+            kept = {k: v for k, v in self.files.items() if k not in old}
+            paths = self._swap({**kept, **opendata})
+        return Outcome(True, paths, [], time.perf_counter() - t, "data")
 
     def print(self) -> Outcome:
         """Compile report.pdf and deck.pdf for the last good pages (unchanged ones are cached).
