@@ -74,7 +74,7 @@ def top(spec: Spec, **kw: Any) -> Spec:
     """The spec as vl-convert reads it: the theme's view size, the chart, its sizes (`kw`:
     width, height, autosize) in Altair's order, and the schema's address."""
     body = dict(spec)
-    head = {k: body.pop(k) for k in ("layer", "data", "mark") if k in body}
+    head: Spec = {k: body.pop(k) for k in ("layer", "data", "mark") if k in body}
     if "layer" in head and "data" in head:  # a layer's shared data sorts among the rest
         body["data"] = head.pop("data")
     return {"config": {"view": dict(_VIEW)}, **head, **props(**body, **kw), "$schema": SCHEMA}
