@@ -72,8 +72,8 @@ def _make(
     if ident:
         out.id = ident
     out.drawing = draw(out.spec, font)
-    if narrow and out.narrow_spec:
-        out.narrow_drawing = draw(out.narrow_spec, font)
+    if narrow and out.narrow_spec:  # read by the pages only: drawn after the wide ones
+        out.narrow_drawing = draw(out.narrow_spec, font, later=True)
     else:  # drawn for print only: no phone drawing, and no spec of one
         out.narrow_spec = {}
     if chart.alt:

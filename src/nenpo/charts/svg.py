@@ -12,11 +12,13 @@ waited for only where it is read: the PDFs and the written pages.
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import os
 import re
 import threading
 import xml.etree.ElementTree as ET
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import vl_convert as vlc
@@ -32,19 +34,56 @@ SVG = "{http://www.w3.org/2000/svg}"
 SVGS: Cache[str] = Cache(64 * 2**20, len)
 
 
-# One thread: vl-convert has one worker, which draws one chart at a time whoever asks.
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nenpo-svg")
+class _Drawer:
+    """One thread drawing charts, the ones asked for first before those asked `later`.
+
+    One thread: vl-convert has one worker, which draws one chart at a time whoever asks. The
+    PDFs need the wide drawings; the phone drawings (`later`) are read only when the pages are
+    written, so they are drawn while Typst compiles."""
+
+    def __init__(self) -> None:
+        self._queue: list[tuple[bool, int, str, dict[str, Any], Future[str]]] = []
+        self._ready = threading.Condition()
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, key: str, spec: dict[str, Any], later: bool) -> Future[str]:
+        job: Future[str] = Future()
+        with self._ready:
+            heapq.heappush(self._queue, (later, next(self._order), key, spec, job))
+            if self._thread is None:
+                # A daemon: a process that ends with charts still queued does not wait for them.
+                self._thread = threading.Thread(target=self._run, name="nenpo-svg", daemon=True)
+                self._thread.start()
+            self._ready.notify()
+        return job
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue:
+                    self._ready.wait()
+                _later, _n, key, spec, job = heapq.heappop(self._queue)
+            if not job.set_running_or_notify_cancel():
+                continue
+            try:
+                job.set_result(_draw(key, spec))
+            except BaseException as exc:  # raised where the drawing is read
+                job.set_exception(exc)
+
+
+_DRAWER = _Drawer()
 _DRAWING: dict[str, Future[str]] = {}  # by key: asked twice while drawn, drawn once
 _LOCK = threading.Lock()
 
 
-def _new_pool() -> None:  # a forked child has no thread of its parent's pool
-    global _POOL
-    _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nenpo-svg")
+def _new_drawer() -> None:  # a forked child has no thread of its parent's
+    global _DRAWER
+    _DRAWER = _Drawer()
     _DRAWING.clear()
 
 
-os.register_at_fork(after_in_child=_new_pool)
+os.register_at_fork(after_in_child=_new_drawer)
 
 
 def to_svg(spec: dict[str, Any], font: str) -> str:
@@ -53,8 +92,9 @@ def to_svg(spec: dict[str, Any], font: str) -> str:
     return drawing if isinstance(drawing, str) else drawing.result()
 
 
-def draw(spec: dict[str, Any], font: str) -> str | Future[str]:
-    """`to_svg`, drawn in a thread: the SVG if it is kept, else the job drawing it.
+def draw(spec: dict[str, Any], font: str, later: bool = False) -> str | Future[str]:
+    """`to_svg`, drawn in a thread: the SVG if it is kept, else the job drawing it (`later`:
+    after the charts asked for without it).
 
     The spec is completed (font, sizes) here, before the call returns, as `to_svg` does."""
     ensure_font(font)
@@ -75,7 +115,7 @@ def draw(spec: dict[str, Any], font: str) -> str | Future[str]:
     with _LOCK:
         job = _DRAWING.get(key)
         if job is None:
-            job = _DRAWING[key] = _POOL.submit(_draw, key, spec)
+            job = _DRAWING[key] = _DRAWER.submit(key, spec, later)
     return job
 
 
