@@ -5,7 +5,8 @@
 - an edit of prose only (Markdown files the workspace already had) re-reads those files and
   keeps everything else of the last read: the data, where each object was written, and the
   check's index of the data's values; charts come from the chart memo (charts.memo), so none
-  is made again;
+  is made again; the dashboard and its pages are kept unless the edit changed a page's title
+  or what the pages cite (the dashboard lists the pages citing each indicator);
 - any other edit reads the workspace again; the chart memo then remakes only the charts whose
   data changed, and the SVG cache draws only the charts whose spec changed.
 
@@ -38,6 +39,7 @@ from .ingest.where import Where
 from .lookups.data import Data
 from .model.workspace import Workspace
 from .render.pdf import Prints
+from .report.dashboard import Dashboard, build_dashboard
 from .report.deck import DeckOut
 from .report.site import Site
 from .settings import Settings, get_settings
@@ -102,6 +104,11 @@ class Preview:
         self._rows: list[tuple[str, int | None]] = []  # where each observation was written
         self._opendata: dict[str, bytes] = {}  # the open data's files, of the last full read
         self._pending: Workspace | None = None  # a workspace whose open data is still to make
+        # The dashboard, its pages' files, and what of the site they were made from: an edit
+        # of prose that changes none of that (titles, what pages cite) keeps them.
+        self._dash: Dashboard | None = None
+        self._dash_from: tuple[object, ...] = ()
+        self._dash_files: dict[str, bytes] = {}
         self._site: Site | None = None
         self._deck: DeckOut | None = None
         self._prints: Prints | None = None
@@ -127,7 +134,12 @@ class Preview:
                 # The deck too, as a build does: its problems stop the build, and the charts
                 # only it shows are part of the site's data.
                 site, deck = core.model_stage(
-                    ws, self.lang, self.settings.chart_font, True, self.settings.cache_dir
+                    ws,
+                    self.lang,
+                    self.settings.chart_font,
+                    True,
+                    self.settings.cache_dir,
+                    dashboard=self._dashboard if prose else None,
                 )
                 # The open data is of the data and the report's titles, not of the prose; after
                 # the first build it follows the pages (`follow_data`).
@@ -144,6 +156,12 @@ class Preview:
             paths = self._swap(files)
             kind = "prose" if prose else "full"
             return Outcome(True, paths, [], time.perf_counter() - t, kind)
+
+    def _dashboard(self, site: Site) -> Dashboard:
+        """The last dashboard if `site` gives it what it was made from, else a new one."""
+        if self._dash is not None and _dashboard_input(site) == self._dash_from:
+            return self._dash
+        return build_dashboard(site, self.settings.chart_font, self.settings.cache_dir)
 
     def _prose_only(self, changed: Collection[Path] | None) -> list[tuple[str, Path]]:
         """(workspace path, file) of each edited Markdown file, when the edit is of prose only
@@ -255,14 +273,25 @@ class Preview:
         """
         if prints is not None:
             site.downloads = core.downloads(prints, self.lang)
+        dash, made_from = site.dashboard, _dashboard_input(site)
+        # The dashboard's pages (a third of the rendering) as they were, when nothing they show
+        # changed: the same dashboard, for a site with the same titles, citations and downloads.
+        keep = dash is not None and dash is self._dash and made_from == self._dash_from
         scratch = Path(tempfile.mkdtemp(prefix="nenpo-preview-"))
         try:
-            written = core.write_outputs(site, prints, scratch)
+            written = core.write_outputs(site, prints, scratch, dashboard=not keep)
             files = {f.relative_to(scratch).as_posix(): f.read_bytes() for f in written}
             for asset in (scratch / "static").iterdir():
                 files[f"static/{asset.name}"] = asset.read_bytes()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+        if keep:
+            files.update(self._dash_files)
+        elif dash is not None:
+            paths = {dash.index_path, "static/vega.js"}
+            paths.update(p for ind in dash.indicators for p in (ind.path, ind.embed_path))
+            self._dash, self._dash_from = dash, made_from
+            self._dash_files = {p: files[p] for p in paths if p in files}
         return files
 
     def _swap(self, files: dict[str, bytes]) -> list[str]:
@@ -273,3 +302,12 @@ class Preview:
             self.files = files  # one assignment: a request sees the old files or the new
             self.version += 1
         return changed
+
+
+def _dashboard_input(site: Site) -> tuple[object, ...]:
+    """What the dashboard takes from the site's pages beside the data (which an edit of prose
+    leaves as it was): the menu, the downloads, each page's title and the indicators it cites.
+    (It also takes the charts the pages made, when it shows the same: made from the data alone,
+    they are the same charts it would make.)"""
+    pages = [(p.path, p.title, sorted(p.cites)) for p in site.pages]
+    return (site.lang, site.nav, site.downloads, pages)
