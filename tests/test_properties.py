@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
 from contextlib import suppress
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -94,6 +96,30 @@ def test_reference_parser_on_reference_like_text(text: str) -> None:
         except references.ReferenceError_:
             continue
         assert ref.kind in references.KINDS
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(sorted(references.KINDS)),
+    st.text(alphabet=st.sampled_from(list("ab= \t\r\n\u3000\xa0約%万\"'\\#0")), max_size=30),
+)
+def test_reference_parser_splits_as_shlex_does(kind: str, rest: str) -> None:
+    """The parser skips shlex where nothing is quoted: the parts are shlex's all the same."""
+    inner = f" {kind} {rest}"
+    try:
+        expected = shlex.split(inner)
+    except ValueError:
+        with pytest.raises(references.ReferenceError_):  # an unclosed quote, reported
+            references.parse(inner)
+        return
+    options = expected[2:]
+    if len(expected) < 2 or any(not k or not v for k, _, v in (o.partition("=") for o in options)):
+        with pytest.raises(references.ReferenceError_):
+            references.parse(inner)
+        return
+    ref = references.parse(inner)
+    assert (ref.kind, ref.target) == (expected[0], expected[1])
+    assert ref.options == {k: v for k, _, v in (o.partition("=") for o in options)}
 
 
 @given(st.text(), st.sampled_from(["ja", "en"]))

@@ -236,7 +236,8 @@ def test_top_page_links_the_pdfs_and_states_the_period(
 
 
 def test_chart_specs_are_valid_vega_lite(built_example: core.BuildResult) -> None:
-    """Builds skip Altair's schema validation for speed; the specs are validated here instead."""
+    """Builds write specs as plain dicts, unvalidated (charts/vl.py); here every spec validates
+    against Vega-Lite's JSON schema (Altair's, a test dependency)."""
     import altair as alt
 
     assert built_example.site.charts

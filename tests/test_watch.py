@@ -64,6 +64,40 @@ def test_an_edit_of_prose_rebuilds_its_page_and_remakes_no_chart(preview: Previe
     assert MEMO.misses == misses and MEMO.hits > hits  # every chart came from the memo
 
 
+def test_an_edit_of_prose_that_cites_an_indicator_updates_its_dashboard_page(
+    preview: Preview,
+) -> None:
+    """The dashboard is kept while prose changes, but not when the prose cites another
+    indicator: its page lists the pages that cite it."""
+    f = preview.root / ABOUT
+    text = f.read_text(encoding="utf-8")
+    pages = {
+        p.split("/")[1]: p
+        for p in preview.files
+        if re.fullmatch(r"dashboard/[a-z0-9_]+/index\.html", p)
+    }
+    uncited = [i for i, p in sorted(pages.items()) if ABOUT_PAGE not in _links(preview.files[p])]
+    assert uncited
+    ind = "card_holders" if "card_holders" in uncited else uncited[0]
+    f.write_text(text + f"\n{{{{ value {ind} }}}}\n", encoding="utf-8")
+    try:
+        out = preview.build({f})
+        assert out.ok and out.kind == "prose", out.problems
+        assert ABOUT_PAGE in out.changed and pages[ind] in out.changed
+        assert ABOUT_PAGE in _links(preview.files[pages[ind]])
+    finally:
+        f.write_text(text, encoding="utf-8")
+    back = preview.build({f})
+    assert back.ok and pages[ind] in back.changed
+    assert ABOUT_PAGE not in _links(preview.files[pages[ind]])
+
+
+def _links(html: bytes) -> list[str]:
+    """The pages a dashboard page links, as site paths."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [a["href"].removeprefix("../../") for a in soup.select("a[href]")]
+
+
 def test_an_edit_of_data_changes_the_pages_and_charts_that_show_it(preview: Preview) -> None:
     assert "21.37%" not in _text(preview.files[PROJECT_PAGE])
     out = preview.build({_set_rate(preview.root, "21.37")})
@@ -73,6 +107,19 @@ def test_an_edit_of_data_changes_the_pages_and_charts_that_show_it(preview: Prev
     csv = [p for p in out.changed if p.startswith("data/") and p.endswith(".csv")]
     assert csv and all(b"21.37" in preview.files[p] for p in csv)
     assert ABOUT_PAGE not in out.changed
+
+
+def test_the_open_data_follows_an_edit_of_data(preview: Preview) -> None:
+    """After the pages (the test above set 21.37): the open data's files, made once."""
+    tables = [p for p in preview.files if p.startswith("data/") and p.endswith(".xlsx")]
+    assert tables
+    out = preview.follow_data()
+    assert out.ok and out.kind == "data" and out.changed
+    assert all(p.startswith("data/") for p in out.changed)
+    assert set(tables) <= set(preview.files)  # every table is still served
+    made = [p for p in out.changed if p.endswith(".csv")]
+    assert made and any(b"21.37" in preview.files[p] for p in made)
+    assert preview.follow_data().changed == []  # nothing left to make
 
 
 def test_a_build_that_stops_says_where_and_keeps_the_last_good_build(preview: Preview) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import outputs
 from .beside import Beside
@@ -455,17 +455,26 @@ def _read_fonts(font: str) -> None:
 
 
 def model_stage(
-    ws: Workspace, lang: str, font: str, pdf: bool, cache_dir: str = ""
+    ws: Workspace,
+    lang: str,
+    font: str,
+    pdf: bool,
+    cache_dir: str = "",
+    dashboard: Callable[[Site], Any] | None = None,
 ) -> tuple[Site, DeckOut | None]:
     """The `model` stage: the site's pages and charts, the dashboard, and the deck's slides
     when PDFs are made.
 
+    `dashboard`: the dashboard for the site's pages, when the caller may have it already (the
+    preview keeps it while only prose changes); by default it is built.
     Public outputs never see the portfolio, only the fields projects marked public.
     """
     site = build_site(public_workspace(ws), lang, font, public_records(ws))
     if site.problems:
         raise_problems(site.problems)
-    site.dashboard = build_dashboard(site, font, cache_dir)
+    site.dashboard = (
+        dashboard(site) if dashboard is not None else build_dashboard(site, font, cache_dir)
+    )
     return site, deck_model(site, font) if pdf else None
 
 
@@ -474,9 +483,12 @@ def downloads(prints: Prints, lang: str) -> list[Link]:
     return [Link(_download_label(p.name, lang, p.pages), p.name) for p in prints.pdfs]
 
 
-def write_outputs(site: Site, prints: Prints | None, folder: Path) -> list[Path]:
-    """The site's pages, data and assets, and the PDFs, into `folder` (the open data apart)."""
-    return write_site(site, folder) + (write_prints(prints, folder) if prints else [])
+def write_outputs(
+    site: Site, prints: Prints | None, folder: Path, dashboard: bool = True
+) -> list[Path]:
+    """The site's pages, data and assets, and the PDFs, into `folder` (the open data apart;
+    the dashboard's pages too unless `dashboard` is False)."""
+    return write_site(site, folder, dashboard) + (write_prints(prints, folder) if prints else [])
 
 
 def opendata_stage(

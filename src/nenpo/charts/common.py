@@ -4,16 +4,16 @@ helpers that lay a spec out wide or narrow (charts/layout.py) and label it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-import altair as alt
 
 from ..japan import numbers
 from ..japan.periods import Period
 from ..lookups.data import Data, Point
 from ..model.workspace import Chart, Source
+from . import vl
 from .layout import LABEL_SIZE, NARROW_WIDTH, Layout, legend_columns, wrap
 
 PALETTE = ["#0017C1", "#3460FB", "#7096F8", "#C5D7FB", "#00118F", "#9DB7F9", "#264AF4", "#5A7BF9"]
@@ -23,7 +23,7 @@ WIDTH = 560
 WIDE = Layout(narrow=False, width=WIDTH)
 NARROW = Layout(narrow=True, width=NARROW_WIDTH)
 # A narrow drawing is as wide as given, axes and legends included (Vega-Lite's "fit-x").
-_FIT = alt.AutoSizeParams(type="fit-x", contains="padding")
+_FIT = vl.props(type="fit-x", contains="padding")
 
 
 @dataclass
@@ -35,6 +35,15 @@ class DataTable:
     csv: list[list[Any]]
 
 
+# An SVG, or the job drawing it: charts are drawn in a thread (charts/svg.py) while the pages
+# are built, and a drawing is waited for only where it is read (the PDFs, the written pages).
+Drawing = str | Future[str]
+
+
+def drawn(d: Drawing) -> str:
+    return d if isinstance(d, str) else d.result()
+
+
 @dataclass
 class ChartOut:
     """Everything a page shows for one chart."""
@@ -42,7 +51,7 @@ class ChartOut:
     id: str
     kind: str
     title: str
-    svg: str
+    drawing: Drawing  # the SVG: read it as `svg`
     spec: dict[str, Any]
     alt: str
     table: DataTable
@@ -54,7 +63,15 @@ class ChartOut:
     illustrative_all: bool = False  # every value is illustrative, not only some
     # The same chart drawn for a phone (charts/layout.py); "" when not drawn (print only).
     narrow_spec: dict[str, Any] = field(default_factory=dict)
-    narrow_svg: str = ""
+    narrow_drawing: Drawing = ""
+
+    @property
+    def svg(self) -> str:
+        return drawn(self.drawing)
+
+    @property
+    def narrow_svg(self) -> str:
+        return drawn(self.narrow_drawing)
 
     @property
     def csv_name(self) -> str:
@@ -78,32 +95,29 @@ def title_of(chart: Chart, fallback: str, lang: str) -> str:
 
 def stack_colour(
     field: str, labels: list[str], colors: list[str], lay: Layout, axis: float = 0
-) -> alt.Color:
+) -> vl.Spec:
     """The colour of a stacked bar's parts: the legend lists `labels` in their own order, in as
     many columns as fit (on a phone, rows of them rather than one line running off the edge).
     The legend starts where the plot does, `axis` px (the axis's labels) from the left."""
-    legend = alt.Legend(orient="bottom", direction="horizontal")
+    legend = vl.props(orient="bottom", direction="horizontal")
     if lay.narrow:
         columns = legend_columns(labels, lay.width - axis - 10)
-        legend = alt.Legend(orient="bottom", direction="horizontal", columns=columns)
-    return alt.Color(
+        legend = vl.props(orient="bottom", direction="horizontal", columns=columns)
+    return vl.channel(
         field,
         title=None,
         sort=labels,
-        scale=alt.Scale(domain=labels, range=colors),
+        scale=vl.props(domain=labels, range=colors),
         legend=legend,
     )
 
 
-def sized(chart: Any, lay: Layout, height: int) -> dict[str, Any]:
-    """The spec of `chart` at the layout's width: a wide plot of `width` px, or a narrow drawing
-    that is `width` px in all."""
+def sized(spec: vl.Spec, lay: Layout, height: int) -> dict[str, Any]:
+    """`spec` (a view or a layer) at the layout's width: a wide plot of `width` px, or a narrow
+    drawing that is `width` px in all."""
     if lay.narrow:
-        chart = chart.properties(width=lay.width, height=height, autosize=_FIT)
-    else:
-        chart = chart.properties(width=lay.width, height=height)
-    out: dict[str, Any] = chart.to_dict(validate=False)
-    return out
+        return vl.top(spec, width=lay.width, height=height, autosize=dict(_FIT))
+    return vl.top(spec, width=lay.width, height=height)
 
 
 def title_lines(text: str, lay: Layout, room: float | None = None) -> str | list[str]:
@@ -127,7 +141,7 @@ def chart_out(
         id=chart.id,
         kind=chart.kind,
         title=title,
-        svg="",
+        drawing="",
         spec=spec(WIDE),
         alt=alt_text,
         narrow_spec=spec(NARROW),

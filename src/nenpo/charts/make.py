@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import altair as alt
-
 from ..japan import numbers
 from ..japan.periods import Period
 from ..lookups.data import Data
 from ..model.workspace import Chart
+from . import vl
 from .common import (
     ACTUAL,
     ILLUSTRATIVE,
@@ -37,7 +36,7 @@ from .common import (
 )
 from .layout import Layout, text_width
 from .memo import MEMO
-from .svg import to_svg
+from .svg import draw
 from .timeseries import timeseries
 
 __all__ = ["ACTUAL", "ILLUSTRATIVE", "WIDTH", "ChartOut", "DataTable", "make_chart"]
@@ -72,9 +71,9 @@ def _make(
     out = maker(chart, data, lang)
     if ident:
         out.id = ident
-    out.svg = to_svg(out.spec, font)
-    if narrow and out.narrow_spec:
-        out.narrow_svg = to_svg(out.narrow_spec, font)
+    out.drawing = draw(out.spec, font)
+    if narrow and out.narrow_spec:  # read by the pages only: drawn after the wide ones
+        out.narrow_drawing = draw(out.narrow_spec, font, later=True)
     else:  # drawn for print only: no phone drawing, and no spec of one
         out.narrow_spec = {}
     if chart.alt:
@@ -115,34 +114,42 @@ def _survey(chart: Chart, data: Data, lang: str) -> ChartOut:
         colors = ["#0017C1", "#7096F8", "#C5D7FB"]
 
     def spec(lay: Layout) -> dict[str, Any]:
-        axis = alt.Axis(labelLimit=240)
+        axis = vl.props(labelLimit=240)
         if lay.narrow:  # the wave's date above its number of respondents
             lines = {wl: _wave_lines(wl) for wl in wave_labels}
-            axis = alt.Axis(
+            axis = vl.props(
                 labelLimit=0, labelExpr=f"{json.dumps(lines, ensure_ascii=False)}[datum.label]"
             )
-        base = alt.Chart(alt.Data(values=rows)).encode(
-            y=alt.Y("wave:N", sort=wave_labels, title=None, axis=axis),
-            x=alt.X("share:Q", stack="zero", title="%", scale=alt.Scale(domain=[0, 100])),
-            order=alt.Order("order:Q"),
-        )
+        base = {
+            "y": vl.channel("wave:N", sort=wave_labels, title=None, axis=axis),
+            "x": vl.channel("share:Q", stack="zero", title="%", scale=vl.props(domain=[0, 100])),
+            "order": vl.channel("order:Q"),
+        }
         axis_width = (
             max(text_width(line, LABEL_SIZE) for wl in wave_labels for line in _wave_lines(wl)) + 12
         )
-        bars = base.mark_bar().encode(
-            color=stack_colour("option:N", labels, colors, lay, axis_width)
+        bars = vl.unit(
+            vl.mark("bar"),
+            encoding=vl.encoding(
+                **base, color=stack_colour("option:N", labels, colors, lay, axis_width)
+            ),
         )
-        marked = base
+        marked: dict[str, Any] = {}
         if lay.narrow:
             # A share is written inside its part of the bar only where it fits there (the
             # table below the chart lists every share).
             plot = lay.width - axis_width - 10
-            marked = base.transform_filter(alt.datum.share / 100 * plot >= 34)
-        text = marked.mark_text(dx=-4, align="right", baseline="middle").encode(
-            text=alt.Text("share:Q", format=".1f"),
-            color=alt.condition(alt.datum.order == 0, alt.value("white"), alt.value("black")),
+            marked = {"transform": [{"filter": f"(((datum.share / 100) * {plot!r}) >= 34)"}]}
+        text = vl.unit(
+            vl.mark("text", dx=-4, align="right", baseline="middle"),
+            encoding=vl.encoding(
+                **base,
+                text=vl.channel("share:Q", format=".1f"),
+                color=vl.condition("(datum.order === 0)", "white", "black"),
+            ),
+            **marked,
         )
-        return sized(alt.layer(bars, text), lay, 36 * len(wave_labels))
+        return sized(vl.layer(bars, text, data=rows), lay, 36 * len(wave_labels))
 
     sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
     parts = [
@@ -202,13 +209,13 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
     x_title = with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
 
     def spec(lay: Layout) -> dict[str, Any]:
-        bars = (
-            alt.Chart(alt.Data(values=rows))
-            .mark_bar(color=PALETTE[1])
-            .encode(
-                y=alt.Y("category:N", sort=cats, title=None),
-                x=alt.X("value:Q", title=title_lines(x_title, lay)),
-            )
+        bars = vl.unit(
+            vl.mark("bar", color=PALETTE[1]),
+            rows,
+            encoding=vl.encoding(
+                y=vl.channel("category:N", sort=cats, title=None),
+                x=vl.channel("value:Q", title=title_lines(x_title, lay)),
+            ),
         )
         if lay.narrow:  # a row a little taller than its 12 px label
             return sized(bars, lay, max(60, 16 * len(rows)))
@@ -283,17 +290,21 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     x_title = with_unit(ind.name.get(lang), ind.unit_in(lang), lang)
 
     def spec(lay: Layout) -> dict[str, Any]:
-        base = alt.Chart(alt.Data(values=rows)).encode(
-            y=alt.Y("bar:N", title=None, axis=None),
-            x=alt.X(
-                "value:Q",
-                stack="zero",
-                title=title_lines(x_title, lay),
-                scale=alt.Scale(domain=[0, total], nice=False),
+        bars = vl.unit(
+            vl.mark("bar"),
+            rows,
+            encoding=vl.encoding(
+                y=vl.channel("bar:N", title=None, axis=None),
+                x=vl.channel(
+                    "value:Q",
+                    stack="zero",
+                    title=title_lines(x_title, lay),
+                    scale=vl.props(domain=[0, total], nice=False),
+                ),
+                order=vl.channel("order:Q"),
+                color=stack_colour("category:N", labels, PALETTE, lay),
             ),
-            order=alt.Order("order:Q"),
         )
-        bars = base.mark_bar().encode(color=stack_colour("category:N", labels, PALETTE, lay))
         return sized(bars, lay, 48)
 
     pts = [p for _, p in rows_]

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-
 from ..japan import numbers
 from ..japan.periods import Period
 from ..model.portfolio import RATING_LABELS, RATINGS, SKILL_LABELS
 from ..portfolio.view import PortfolioView
+from . import vl
 from .make import WIDTH, ChartOut, DataTable
 from .svg import to_svg
 
@@ -55,31 +54,37 @@ def heatmap(view: PortfolioView, lang: str, font: str) -> ChartOut:
         table_rows.append([fa.name.get(lang), *(str(n) for n in counts)])
         csv_rows.append([fa.id, *counts])
     labels = [_label(r, lang) for r in cols]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("rating:N", sort=labels, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y(
+    base = {
+        "x": vl.channel(
+            "rating:N", sort=labels, title=None, axis=vl.props(orient="top", labelAngle=0)
+        ),
+        "y": vl.channel(
             "area:N",
             sort=[fa.name.get(lang) for fa in areas],
             title=None,
-            axis=alt.Axis(labelLimit=260),
+            axis=vl.props(labelLimit=260),
+        ),
+    }
+    cells = vl.unit(
+        vl.mark("rect", stroke="#FFFFFF"),
+        encoding=vl.encoding(
+            **base,
+            color=vl.channel(
+                "n:Q",
+                title="件数" if lang == "ja" else "Projects",
+                scale=vl.props(range=["#F8F8FB", "#0017C1"]),
+            ),
         ),
     )
-    cells = base.mark_rect(stroke="#FFFFFF").encode(
-        color=alt.Color(
-            "n:Q",
-            title="件数" if lang == "ja" else "Projects",
-            scale=alt.Scale(range=["#F8F8FB", "#0017C1"]),
-        )
+    text = vl.unit(
+        vl.mark("text", fontSize=14),
+        encoding=vl.encoding(
+            **base,
+            text=vl.channel("n:Q"),
+            color=vl.condition("(datum.n >= 3)", "#FFFFFF", "#1A1A1C"),
+        ),
     )
-    text = base.mark_text(fontSize=14).encode(
-        text=alt.Text("n:Q"),
-        color=alt.condition(alt.datum.n >= 3, alt.value("#FFFFFF"), alt.value("#1A1A1C")),
-    )
-    spec = (
-        alt.layer(cells, text)
-        .properties(width=100 * len(cols), height=50 * len(areas))
-        .to_dict(validate=False)
-    )
+    spec = vl.top(vl.layer(cells, text, data=rows), width=100 * len(cols), height=50 * len(areas))
     sep, colon, stop = ("、", "：", "。") if lang == "ja" else (", ", ": ", ". ")
     parts = []
     for fa, trow in zip(areas, table_rows, strict=True):
@@ -95,7 +100,7 @@ def heatmap(view: PortfolioView, lang: str, font: str) -> ChartOut:
         id="portfolio-heatmap",
         kind="heatmap",
         title=title,
-        svg=to_svg(spec, font),
+        drawing=to_svg(spec, font),
         spec=spec,
         alt=alt_text,
         table=DataTable(
@@ -121,23 +126,25 @@ def staffing(view: PortfolioView, lang: str, font: str) -> ChartOut:
     for r, name in zip(view.skills, skills, strict=True):
         rows.append({"skill": name, "kind": kinds[0], "fte": r.demand})
         rows.append({"skill": name, "kind": kinds[1], "fte": r.supply})
-    spec = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("skill:N", sort=skills, title=None, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("kind:N", sort=list(kinds)),
-            y=alt.Y("fte:Q", title="FTE"),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                sort=list(kinds),
-                scale=alt.Scale(domain=list(kinds), range=["#0017C1", "#7096F8"]),
-                legend=alt.Legend(orient="bottom"),
+    spec = vl.top(
+        vl.unit(
+            vl.mark("bar"),
+            rows,
+            encoding=vl.encoding(
+                x=vl.channel("skill:N", sort=skills, title=None, axis=vl.props(labelAngle=0)),
+                xOffset=vl.channel("kind:N", sort=list(kinds)),
+                y=vl.channel("fte:Q", title="FTE"),
+                color=vl.channel(
+                    "kind:N",
+                    title=None,
+                    sort=list(kinds),
+                    scale=vl.props(domain=list(kinds), range=["#0017C1", "#7096F8"]),
+                    legend=vl.props(orient="bottom"),
+                ),
             ),
-        )
-        .properties(width=WIDTH, height=260)
-        .to_dict(validate=False)
+        ),
+        width=WIDTH,
+        height=260,
     )
     fmt = numbers.number
     parts = [
@@ -157,7 +164,7 @@ def staffing(view: PortfolioView, lang: str, font: str) -> ChartOut:
         id="portfolio-staffing",
         kind="staffing",
         title=title,
-        svg=to_svg(spec, font),
+        drawing=to_svg(spec, font),
         spec=spec,
         alt=f"{title}（{kind}）。" + "。".join(parts) + "。",
         table=DataTable(
@@ -218,31 +225,41 @@ def rating_history(view: PortfolioView, lang: str, font: str) -> ChartOut:
         )
         csv_rows.append([row.id, *(by_date.get(d, "") for d in dates)])
     domain = [_label(r, lang) for r in RATINGS]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("date:N", sort=labels, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("project:N", sort=names, title=None, axis=alt.Axis(labelLimit=260)),
-    )
-    cells = base.mark_rect(stroke="#FFFFFF").encode(
-        color=alt.Color(
-            "rating:N",
-            title=None,
-            sort=domain,
-            scale=alt.Scale(domain=domain, range=[RATING_COLOURS[r] for r in RATINGS]),
-            legend=alt.Legend(orient="bottom", direction="horizontal"),
-        )
-    )
-    text = base.mark_text(fontSize=11).encode(
-        text="short:N",
-        color=alt.condition(
-            "datum.short == 'R' || datum.short == 'A/R' || datum.short == 'G'",
-            alt.value("#FFFFFF"),
-            alt.value("#1A1A1C"),
+    base = {
+        "x": vl.channel(
+            "date:N", sort=labels, title=None, axis=vl.props(orient="top", labelAngle=0)
+        ),
+        "y": vl.channel("project:N", sort=names, title=None, axis=vl.props(labelLimit=260)),
+    }
+    cells = vl.unit(
+        vl.mark("rect", stroke="#FFFFFF"),
+        encoding=vl.encoding(
+            **base,
+            color=vl.channel(
+                "rating:N",
+                title=None,
+                sort=domain,
+                scale=vl.props(domain=domain, range=[RATING_COLOURS[r] for r in RATINGS]),
+                legend=vl.props(orient="bottom", direction="horizontal"),
+            ),
         ),
     )
-    spec = (
-        alt.layer(cells, text)
-        .properties(width=60 * max(1, len(dates)), height=18 * len(names))
-        .to_dict(validate=False)
+    text = vl.unit(
+        vl.mark("text", fontSize=11),
+        encoding=vl.encoding(
+            **base,
+            text=vl.channel("short:N"),
+            color=vl.condition(
+                "datum.short == 'R' || datum.short == 'A/R' || datum.short == 'G'",
+                "#FFFFFF",
+                "#1A1A1C",
+            ),
+        ),
+    )
+    spec = vl.top(
+        vl.layer(cells, text, data=rows),
+        width=60 * max(1, len(dates)),
+        height=18 * len(names),
     )
     worse = [r.name.get(lang) for r in view.rows if r.trend == "worse"]
     better = [r.name.get(lang) for r in view.rows if r.trend == "better"]
@@ -264,7 +281,7 @@ def rating_history(view: PortfolioView, lang: str, font: str) -> ChartOut:
         id="portfolio-ratings",
         kind="ratings",
         title=title,
-        svg=to_svg(spec, font),
+        drawing=to_svg(spec, font),
         spec=spec,
         alt=alt_text,
         table=DataTable(

@@ -7,11 +7,10 @@ import json
 from itertools import pairwise
 from typing import Any
 
-import altair as alt
-
 from ..japan import numbers
 from ..lookups.data import Data, Point
 from ..model.workspace import Chart
+from . import vl
 from .common import (
     ACTUAL,
     ILLUSTRATIVE,
@@ -67,15 +66,15 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         k for k, on in ((actual, not all(p.illustrative for p in pts)), (ill, illustrative)) if on
     ]
     colours = {actual: PALETTE[0], ill: "#D81B1B"}
-    kind_scale = alt.Scale(domain=kinds, range=[colours[k] for k in kinds])
-    legend = alt.Legend(orient="bottom") if illustrative else None
+    kind_scale = vl.props(domain=kinds, range=[colours[k] for k in kinds])
+    legend = vl.props(orient="bottom") if illustrative else None
 
-    def x_axis(lay: Layout) -> alt.Axis:
+    def x_axis(lay: Layout) -> vl.Spec:
         if lay.narrow:
             # On a phone: level labels, as many observation dates as fit side by side (the
             # first, the last, each year's first), none drawn over another.
             shown = thin_dates([p.period.start for p in pts], labels, lay.width - 80)
-            return alt.Axis(
+            return vl.props(
                 values=[ticks[i] for i in shown],
                 labelExpr=f"{label_map}[+datum.value]",
                 labelAngle=0,
@@ -83,7 +82,7 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
                 labelOverlap="greedy",
                 grid=False,
             )
-        return alt.Axis(
+        return vl.props(
             values=ticks,
             labelExpr=f"{label_map}[+datum.value]",
             labelAngle=-90 if many or crowded else 0,
@@ -95,52 +94,52 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
         )
 
     def spec(lay: Layout) -> dict[str, Any]:
-        x = alt.X("date:T", title=None, scale=alt.Scale(type="utc"), axis=x_axis(lay))
+        x = vl.channel("date:T", title=None, scale=vl.props(type="utc"), axis=x_axis(lay))
         axis = _value_axis(pts, lang)
-        scale: Any = alt.Undefined
+        scale: dict[str, Any] = {}
         if ind.unit == "位" and pts:
             # A rank is drawn with the better place at the top, so that rising means improving,
             # over the ranks around the data: from 1st, 14th and 13th would lie flat along the
             # bottom of an empty chart. Whole ranks only.
             lo, hi = min(p.value for p in pts), max(p.value for p in pts)
             pad = max(1, -(-(hi - lo) // 2))
-            scale = alt.Scale(
-                reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad]
-            )
-            axis.tickMinStep = 1
-            axis.format = "d"
+            scale = {
+                "scale": vl.props(
+                    reverse=True, zero=False, nice=False, domain=[max(1, lo - pad), hi + pad]
+                )
+            }
+            axis["tickMinStep"] = 1
+            axis["format"] = "d"
         y_lines = title_lines(y_title, lay)
         if isinstance(y_lines, list):  # a title in lines grows upwards, away from the plot
-            axis.titleY = -8 - (len(y_lines) - 1) * 15
-        y = alt.Y(
+            axis["titleY"] = -8 - (len(y_lines) - 1) * 15
+        y = vl.channel(
             "value:Q",
             title=y_lines if ind.unit_in(lang) else None,
-            axis=axis,
-            scale=scale,
+            axis=vl.props(**axis),
+            **scale,
         )
-        line = alt.Chart(alt.Data(values=rows)).mark_line(color=PALETTE[0]).encode(x=x, y=y)
-        points = (
-            alt.Chart(alt.Data(values=rows))
-            .mark_point(size=60, strokeWidth=2)
-            .encode(
+        line = vl.unit(vl.mark("line", color=PALETTE[0]), rows, encoding=vl.encoding(x=x, y=y))
+        points = vl.unit(
+            vl.mark("point", size=60, strokeWidth=2),
+            rows,
+            encoding=vl.encoding(
                 x=x,
                 y=y,
-                shape=alt.Shape(
+                shape=vl.channel(
                     "kind:N",
                     title=None,
                     legend=legend,
-                    scale=alt.Scale(
+                    scale=vl.props(
                         domain=kinds,
                         range=[{actual: "circle", ill: "diamond"}[k] for k in kinds],
                     ),
                 ),
-                color=alt.Color("kind:N", title=None, scale=kind_scale, legend=legend),
-                fill=alt.condition(
-                    alt.datum.kind == ill, alt.value("white"), alt.value(PALETTE[0])
-                ),
-            )
+                color=vl.channel("kind:N", title=None, scale=kind_scale, legend=legend),
+                fill=vl.condition(f"(datum.kind === {vl.string(ill)})", "white", PALETTE[0]),
+            ),
         )
-        return sized(alt.layer(line, points), lay, 200 if lay.narrow else 240)
+        return sized(vl.layer(line, points), lay, 200 if lay.narrow else 240)
 
     unit = ind.unit_in(lang)
     alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
@@ -172,7 +171,7 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     )
 
 
-def _value_axis(pts: list[Point], lang: str) -> alt.Axis:
+def _value_axis(pts: list[Point], lang: str) -> dict[str, Any]:
     """The value axis of a line chart.
 
     Its title (the indicator and its unit) stands level above the axis, as Japanese statistical
@@ -189,14 +188,14 @@ def _value_axis(pts: list[Point], lang: str) -> alt.Axis:
         "titleY": -8,
     }
     if not pts or max(abs(p.value) for p in pts) < 1_000_000:
-        return alt.Axis(**level)
+        return level
     big, small = (("1e8", "億"), ("1e4", "万")) if lang == "ja" else (("1e9", "B"), ("1e6", "M"))
     expr = (
         f"datum.value == 0 ? '0' : abs(datum.value) >= {big[0]} "
         f"? format(datum.value / {big[0]}, ',') + '{big[1]}' "
         f": format(datum.value / {small[0]}, ',') + '{small[1]}'"
     )
-    return alt.Axis(labelExpr=expr, **level)
+    return {"labelExpr": expr, **level}
 
 
 def _timeseries_alt(

@@ -115,8 +115,9 @@ def _period(site: Site) -> str:
     return f"{start}〜{end}" if site.lang == "ja" else f"{start} – {end}"
 
 
-def write_site(site: Site, out: Path) -> list[Path]:
-    """Write every page, the charts' CSV files and the static assets under `out`."""
+def write_site(site: Site, out: Path, dashboard: bool = True) -> list[Path]:
+    """Write every page, the charts' CSV files and the static assets under `out`, and the
+    dashboard's pages unless `dashboard` is False (the preview may have them already)."""
     written = []
     for page in site.pages:
         f = out / page.path
@@ -133,7 +134,7 @@ def write_site(site: Site, out: Path) -> list[Path]:
     static.mkdir(exist_ok=True)
     for asset in STATIC.iterdir():
         shutil.copy2(asset, static / asset.name)
-    if site.dashboard is not None:
+    if site.dashboard is not None and dashboard:
         from .dashboard import write_dashboard
 
         written += write_dashboard(site, site.dashboard, out)

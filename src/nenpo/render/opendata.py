@@ -109,7 +109,8 @@ def _write_json(od: OpenData, t: Table, extra: list[Table], f: Path) -> Path:
             out.write(f',"{"data" if x is t else x.name}":[')
             records = x.records()
             for k in range(0, len(x.rows), CHUNK):
-                piece = ",".join(dump(r) for r in itertools.islice(records, CHUNK))
+                # One call a piece: a list is its items joined by ",", in brackets.
+                piece = dump(list(itertools.islice(records, CHUNK)))[1:-1]
                 out.write(("," if k else "") + piece)
             out.write("]")
         out.write("}")

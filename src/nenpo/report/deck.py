@@ -209,13 +209,18 @@ def reference_errors(ws: Workspace, where: Places) -> list[Problem]:
 
 
 def build_deck(
-    ws: Workspace, lang: str, charts: dict[str, ChartOut], font: str
+    ws: Workspace,
+    lang: str,
+    charts: dict[str, ChartOut],
+    font: str,
+    data: Data | None = None,
 ) -> tuple[DeckOut | None, list[tuple[int, Where, str]]]:
-    """The deck in `lang`, reusing the site's charts; None when the workspace declares none."""
+    """The deck in `lang`, reusing the site's charts and its lookups of `ws`'s data (`data`);
+    None when the workspace declares none."""
     if ws.deck is None:
         return None, []
     deck: Deck = ws.deck
-    data = Data(ws)
+    data = data or Data(ws)  # the site's: not every observation indexed a second time
     defined = {c.id: c for c in ws.charts}
 
     def chart_of(ident: str) -> ChartOut | None:
@@ -249,7 +254,7 @@ def deck_model(site: Site, font: str) -> DeckOut | None:
     Part of the model stage, beside the site: a problem in deck.yaml stops the build before
     anything is rendered, and the print stage only lays out.
     """
-    deck, problems = build_deck(site.ws, site.lang, site.charts, font)
+    deck, problems = build_deck(site.ws, site.lang, site.charts, font, site.data)
     if problems:
         lines = "\n".join(
             f"  {Problem('deck.yaml', None, _field(i, where), msg)}" for i, where, msg in problems

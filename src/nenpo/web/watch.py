@@ -254,11 +254,10 @@ class Watcher:
     def start(self) -> None:
         """The first build (pages now, PDFs in the background), then watch."""
         self._done(self.preview.build(None))
-        self._threads = [threading.Thread(target=self._watch, name="nenpo-watch", daemon=True)]
-        if self.pdf:
-            self._threads.append(
-                threading.Thread(target=self._printer, name="nenpo-watch-pdf", daemon=True)
-            )
+        self._threads = [
+            threading.Thread(target=self._watch, name="nenpo-watch", daemon=True),
+            threading.Thread(target=self._printer, name="nenpo-watch-pdf", daemon=True),
+        ]
         for t in self._threads:
             t.start()
 
@@ -303,8 +302,8 @@ class Watcher:
                 self.report(f"  {problem.where}: {problem.message}")
 
     def _printer(self) -> None:
-        """After the pages, the PDFs, once the edits pause (while someone types and saves,
-        compiling would only compete with the pages)."""
+        """After the pages, the open data and the PDFs, once the edits pause (while someone
+        types and saves, they would only compete with the pages)."""
         while True:
             self._print.wait()
             while self._print.is_set() and not self._stop.is_set():
@@ -319,6 +318,15 @@ class Watcher:
                 self._work(-1)
 
     def _print_once(self) -> None:
+        data = self.preview.follow_data()
+        if data.changed or not data.ok:
+            self.hub.publish(self.preview.version, data.changed, data.problems)
+        if not data.ok:
+            self.report("the open data stopped:")
+            for problem in data.problems:
+                self.report(f"  {problem.where}: {problem.message}")
+        if not self.pdf:
+            return
         outcome = self.preview.print()
         if outcome.changed or not outcome.ok:
             self.hub.publish(self.preview.version, outcome.changed, outcome.problems)
