@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .diff import Change
+from .units import DECK_PAGE
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DOCUMENTS = {"deck": "会見資料", "report": "報告書"}  # as the seed names its PDFs
@@ -32,7 +33,8 @@ class Locator:
     """Names where a change is as errata do: the deck slide or report page, else the page title.
 
     Page numbers come from `pages.json`, written beside the PDFs when they are built:
-    {"deck": {unit key or site path: slide}, "report": {unit key or site path: page}}.
+    {"deck": {unit key or site path: slide}, "slides": {chart key: [every slide]},
+    "report": {unit key or site path: page}}; a slide's own text is on the page "deck.pdf#N".
     """
 
     def __init__(self, site_dir: Path | None = None):
@@ -42,18 +44,27 @@ class Locator:
             self.maps = json.loads(f.read_text(encoding="utf-8"))
 
     def where(self, c: Change) -> str:
+        return self.everywhere(c)[0]
+
+    def everywhere(self, c: Change) -> list[str]:
+        """Each place a change is seen: a chart on slides 5 and 16 is corrected on both."""
+        if c.page.startswith(DECK_PAGE):  # a slide's own text
+            return [f"{DOCUMENTS['deck']}{c.page.removeprefix(DECK_PAGE)}ページ"]
         chart = (
             c.key.split(":")[-1]
             if c.kind in ("legend", "axis", "chart-title", "chart-data", "chart")
             else None
         )
+        if chart and f"chart:{chart}" in self.maps.get("slides", {}):
+            slides = self.maps["slides"][f"chart:{chart}"]
+            return [f"{DOCUMENTS['deck']}{n}ページ" for n in slides]
         for output in ("deck", "report"):
             pages = self.maps.get(output, {})
             for key in (f"chart:{chart}" if chart else None, c.page):
                 if key and key in pages:
                     # Which document: the deck's slide 13 is not the report's page 13.
-                    return f"{DOCUMENTS[output]}{pages[key]}ページ"
-        return f"「{c.page_title}」"
+                    return [f"{DOCUMENTS[output]}{pages[key]}ページ"]
+        return [f"「{c.page_title}」"]
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -90,12 +101,22 @@ def _labels(before: list[str] | None, after: list[str]) -> str:
 def draft(changes: list[Change], locator: Locator) -> list[Entry]:
     """One entry per change, in the order of the pages."""
     out: list[Entry] = []
+    seen: set[str] = set()
     for c in changes:
-        loc = c.where = locator.where(c)
-        text = _sentence(c, loc)
-        if text:
-            out.append(Entry(text, c.page, c.kind))
+        places = locator.everywhere(c)
+        c.where = "、".join(places)
+        for loc in places:
+            text = _sentence(c, loc)
+            # One chart on pages in two languages, or on two site pages, is one correction.
+            if text and text not in seen:
+                seen.add(text)
+                out.append(Entry(text, _entry_page(c.page), c.kind))
     return out
+
+
+def _entry_page(page: str) -> str:
+    """The site page an entry links to: a slide's text links to the deck itself."""
+    return "deck.pdf" if page.startswith(DECK_PAGE) else page
 
 
 def _sentence(c: Change, loc: str) -> str | None:
