@@ -50,11 +50,7 @@ class Locator:
         """Each place a change is seen: a chart on slides 5 and 16 is corrected on both."""
         if c.page.startswith(DECK_PAGE):  # a slide's own text
             return [f"{DOCUMENTS['deck']}{c.page.removeprefix(DECK_PAGE)}ページ"]
-        chart = (
-            c.key.split(":")[-1]
-            if c.kind in ("legend", "axis", "chart-title", "chart-data", "chart")
-            else None
-        )
+        chart = c.key.split(":")[-1] if c.kind in _CHART_KINDS else None
         if chart and f"chart:{chart}" in self.maps.get("slides", {}):
             slides = self.maps["slides"][f"chart:{chart}"]
             return [f"{DOCUMENTS['deck']}{n}ページ" for n in slides]
@@ -101,22 +97,37 @@ def _labels(before: list[str] | None, after: list[str]) -> str:
 def draft(changes: list[Change], locator: Locator) -> list[Entry]:
     """One entry per change, in the order of the pages."""
     out: list[Entry] = []
-    seen: set[str] = set()
-    for c in changes:
+    seen: set[tuple[str, ...]] = set()
+    # The pages of the first language first: a chart corrected on the Japanese and the English
+    # site is one correction of the deck, drafted with the deck's (Japanese) title.
+    for c in sorted(changes, key=lambda c: _translated(c.page)):
         places = locator.everywhere(c)
         c.where = "、".join(places)
         for loc in places:
             text = _sentence(c, loc)
-            # One chart on pages in two languages, or on two site pages, is one correction.
-            if text and text not in seen:
-                seen.add(text)
-                out.append(Entry(text, _entry_page(c.page), c.kind))
+            thing = c.key.split(":")[-1] if c.kind in _CHART_KINDS else text or ""
+            # One chart on two site pages, or in two languages, is one correction of each slide.
+            if text and (c.kind, thing, loc) not in seen:
+                seen.add((c.kind, thing, loc))
+                out.append(Entry(text, _entry_page(c.page, loc), c.kind))
     return out
 
 
-def _entry_page(page: str) -> str:
-    """The site page an entry links to: a slide's text links to the deck itself."""
-    return "deck.pdf" if page.startswith(DECK_PAGE) else page
+_CHART_KINDS = ("legend", "axis", "chart-title", "chart-data", "chart")
+
+
+def _translated(page: str) -> bool:
+    """True for a page of a second language (en/…): its site folder is a language code."""
+    head = page.split("/", 1)[0]
+    return "/" in page and len(head) == 2 and head.isalpha()
+
+
+def _entry_page(page: str, loc: str) -> str:
+    """The page an entry links to: the deck's page when it cites a slide, else the site page."""
+    deck = DOCUMENTS["deck"]
+    if loc.startswith(deck) and loc.endswith("ページ"):
+        return f"deck.pdf#page={loc.removeprefix(deck).removesuffix('ページ')}"
+    return page
 
 
 def _sentence(c: Change, loc: str) -> str | None:

@@ -104,9 +104,7 @@ class Prints:
         return out
 
 
-def page_numbers(
-    site: Site, report: engine.Compiled, deck: DeckOut | None
-) -> dict[str, Any]:
+def page_numbers(site: Site, report: engine.Compiled, deck: DeckOut | None) -> dict[str, Any]:
     """pages.json: the page each chart and site page is printed on, so errata can cite it.
 
     {"deck": {"chart:ID": slide}, "slides": {"chart:ID": [slide, …]},
