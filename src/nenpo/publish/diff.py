@@ -76,7 +76,8 @@ def _only_labels_differ(o: Unit, u: Unit) -> bool:
     axis_changed = o.fields.get("axis") != u.fields.get("axis")
     data_same = all(x[1:] == y[1:] for x, y in zip(ro, ru, strict=True))
     heads_same = all(x[:1] == y[:1] for x, y in zip(ro, ru, strict=True))
-    if data_same and (heads_same or axis_changed):
+    # Row heads are the axis labels of a time series, the legend labels of a composition.
+    if data_same and (heads_same or axis_changed or legend_changed):
         return legend_changed or axis_changed or o.fields.get("columns") != u.fields.get("columns")
     return False
 

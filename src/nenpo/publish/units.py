@@ -136,7 +136,7 @@ def deck_units(site_dir: Path) -> list[Unit]:
     units: list[Unit] = []
     for slide in manifest.get("slides", []):
         page = f"{DECK_PAGE}{slide['number']}"
-        title = str(slide.get("title", ""))
+        title = " ".join(str(slide.get("title", "")).split())
         for i, text in enumerate(slide.get("texts", [])):
             units.append(
                 Unit(f"paragraph:{page}:{i}", "paragraph", page, title, text[:40], {"text": text})
