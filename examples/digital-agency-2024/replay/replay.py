@@ -15,8 +15,9 @@ editions (OUT/editions) and the public tree (OUT/public). It runs, and prints, t
     nenpo diff 2024-09-02 2024-09-04 --format json > OUT/draft-2024-09-04.json
 
 The last edition is the example itself (OUT/ws equals the workspace again). Its 更新履歴
-(OUT/public/editions/2024-09-04/history.html) lists the seed's two updates; the drafts show what nenpo drafted
-from the diffs before the editor's wording (errata-*.yaml, in the seed's words) replaced it.
+(OUT/public/editions/2024-09-04/history.html) lists the seed's two updates; the drafts show
+what nenpo drafted from the diffs before the editor's wording (errata-*.yaml, in the seed's
+words) replaced it.
 """
 
 from __future__ import annotations
