@@ -180,3 +180,28 @@ def test_the_last_edition_is_the_example_itself(replayed: Path) -> None:
         for e in (FIRST, *UPDATES)
     ]
     assert len(set(hashes)) == 3
+
+
+def test_older_editions_say_they_were_corrected_later(replayed: Path) -> None:
+    """A reader on an older edition's page learns that a later edition corrected it."""
+    public = replayed / "public" / "editions"
+
+    def notice(path: Path) -> BeautifulSoup | None:
+        doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        return doc.select_one("main > p.superseded")
+
+    for edition, corrected_by in ((FIRST, UPDATES[0]), (UPDATES[0], UPDATES[1])):
+        pages = sorted((public / edition).rglob("*.html"))
+        assert pages
+        for page in (pages[0], public / edition / "index.html", public / edition / "history.html"):
+            note = notice(page)
+            assert note is not None, page
+            assert corrected_by in note.get_text()
+            link = note.find("a")
+            assert link is not None
+            target = (page.parent / str(link["href"])).resolve()
+            assert target == (public / UPDATES[-1] / "history.html").resolve()
+        # The edition as published is unchanged: only its public copy carries the notice.
+        kept = replayed / "editions" / edition / "site" / "index.html"
+        assert notice(kept) is None
+    assert all(notice(p) is None for p in (public / UPDATES[-1]).rglob("*.html"))
