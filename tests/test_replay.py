@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from nenpo.settings import bundled_example
 
@@ -186,7 +186,7 @@ def test_older_editions_say_they_were_corrected_later(replayed: Path) -> None:
     """A reader on an older edition's page learns that a later edition corrected it."""
     public = replayed / "public" / "editions"
 
-    def notice(path: Path) -> BeautifulSoup | None:
+    def notice(path: Path) -> Tag | None:
         doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         return doc.select_one("main > p.superseded")
 

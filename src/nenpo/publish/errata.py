@@ -38,7 +38,7 @@ class Locator:
     """
 
     def __init__(self, site_dir: Path | None = None):
-        self.maps: dict[str, dict[str, int]] = {}
+        self.maps: dict[str, dict[str, Any]] = {}  # "slides" maps to lists, the others to ints
         f = site_dir / "pages.json" if site_dir else None
         if f and f.is_file():
             self.maps = json.loads(f.read_text(encoding="utf-8"))
