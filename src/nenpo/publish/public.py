@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..core import replace_dir
 from .editions import Edition, list_editions
-from .history import atom_feed
+from .history import _day, atom_feed
 
 
 def _link_tree(src: Path, dst: Path) -> list[Path]:
@@ -38,9 +38,10 @@ def _link_tree(src: Path, dst: Path) -> list[Path]:
 
 
 NOTICE = {
-    "ja": "この版は{date}に修正されました（{id}）。最新の版と修正の内容は{link}をご覧ください。",
-    "en": "This edition was corrected on {date} ({id}). See {link} for the latest edition and "
-    "what was corrected.",
+    "ja": "この版は{date}の版（{id}）で修正されました。"
+    "最新の版と修正の内容は{link}をご覧ください。",
+    "en": "This edition was corrected by the edition of {date} ({id}). See {link} for the latest "
+    "edition and what was corrected.",
 }
 HISTORY = {"ja": "更新履歴", "en": "the revision history"}
 
@@ -60,7 +61,8 @@ def _mark_superseded(site: Path, later: Edition, latest: Edition) -> None:
         history = site.parent / latest.id / "history.html"
         href = escape(Path(os.path.relpath(history, page.parent)).as_posix())
         link = f'<a href="{href}">{HISTORY[lang]}</a>'
-        text = NOTICE[lang].format(date=escape(later.date), id=escape(later.id), link=link)
+        day = _day(later.date, lang).removesuffix("更新") if lang == "ja" else later.date
+        text = NOTICE[lang].format(date=escape(day), id=escape(later.id), link=link)
         notice = f'<p class="superseded" role="note">{text}</p>'
         page.unlink()  # a hard link to the edition's file: write a copy, never through the link
         page.write_text(html[: at.end()] + notice + html[at.end() :], encoding="utf-8")
