@@ -192,6 +192,11 @@ class _Builder:
         raise KeyError(kind)
 
     def focus_area_list(self) -> str:
+        """The diagram and each focus area's projects: the overview on the web (in print, the
+        focus-area pages that follow list the same projects, each under its own heading)."""
+        return f'<div class="focus-area-overview">{self.focus_area_sections()}</div>'
+
+    def focus_area_sections(self) -> str:
         out = [self.focus_area_diagram()]
         for fa in self.ws.focus_areas:
             projects = "".join(self.project_item(p) for p in self.projects_in(fa))
