@@ -118,3 +118,24 @@ def test_an_unlabelled_illustrative_value_can_never_be_accepted(tmp_path: Path) 
     r = runner.invoke(app, ["publish", "--approver", "a", "--accept", str(acc)], env={})
     assert r.exit_code == 7, r.output
     assert f"{acc}:1" in r.output and "illustrative" in r.output
+
+
+def test_identical_findings_are_accepted_one_to_one() -> None:
+    """Two legends with the same wrong label make the same finding word for word (the replay of
+    the seed's first edition: 'どちらでもない' in 賛同 and in 適応); --write-accept writes one
+    acceptance for each, and neither is taken for stale."""
+    from nenpo.check.accept import Acceptance, AcceptanceError, apply
+    from nenpo.check.findings import Finding
+
+    msg = "legend label 'どちらでもない' differs from the data's 'どちらともいえない' (position 2)"
+    found = [Finding("charts.yaml", n, "legend-labels", "error", msg) for n in (10, 16)]
+    one = Acceptance("legend-labels", "charts.yaml", msg, "r", "b", "acc.yaml:1")
+    two = Acceptance("legend-labels", "charts.yaml", msg, "r", "b", "acc.yaml:7")
+    applied = apply(found, [one, two])
+    assert [a.source for _f, a in applied.accepted] == ["acc.yaml:1", "acc.yaml:7"]
+    assert applied.remaining == []
+    # One acceptance may still cover both; a third one matches nothing and is stale.
+    assert len(apply(found, [one]).accepted) == 2
+    three = Acceptance("legend-labels", "charts.yaml", msg, "r", "b", "acc.yaml:13")
+    with pytest.raises(AcceptanceError, match=r"acc\.yaml:13"):
+        apply(found, [one, two, three])

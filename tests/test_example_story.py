@@ -7,6 +7,7 @@ deck's PDF text; the expectations come from the seed's own text where they can.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,49 @@ def test_project_indicators_name_source_licence_and_where_to_find_it(
                 assert src.accessed is not None, (ind.id, sid)
             checked += 1
     assert checked >= 40
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_no_page_has_a_duplicate_id(
+    lang: str, built_example: core.BuildResult, built_en: core.BuildResult
+) -> None:
+    """An anchor names one place: an indicator shown by two projects, a chart on two pages of a
+    section, must not give two elements one id (a link to it would land on the first)."""
+    out = (built_example if lang == "ja" else built_en).out
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 100
+    dupes = {}
+    for page in pages:
+        ids = Counter(str(el["id"]) for el in soup(page).find_all(id=True))
+        twice = sorted(i for i, n in ids.items() if n > 1)
+        if twice:
+            dupes[page.relative_to(out).as_posix()] = twice
+    assert not dupes, dupes
+
+
+def test_the_focus_area_diagram_is_drawn_from_the_registry(
+    pages: dict[str, BeautifulSoup], built_example: core.BuildResult
+) -> None:
+    """The seed's picture of 注力領域とプロジェクト構成, generated: every focus area and project
+    of the registry in the drawing, in the registry's order, with an alt text that names them."""
+    found = [(path, fig) for path, doc in pages.items() for fig in doc.select("figure.diagram")]
+    assert len(found) == 1, [p for p, _ in found]
+    _path, fig = found[0]
+    svg = fig.select_one('svg[role="img"]')
+    assert svg is not None
+    label = str(svg.get("aria-label", ""))
+    ws = built_example.site.ws
+    items: list[str] = []  # a project's line starts with ・; a wrapped name goes on with
+    for t in svg.find_all("text"):
+        line = t.get_text()
+        if line.startswith("・"):
+            items.append(line[1:])
+        elif line.startswith("　") and items:
+            items[-1] += line[1:]
+    for fa in ws.focus_areas:
+        n = sum(1 + len(p.subprojects) for p in ws.projects if p.focus_area == fa.id)
+        assert f"「{fa.name.ja}」（{n}件）" in label
+    names = [x for p in ws.projects for x in [p.name.ja, *(c.name.ja for c in p.subprojects)]]
+    assert items == names
+    assert len(names) == len(SEED_PROJECTS)
+    assert fig.select_one("p.alt-text") is not None and fig.select_one("figcaption") is not None

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("charts", "report", "check"),  # models: charts, pages and the deck, the check's findings
     ("render",),  # lays out documents handed to it: HTML, Typst PDF, terminal text
     ("core",),  # the API every adapter calls
-    ("publish", "web", "cli", "preview"),  # adapters over the core
+    ("publish", "web", "cli", "preview", "__main__"),  # adapters over the core
 ]
 RANK = {unit: i for i, layer in enumerate(LAYERS) for unit in layer}
 # japan is below everything: it may use nenpo.errors and nothing else of nenpo.

@@ -303,6 +303,13 @@ def test_pages_json_says_where_each_chart_and_page_is_printed(
         for c in s.chart_ids():
             first.setdefault(f"chart:{c}", s.number)
     assert maps["deck"] == first
+    every: dict[str, list[int]] = {}  # and "slides" names each slide a chart is on
+    for s in ws.deck.slides:
+        for c in s.chart_ids():
+            every.setdefault(f"chart:{c}", []).append(s.number)
+    assert maps["slides"] == every
     slides = pr.page_texts(deck)
-    for key, number in maps["deck"].items():
-        assert site.charts[key.removeprefix("chart:")].title in slides[number - 1]
+    for key, numbers in maps["slides"].items():
+        for number in numbers:
+            assert site.charts[key.removeprefix("chart:")].title in slides[number - 1]
+    assert maps["slides"]["chart:attitude-satisfaction"] == [5, 16]  # the seed's two legends

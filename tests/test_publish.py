@@ -239,3 +239,53 @@ def test_sigkill_at_random_moments_never_leaves_half_an_edition(
         else:
             outcomes["kept"] += 1
     print(f"SIGKILL outcomes over 20 runs: {outcomes} (a publish takes {duration:.1f} s)")
+
+
+def test_drafts_cite_every_slide_and_split_a_rewording_from_an_addition(tmp_path: Path) -> None:
+    """Without a build: units as two editions would hold them, pages.json as the PDFs write it."""
+    from nenpo.publish.diff import diff_units
+    from nenpo.publish.errata import Locator, draft
+    from nenpo.publish.units import Unit
+
+    def slide(texts: list[str]) -> list[Unit]:
+        return [
+            Unit(
+                f"paragraph:deck.pdf#30:{i}",
+                "paragraph",
+                "deck.pdf#30",
+                "安全性",
+                t[:40],
+                {"text": t},
+            )
+            for i, t in enumerate(texts)
+        ]
+
+    def chart(path: str, title: str, legend: list[str]) -> Unit:
+        rows = [[lab, "1"] for lab in legend]
+        fields = {"title": title, "legend": legend, "axis": [], "columns": [], "rows": rows}
+        return Unit(f"chart:{path}:sat", "chart", path, "p", title, fields)
+
+    before = [
+        chart("progress.html", "満足", ["A", "C", "B"]),
+        chart("en/progress.html", "Satisfaction", ["A", "C", "B"]),
+        *slide(["安全性", "個人情報保護の徹底：100%"]),
+    ]
+    after = [
+        chart("progress.html", "満足", ["A", "B", "C"]),
+        chart("en/progress.html", "Satisfaction", ["A", "B", "C"]),
+        *slide(["安全性", "個人情報保護研修の受講率：100%", "【取組】一", "二"]),
+    ]
+    (tmp_path / "pages.json").write_text(
+        json.dumps({"deck": {"chart:sat": 5}, "slides": {"chart:sat": [5, 16]}, "report": {}}),
+        encoding="utf-8",
+    )
+    entries = draft(diff_units(before, after), Locator(tmp_path))
+    assert [(e.text.split("、")[0], e.page) for e in entries] == [
+        ("会見資料5ページ", "deck.pdf#page=5"),
+        ("会見資料16ページ", "deck.pdf#page=16"),
+        ("会見資料30ページ", "deck.pdf#page=30"),
+        ("会見資料30ページ", "deck.pdf#page=30"),
+    ]
+    assert "満足の凡例" in entries[0].text  # the first language's title, once per slide
+    assert "(正:個人情報保護研修の受講率：100%)" in entries[2].text
+    assert "補足を追記しました(追記:【取組】一" in entries[3].text

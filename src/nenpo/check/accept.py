@@ -128,7 +128,11 @@ def apply(findings: list[Finding], acceptances: list[Acceptance]) -> Applied:
     applied = Applied()
     used: set[int] = set()
     for f in findings:
-        hit = next((i for i, a in enumerate(acceptances) if a.matches(f)), None)
+        hits = [i for i, a in enumerate(acceptances) if a.matches(f)]
+        # Two charts can make the same finding word for word (the same wrong label in two
+        # legends); --write-accept writes one acceptance per finding, so pair them one to one
+        # (an acceptance left over for an identical finding may also cover it).
+        hit = next((i for i in hits if i not in used), hits[0] if hits else None)
         if hit is None:
             applied.remaining.append(f)
         else:

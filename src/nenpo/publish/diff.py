@@ -76,7 +76,8 @@ def _only_labels_differ(o: Unit, u: Unit) -> bool:
     axis_changed = o.fields.get("axis") != u.fields.get("axis")
     data_same = all(x[1:] == y[1:] for x, y in zip(ro, ru, strict=True))
     heads_same = all(x[:1] == y[:1] for x, y in zip(ro, ru, strict=True))
-    if data_same and (heads_same or axis_changed):
+    # Row heads are the axis labels of a time series, the legend labels of a composition.
+    if data_same and (heads_same or axis_changed or legend_changed):
         return legend_changed or axis_changed or o.fields.get("columns") != u.fields.get("columns")
     return False
 
@@ -97,18 +98,49 @@ def _paragraphs(a: list[Unit], b: list[Unit]) -> list[Change]:
         for tag, i1, i2, j1, j2 in sm.get_opcodes():
             if tag == "equal":
                 continue
-            ref = pb[j1] if j1 < len(pb) else pa[i1]
-            change = {"replace": "changed", "insert": "added", "delete": "removed"}[tag]
-            out.append(
-                Change(
-                    "paragraph",
-                    change,
-                    f"paragraph:{page}:{j1}",
-                    page,
-                    ref.page_title,
-                    ref.label,
-                    "\n".join(ta[i1:i2]) or None,
-                    "\n".join(tb[j1:j2]) or None,
+            if tag == "replace" and (i2 - i1) != (j2 - j1):
+                spans = _paired(ta, tb, i1, i2, j1, j2)
+            else:
+                change = {"replace": "changed", "insert": "added", "delete": "removed"}[tag]
+                spans = [(change, i1, i2, j1, j2)]
+            for change, a1, a2, b1, b2 in spans:
+                ref = pb[b1] if b1 < len(pb) and b2 > b1 else pa[min(a1, len(pa) - 1)]
+                out.append(
+                    Change(
+                        "paragraph",
+                        change,
+                        f"paragraph:{page}:{b1}",
+                        page,
+                        ref.page_title,
+                        ref.label,
+                        "\n".join(ta[a1:a2]) or None,
+                        "\n".join(tb[b1:b2]) or None,
+                    )
                 )
-            )
     return out
+
+
+def _paired(
+    ta: list[str], tb: list[str], i1: int, i2: int, j1: int, j2: int
+) -> list[tuple[str, int, int, int, int]]:
+    """A replaced run of paragraphs whose lengths differ, split into what a reader sees: a
+    paragraph reworded (paired with its most similar successor), and paragraphs added or removed
+    around it — 「個人情報保護の徹底」 corrected and three points added are two corrections."""
+    spans: list[tuple[str, int, int, int, int]] = []
+    j = j1
+    for i in range(i1, i2):
+        best, score = None, 0.5  # below half alike, it is not the same paragraph reworded
+        for k in range(j, j2):
+            r = difflib.SequenceMatcher(a=ta[i], b=tb[k], autojunk=False).ratio()
+            if r > score:
+                best, score = k, r
+        if best is None:
+            spans.append(("removed", i, i + 1, j, j))
+            continue
+        if best > j:
+            spans.append(("added", i, i, j, best))
+        spans.append(("changed", i, i + 1, best, best + 1))
+        j = best + 1
+    if j < j2:
+        spans.append(("added", i2, i2, j, j2))
+    return spans

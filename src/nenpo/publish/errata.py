@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .diff import Change
+from .units import DECK_PAGE
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DOCUMENTS = {"deck": "会見資料", "report": "報告書"}  # as the seed names its PDFs
@@ -32,28 +33,34 @@ class Locator:
     """Names where a change is as errata do: the deck slide or report page, else the page title.
 
     Page numbers come from `pages.json`, written beside the PDFs when they are built:
-    {"deck": {unit key or site path: slide}, "report": {unit key or site path: page}}.
+    {"deck": {unit key or site path: slide}, "slides": {chart key: [every slide]},
+    "report": {unit key or site path: page}}; a slide's own text is on the page "deck.pdf#N".
     """
 
     def __init__(self, site_dir: Path | None = None):
-        self.maps: dict[str, dict[str, int]] = {}
+        self.maps: dict[str, dict[str, Any]] = {}  # "slides" maps to lists, the others to ints
         f = site_dir / "pages.json" if site_dir else None
         if f and f.is_file():
             self.maps = json.loads(f.read_text(encoding="utf-8"))
 
     def where(self, c: Change) -> str:
-        chart = (
-            c.key.split(":")[-1]
-            if c.kind in ("legend", "axis", "chart-title", "chart-data", "chart")
-            else None
-        )
+        return self.everywhere(c)[0]
+
+    def everywhere(self, c: Change) -> list[str]:
+        """Each place a change is seen: a chart on slides 5 and 16 is corrected on both."""
+        if c.page.startswith(DECK_PAGE):  # a slide's own text
+            return [f"{DOCUMENTS['deck']}{c.page.removeprefix(DECK_PAGE)}ページ"]
+        chart = c.key.split(":")[-1] if c.kind in _CHART_KINDS else None
+        if chart and f"chart:{chart}" in self.maps.get("slides", {}):
+            slides = self.maps["slides"][f"chart:{chart}"]
+            return [f"{DOCUMENTS['deck']}{n}ページ" for n in slides]
         for output in ("deck", "report"):
             pages = self.maps.get(output, {})
             for key in (f"chart:{chart}" if chart else None, c.page):
                 if key and key in pages:
                     # Which document: the deck's slide 13 is not the report's page 13.
-                    return f"{DOCUMENTS[output]}{pages[key]}ページ"
-        return f"「{c.page_title}」"
+                    return [f"{DOCUMENTS[output]}{pages[key]}ページ"]
+        return [f"「{c.page_title}」"]
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -90,12 +97,37 @@ def _labels(before: list[str] | None, after: list[str]) -> str:
 def draft(changes: list[Change], locator: Locator) -> list[Entry]:
     """One entry per change, in the order of the pages."""
     out: list[Entry] = []
-    for c in changes:
-        loc = c.where = locator.where(c)
-        text = _sentence(c, loc)
-        if text:
-            out.append(Entry(text, c.page, c.kind))
+    seen: set[tuple[str, ...]] = set()
+    # The pages of the first language first: a chart corrected on the Japanese and the English
+    # site is one correction of the deck, drafted with the deck's (Japanese) title.
+    for c in sorted(changes, key=lambda c: _translated(c.page)):
+        places = locator.everywhere(c)
+        c.where = "、".join(places)
+        for loc in places:
+            text = _sentence(c, loc)
+            thing = c.key.split(":")[-1] if c.kind in _CHART_KINDS else text or ""
+            # One chart on two site pages, or in two languages, is one correction of each slide.
+            if text and (c.kind, thing, loc) not in seen:
+                seen.add((c.kind, thing, loc))
+                out.append(Entry(text, _entry_page(c.page, loc), c.kind))
     return out
+
+
+_CHART_KINDS = ("legend", "axis", "chart-title", "chart-data", "chart")
+
+
+def _translated(page: str) -> bool:
+    """True for a page of a second language (en/…): its site folder is a language code."""
+    head = page.split("/", 1)[0]
+    return "/" in page and len(head) == 2 and head.isalpha()
+
+
+def _entry_page(page: str, loc: str) -> str:
+    """The page an entry links to: the deck's page when it cites a slide, else the site page."""
+    deck = DOCUMENTS["deck"]
+    if loc.startswith(deck) and loc.endswith("ページ"):
+        return f"deck.pdf#page={loc.removeprefix(deck).removesuffix('ページ')}"
+    return page
 
 
 def _sentence(c: Change, loc: str) -> str | None:

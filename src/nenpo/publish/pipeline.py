@@ -23,7 +23,7 @@ from .diff import Change, diff_units
 from .errata import Entry, Locator, draft
 from .history import atom_feed, history_html
 from .public import refresh
-from .units import read_units, site_units, write_units
+from .units import deck_units, read_units, site_units, write_units
 
 
 @dataclass
@@ -103,6 +103,7 @@ def publish(
         )
         progress("diff")
         units = [u for u in site_units(work / "site") if u.page != "history.html"]
+        units += deck_units(work / "site")
         write_units(units, work / "units.json")
         changes: list[Change] = []
         if published:

@@ -120,6 +120,30 @@ def site_units(site_dir: Path) -> list[Unit]:
     return units
 
 
+DECK_PAGE = "deck.pdf#"  # a slide's unit is on the page "deck.pdf#N": errata cite slide N
+
+
+def deck_units(site_dir: Path) -> list[Unit]:
+    """Every text of every slide (deck.json), one paragraph unit each, on the page of its slide.
+
+    A slide's own words (its message, key-figure labels, points, note) are on no site page; a
+    correction of them is cited by its slide, as the seed's 更新履歴 cites 会見資料 pages.
+    """
+    f = site_dir / "deck.json"
+    if not f.is_file():
+        return []
+    manifest = json.loads(f.read_text(encoding="utf-8"))
+    units: list[Unit] = []
+    for slide in manifest.get("slides", []):
+        page = f"{DECK_PAGE}{slide['number']}"
+        title = " ".join(str(slide.get("title", "")).split())
+        for i, text in enumerate(slide.get("texts", [])):
+            units.append(
+                Unit(f"paragraph:{page}:{i}", "paragraph", page, title, text[:40], {"text": text})
+            )
+    return units
+
+
 def write_units(units: list[Unit], path: Path) -> None:
     """Save units as JSON (kept in every edition, so a diff needs no rebuild)."""
     path.write_text(

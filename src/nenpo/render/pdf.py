@@ -14,6 +14,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..charts.fonts import ensure_font
 from ..errors import BuildError
@@ -90,7 +91,7 @@ class Prints:
 
     pdfs: list[PdfOut]
     deck: DeckOut | None
-    pages: dict[str, dict[str, int]]
+    pages: dict[str, Any]
 
     def files(self) -> dict[str, bytes]:
         """File name → content, to be written into the build folder."""
@@ -103,13 +104,14 @@ class Prints:
         return out
 
 
-def page_numbers(
-    site: Site, report: engine.Compiled, deck: DeckOut | None
-) -> dict[str, dict[str, int]]:
+def page_numbers(site: Site, report: engine.Compiled, deck: DeckOut | None) -> dict[str, Any]:
     """pages.json: the page each chart and site page is printed on, so errata can cite it.
 
-    {"deck": {"chart:ID": slide}, "report": {"chart:ID": page, "SITE/PATH.html": page}}; a
-    chart printed once for two places maps both ids to that page.
+    {"deck": {"chart:ID": slide}, "slides": {"chart:ID": [slide, …]},
+    "report": {"chart:ID": page, "SITE/PATH.html": page}}: "deck" names a chart's first slide,
+    "slides" every slide that shows it (a corrected legend is corrected on each: the seed's
+    更新履歴 cites pages 5 and 16 for one); a chart printed once for two places maps both ids to
+    that page.
     """
     first = {name: places[0][0] for name, places in report.positions.items()}
     charts = site.charts.values()
@@ -117,10 +119,13 @@ def page_numbers(
     printed: dict[str, int] = {f"chart:{c.id}": by_svg[c.svg] for c in charts if c.svg in by_svg}
     printed.update({p.path: first[anchor(p.path)] for p in site.pages if anchor(p.path) in first})
     slides: dict[str, int] = {}
+    every: dict[str, list[int]] = {}
     for s in deck.slides if deck else []:
-        for c in s.charts:  # a chart shown on several slides is named by its first
+        for c in s.charts:  # "deck" names a chart by its first slide, "slides" by each of them
             slides.setdefault(f"chart:{c.id}", s.number)
-    return {"deck": slides, "report": printed}
+            if s.number not in every.setdefault(f"chart:{c.id}", []):
+                every[f"chart:{c.id}"].append(s.number)
+    return {"deck": slides, "slides": every, "report": printed}
 
 
 def render_prints(

@@ -6,7 +6,9 @@ ChartOut objects as the site, so a slide can never show another figure than the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from ..charts import ChartOut, make_chart
@@ -56,6 +58,20 @@ class SlideOut:
     def anchor(self) -> str:
         return f"slide-{self.number}"
 
+    def texts(self) -> list[str]:
+        """What a reader reads on the slide, as plain text in reading order: errata are drafted
+        from a diff of these (a slide's own words are on no site page)."""
+        parts = [self.title, self.message]
+        parts += [f"{k.label} {k.text}" for k in self.key_figures]
+        parts += [*self.points, self.note]
+        return [t for t in (_plain(p) for p in parts) if t]
+
+
+def _plain(html: str) -> str:
+    """Inline HTML of a slide's text as the words it shows: tags and badges dropped."""
+    html = re.sub(r'<span class="badge[^"]*"[^>]*>.*?</span>', "", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
 
 @dataclass
 class DeckOut:
@@ -85,6 +101,7 @@ class DeckOut:
                     "chart": s.chart.id if s.chart else None,
                     "charts": [c.id for c in s.charts],
                     "illustrative": s.illustrative,
+                    "texts": s.texts(),
                 }
                 for i, s in enumerate(self.slides, start=1)
             ],

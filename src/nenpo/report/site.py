@@ -192,7 +192,12 @@ class _Builder:
         raise KeyError(kind)
 
     def focus_area_list(self) -> str:
-        out = []
+        """The diagram and each focus area's projects: the overview on the web (in print, the
+        focus-area pages that follow list the same projects, each under its own heading)."""
+        return f'<div class="focus-area-overview">{self.focus_area_sections()}</div>'
+
+    def focus_area_sections(self) -> str:
+        out = [self.focus_area_diagram()]
         for fa in self.ws.focus_areas:
             projects = "".join(self.project_item(p) for p in self.projects_in(fa))
             out.append(
@@ -200,6 +205,33 @@ class _Builder:
                 f"<ul>{projects}</ul></section>"
             )
         return "".join(out)
+
+    def focus_area_diagram(self) -> str:
+        """The focus areas and their projects as a figure, drawn from the registry."""
+        from ..charts.diagram import Area, alt_text, focus_area_svg
+
+        def walk(p: Project, depth: int) -> list[tuple[str, int]]:
+            return [(self.t(p.name), depth)] + [
+                x for c in p.subprojects for x in walk(c, depth + 1)
+            ]
+
+        areas = [
+            Area(self.t(fa.name), [x for p in self.projects_in(fa) for x in walk(p, 0)])
+            for fa in self.ws.focus_areas
+        ]
+        pp = self.ws.priority_plan
+        top = self.t(pp.title) if pp else ("重点計画" if self.lang == "ja" else "Priority plan")
+        caption = (
+            "注力領域とプロジェクト構成（focus_areas.yaml と projects.yaml から作成）"
+            if self.lang == "ja"
+            else "Focus areas and their projects (drawn from focus_areas.yaml and projects.yaml)"
+        )
+        return (
+            f'<figure class="diagram"><div class="diagram-image">'
+            f"{focus_area_svg(top, areas, self.lang, self.font)}</div>"
+            f"<figcaption>{escape(caption)}</figcaption>"
+            f'<p class="alt-text">{escape(alt_text(top, areas, self.lang))}</p></figure>'
+        )
 
     def project_item(self, p: Project) -> str:
         sub = "".join(self.project_item(c) for c in p.subprojects)

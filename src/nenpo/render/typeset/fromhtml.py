@@ -49,7 +49,9 @@ TRANSPARENT = {"section", "div", "article", "aside"}  # their content is read as
 Item = tuple[int | None, str]  # a block: the level of the heading it is, or None; its markup
 # Classes of paragraphs that paper has no use for: the CSV download and the chart's alt text
 # (in the PDF the figure carries it as /Alt).
-SKIP_CLASSES = {"download", "alt-text"}
+# The focus-area overview (diagram and lists) is for screens: on paper the focus-area pages
+# that follow it list the same projects, and their titles would stand twice.
+SKIP_CLASSES = {"download", "alt-text", "diagram", "focus-area-overview"}
 
 
 @dataclass
