@@ -16,7 +16,6 @@ from typing import Any
 from ..charts import ChartOut, make_chart
 from ..charts import bundle as js_bundle
 from ..charts.interactive import open_spec
-from ..japan import numbers
 from ..japan.periods import Period
 from ..lookups.data import Data, Point
 from ..model.workspace import Chart, Indicator, Source
@@ -273,7 +272,7 @@ def _static_chart(
 
 
 def _value(v: float, ind: Indicator, lang: str) -> str:
-    return numbers.with_unit(numbers.number(v, ind.decimals), ind.unit_in(lang), lang)
+    return ind.display.value(v, lang)
 
 
 def _sources(data: Data, ind: Indicator, points: list[Point]) -> list[Source]:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..charts.interactive import tick
-from ..japan import numbers
 from ..japan.periods import Period
 from ..model.workspace import Indicator
 
@@ -49,7 +48,7 @@ def full_table(
         v = s.values[i]
         if v is None:
             return ""
-        text = numbers.number(v, ind.decimals)
+        text = ind.display.number(v, lang)
         return f"{text} ({ill})" if mark and i in s.illustrative else text
 
     if len(series) == 1:
