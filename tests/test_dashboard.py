@@ -3,8 +3,11 @@ test_dashboard_browser.py)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 
@@ -12,7 +15,6 @@ from nenpo import core
 from nenpo.charts import make_chart
 from nenpo.charts.interactive import open_spec
 from nenpo.charts.svg import axis_labels, legend_labels, texts, to_svg
-from nenpo.japan.numbers import number
 from nenpo.japan.tiles import COLUMNS, ROWS, TILES
 from nenpo.model.workspace import Chart
 from nenpo.report.dashboard import Dashboard
@@ -64,14 +66,47 @@ def test_the_search_text_holds_both_names_and_the_id(built_example: core.BuildRe
     assert "my number cards issued" in text  # folded: the search ignores case and width
 
 
+def table_values(path: Path, data: dict) -> list[list[float | None]]:
+    """The values of each series as the page's script reads them from the full table: a cell's
+    `data-v`, else its text without separators (and without an illustrative mark)."""
+    table = soup(path).select_one("#panel-table table")
+    assert table is not None
+    rows = table.select("tbody tr")
+    periods = data["periods"]
+
+    def value(td: Any) -> float | None:
+        text = re.sub(r" \((例示値|illustrative)\)$", "", td.get_text())
+        if not text:
+            return None
+        return float(td.get("data-v") or text.replace(",", ""))
+
+    if table["data-layout"] == "long":
+        at = {label: i for i, label in enumerate(data["labels"])}
+        one: list[float | None] = [None] * len(periods)
+        for tr in rows:
+            one[at[tr.th.get_text()]] = value(tr.select("td")[0])
+        return [one]
+    return [[value(td) for td in tr.select("td")] for tr in rows]
+
+
 def test_the_page_data_equals_the_store(built_example: core.BuildResult) -> None:
-    """Every value the page's script charts and tabulates is the observation's own."""
+    """Every value the page's script charts and tabulates is the observation's own: read from
+    the page's full table (its one copy of the data), and from an embed's data."""
     ws = built_example.site.ws
-    for ind_id in ("card_issued", "staff_count", "org_trust", "un_egov_rank"):
-        data = page_data(built_example.out / "dashboard" / ind_id / "index.html")
+    for ind_id, kind in itertools.product(
+        ("card_issued", "staff_count", "org_trust", "un_egov_rank", "card_applications"),
+        ("dashboard", "embed"),
+    ):
+        path = built_example.out / kind / ind_id / "index.html"
+        data = page_data(path)
         dims = [d["id"] for d in data["dims"] if not d["derived"]]
+        if kind == "dashboard":
+            assert all(s[1] is None for s in data["series"])  # not a second copy of the table
+            columns = table_values(path, data)
+        else:
+            columns = [s[1] for s in data["series"]]
         got = {}
-        for codes, values, ill in data["series"]:
+        for (codes, _none, ill, *_texts), values in zip(data["series"], columns, strict=True):
             key = tuple(sorted((d, c) for d, c in zip(dims, codes, strict=True) if c is not None))
             for i, v in enumerate(values):
                 if v is not None:
@@ -82,7 +117,7 @@ def test_the_page_data_equals_the_store(built_example: core.BuildResult) -> None
             if o.indicator == ind_id:
                 prov = (o.provenance or ind.provenance) == "illustrative"
                 want[(o.period, tuple(sorted(o.dims.items())))] = (o.value, prov)
-        assert got == want, ind_id
+        assert got == want, (ind_id, kind)
 
 
 def test_the_full_table_prints_every_value(built_example: core.BuildResult) -> None:
@@ -102,7 +137,8 @@ def test_the_full_table_prints_every_value(built_example: core.BuildResult) -> N
     n_obs = sum(1 for o in built_example.site.ws.observations if o.indicator == "card_issued")
     assert filled == n_obs
     total = next(r for r, s in zip(cells, ind.series, strict=True) if not s.dims)
-    assert total[-1] == number(ind.series[[s.dims for s in ind.series].index({})].values[-1] or 0)
+    last = ind.series[[s.dims for s in ind.series].index({})].values[-1] or 0
+    assert total[-1] == ind.ind.display.number(last, "ja") == "9,411万"
     # A one-series indicator: a row per date.
     one = soup(built_example.out / "dashboard" / "card_holders" / "index.html")
     assert one.select_one("#panel-table table")["data-layout"] == "long"

@@ -251,9 +251,10 @@ def _tiles(lang: str) -> list[list[Any]]:
     ]
 
 
-def indicator_payload(ind: IndicatorOut, lang: str) -> dict[str, Any]:
-    """The page's data for its script: the model's payload, the tiles and the words it shows."""
-    out = payload(ind, lang)
+def indicator_payload(ind: IndicatorOut, lang: str, values: bool = False) -> dict[str, Any]:
+    """The page's data for its script: the model's payload, the tiles and the words it shows
+    (`values`: for an embed, which has no table to read them from)."""
+    out = payload(ind, lang, values)
     out["text"] = _script_text(lang)
     if ind.has_map:
         out["tiles"] = _tiles(lang)
@@ -286,7 +287,7 @@ def render_embed(site: Site, ind: IndicatorOut) -> str:
         site,
         page,
         ind=ind,
-        data=_json(indicator_payload(ind, site.lang)),
+        data=_json(indicator_payload(ind, site.lang, values=True)),
         svg=Markup(ind.chart.svg) if ind.chart else None,
         narrow_svg=Markup(ind.chart.narrow_svg) if ind.chart and ind.chart.narrow_svg else None,
     )
