@@ -250,8 +250,8 @@ def test_without_javascript_the_page_has_the_static_chart_and_the_full_table(
 def test_the_script_prints_every_number_as_the_report_does(
     browser: Any, built_example: core.BuildResult, ind_id: str
 ) -> None:
-    """The table the script draws (rounded half up from the value's shortest form, thousands
-    separated) equals the static table Python printed, cell for cell."""
+    """The table the script draws (with the texts Python printed in the static table: the
+    script formats no number) equals the static table, cell for cell."""
     ind = dash(built_example).indicator(ind_id)
     cells = "els => els.map(e => e.textContent)"
     static = browser.new_context(java_script_enabled=False)

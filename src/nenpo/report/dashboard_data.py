@@ -41,7 +41,7 @@ def _cell(text: str, value: float) -> Cell:
         same = float(text.replace(",", "")) == value
     except ValueError:
         same = False
-    return Cell(text, None if same else json.dumps(value))
+    return Cell(text, None if same else json.dumps(int(value) if value.is_integer() else value))
 
 
 @dataclass
@@ -98,6 +98,11 @@ def payload(ind: IndicatorOut, lang: str, values: bool = False) -> dict[str, Any
     table) each series carries its values and their printed texts."""
     dim_ids = [d.id for d in ind.dims if not d.derived]
     display = ind.ind.display
+    # A page's only dimension (1,741 municipalities) is named in its table's row headers: the
+    # script takes the names from there (values: null), so the page does not carry them twice.
+    named_by_rows = not values and ind.table.layout == "wide" and len(dim_ids) == 1
+    # All values illustrative: the script marks every value so (null), not a list per series.
+    every = ind.provenance == "illustrative"
 
     def texts(s: SeriesOut) -> list[str]:
         return ["" if v is None else display.number(v, lang) for v in s.values]
@@ -114,10 +119,20 @@ def payload(ind: IndicatorOut, lang: str, values: bool = False) -> dict[str, Any
         "ticks": [tick(p) for p in ind.periods],
         "dates": [p.start.isoformat() for p in ind.periods],
         "dims": [
-            {"id": d.id, "name": d.name, "values": d.values, "derived": d.derived} for d in ind.dims
+            {
+                "id": d.id,
+                "name": d.name,
+                "values": None if named_by_rows and not d.derived else d.values,
+                "derived": d.derived,
+            }
+            for d in ind.dims
         ],
         "series": [
-            [[s.dims.get(d) for d in dim_ids], s.values if values else None, s.illustrative]
+            [
+                [s.dims.get(d) for d in dim_ids],
+                s.values if values else None,
+                None if every else s.illustrative,
+            ]
             + ([texts(s)] if values else [])
             for s in ind.series
         ],

@@ -57,7 +57,26 @@
        no table and carries them in its data): kept before the script's own table replaces it. */
     this.srcRows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
     this.layout = table ? table.getAttribute("data-layout") : null;
+    /* A dimension named only in the table's row headers (values: null): its values are the
+       series' codes with their rows' names. */
+    var self = this;
+    data.dims.forEach(function (dim) {
+      if (dim.values !== null) return;
+      var at = self.dimIds.indexOf(dim.id);
+      dim.values = [];
+      data.series.forEach(function (ser, i) {
+        if (ser[0][at] !== null && self.srcRows[i]) dim.values.push([ser[0][at], self.srcRows[i].cells[0].textContent]);
+      });
+    });
   }
+
+  /* Which of a series' values are illustrative (null: every value, the whole indicator is). */
+  Dashboard.prototype.ill = function (i) {
+    var out = {}, listed = this.data.series[i][2], vals = this.cells(i).v;
+    if (listed === null) vals.forEach(function (v, p) { if (v !== null) out[p] = true; });
+    else listed.forEach(function (p) { out[p] = true; });
+    return out;
+  };
 
   /* A series' values and their texts as Python printed them (japan.numbers: the script formats
      no number). A cell's text reads back as its value, or the cell says the value (data-v). */
@@ -69,7 +88,7 @@
       d.periods.forEach(function () { vals.push(null); texts.push(""); });
       var read = function (td, p) {
         if (!td || p === undefined) return;
-        var text = td.textContent;
+        var text = td.textContent.trim();
         if (text.slice(-suffix.length) === suffix) text = text.slice(0, -suffix.length);
         if (!text) return;
         var raw = td.getAttribute("data-v");
@@ -260,8 +279,7 @@
   /* ── The chart ── */
   Dashboard.prototype.rows = function (i, s) {
     if (i < 0) return [];
-    var ser = this.data.series[i], ill = {}, d = this.data, out = [], text = this.text, vals = this.cells(i).v;
-    ser[2].forEach(function (p) { ill[p] = true; });
+    var ill = this.ill(i), d = this.data, out = [], text = this.text, vals = this.cells(i).v;
     this.range(s).forEach(function (p) {
       var v = vals[p];
       if (v === null) return;
@@ -473,8 +491,7 @@
     if (this.caption === undefined) this.caption = $("caption", box) ? $("caption", box).textContent : this.text.table_caption;
     var caption = this.caption;
     if (idx.length === 1) {
-      var i = idx[0], ill = {}, one = this.cells(i);
-      d.series[i][2].forEach(function (p) { ill[p] = true; });
+      var i = idx[0], ill = this.ill(i), one = this.cells(i);
       var unit = d.unit ? (d.lang === "ja" ? "（" + d.unit + "）" : " (" + d.unit + ")") : "";
       columns = [this.text.date, this.text.value + unit, this.text.note];
       rows = range.filter(function (p) { return one.v[p] !== null; }).map(function (p) {
@@ -486,8 +503,7 @@
       /* Some values illustrative, not all: each illustrative cell says so (as the static table). */
       var mixed = d.provenance === "mixed";
       rows = idx.map(function (i) {
-        var ill = {}, c = self.cells(i);
-        d.series[i][2].forEach(function (p) { ill[p] = true; });
+        var ill = self.ill(i), c = self.cells(i);
         return {
           key: [self.label(d.series[i][0])].concat(range.map(function (p) { return c.v[p]; })),
           cells: [self.label(d.series[i][0])].concat(range.map(function (p) {
