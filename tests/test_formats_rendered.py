@@ -252,3 +252,45 @@ def test_the_known_figures_read_one_way(request: pytest.FixtureRequest, lang: st
     points = "+6.80ポイント" if lang == "ja" else "+6.80 pp"
     assert points in report, points
     assert "PT" not in re.findall(r"\d(PT|pt)\b", report)
+
+
+def test_a_reference_cannot_ask_for_a_second_format() -> None:
+    """`format=` and `decimals=` may restate the indicator's format, never change it: prose
+    cannot print 97,600,000件 where the project page prints 9,760万件."""
+    from nenpo.model.workspace import Workspace
+    from nenpo.report import references
+
+    ws = Workspace.model_validate(
+        {
+            "organisation": {"name": "x"},
+            "report": {"title": "x", "period_start": "2023-09-01", "period_end": "2024-08-31"},
+            "sources": [{"id": "s", "title": "s"}],
+            "indicators": [
+                {"id": "apps", "name": "a", "unit": "件", "source": "s", "provenance": "real"},
+                {
+                    "id": "rate",
+                    "name": "r",
+                    "unit": "%",
+                    "decimals": 2,
+                    "source": "s",
+                    "provenance": "real",
+                },
+            ],
+            "observations": [
+                {"indicator": "apps", "period": "2023-07", "value": 97_600_000},
+                {"indicator": "rate", "period": "2023-11", "value": 4.33},
+                {"indicator": "rate", "period": "2024-07", "value": 11.13},
+            ],
+        }
+    )
+    data = Data(ws)
+
+    def text(ref: str) -> str:
+        return references.resolve(references.parse(ref), data, "ja").text
+
+    assert text("value apps") == text("value apps format=man") == "9,760万件"
+    assert text("change rate from=2023-11 to=2024-07") == "+6.80ポイント"
+    assert text("change rate from=2023-11 to=2024-07 format=pt") == "+6.80ポイント"
+    for ref in ("value apps format=number", "value apps format=oku", "value rate decimals=1"):
+        with pytest.raises(references.ReferenceError_, match=r"9,760万件|2 decimal"):
+            text(ref)

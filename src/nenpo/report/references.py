@@ -228,8 +228,8 @@ def _format_value(ref: Reference, value: float, display: numbers.Display, lang: 
         if fmt != prints:
             raise ReferenceError_(
                 f"{ref.raw}: this value prints as {display.value(value, 'ja')} in every output "
-                f"(format={prints}: {numbers.LARGE_FROM:,} and more in 万, from 1億 in 億; "
-                "docs/references.md); remove format= or write format=" + prints
+                f"(format={prints}: {numbers.number(numbers.LARGE_FROM)} and more in 万, "
+                "from 1億 in 億; docs/references.md); remove format= or write format=" + prints
             )
     return display.value(value, lang, unit=ref.options.get("unit") != "no")
 
