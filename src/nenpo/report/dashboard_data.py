@@ -41,7 +41,7 @@ def _cell(text: str, value: float) -> Cell:
         same = float(text.replace(",", "")) == value
     except ValueError:
         same = False
-    return Cell(text, None if same else json.dumps(int(value) if value.is_integer() else value))
+    return Cell(text, None if same else json.dumps(int(value) if float(value).is_integer() else value))
 
 
 @dataclass
