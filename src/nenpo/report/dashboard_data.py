@@ -41,7 +41,9 @@ def _cell(text: str, value: float) -> Cell:
         same = float(text.replace(",", "")) == value
     except ValueError:
         same = False
-    return Cell(text, None if same else json.dumps(int(value) if float(value).is_integer() else value))
+    return Cell(
+        text, None if same else json.dumps(int(value) if float(value).is_integer() else value)
+    )
 
 
 @dataclass
