@@ -3,7 +3,11 @@ test_dashboard_browser.py)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -12,7 +16,6 @@ from nenpo import core
 from nenpo.charts import make_chart
 from nenpo.charts.interactive import open_spec
 from nenpo.charts.svg import axis_labels, legend_labels, texts, to_svg
-from nenpo.japan.numbers import number
 from nenpo.japan.tiles import COLUMNS, ROWS, TILES
 from nenpo.model.workspace import Chart
 from nenpo.report.dashboard import Dashboard
@@ -64,25 +67,126 @@ def test_the_search_text_holds_both_names_and_the_id(built_example: core.BuildRe
     assert "my number cards issued" in text  # folded: the search ignores case and width
 
 
+@dataclass
+class Td:
+    text: str = ""
+    v: str | None = None
+
+
+@dataclass
+class Table:
+    """The full table as a browser reads it: its rows and cells leave out their optional end
+    tags, which BeautifulSoup's html.parser would nest (HTML's implied end tags, here)."""
+
+    layout: str = ""
+    head: list[str] = field(default_factory=list)
+    rows: list[tuple[str, list[Td]]] = field(default_factory=list)
+
+
+class _TableReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = Table()
+        self.where = ""  # thead | tbody
+        self.cell: Td | None = None
+        self.inside = False
+        self.row_head = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table" and self.table.layout == "" and not self.inside:
+            self.inside, self.table.layout = True, a.get("data-layout") or ""
+        elif not self.inside:
+            return
+        elif tag in ("thead", "tbody"):
+            self.where = tag
+        elif tag == "tr" and self.where == "tbody":
+            self.table.rows.append(("", []))
+            self.cell = None
+        elif tag in ("th", "td"):
+            self.cell = Td(v=a.get("data-v"))
+            self.row_head = tag == "th" and self.where == "tbody"
+            if self.where == "thead":
+                self.table.head.append("")
+            elif tag == "td":
+                self.table.rows[-1][1].append(self.cell)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self.inside:
+            self.inside = False
+            self.where = "done"
+        elif tag in ("th", "td", "tr", "thead", "tbody"):
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.inside or self.cell is None:
+            return
+        self.cell.text += data
+        if self.where == "thead":
+            self.table.head[-1] += data
+        elif self.row_head:
+            head, cells = self.table.rows[-1]
+            self.table.rows[-1] = (head + data, cells)
+
+
+def full_table(path: Path) -> Table:
+    """The page's full table (#panel-table: the page's first table)."""
+    reader = _TableReader()
+    reader.feed(path.read_text(encoding="utf-8"))
+    assert reader.table.rows, path
+    return reader.table
+
+
+def table_values(path: Path, data: dict) -> list[list[float | None]]:
+    """The values of each series as the page's script reads them from the full table: a cell's
+    `data-v`, else its text without separators (and without an illustrative mark)."""
+    table = full_table(path)
+    periods = data["periods"]
+
+    def value(td: Td) -> float | None:
+        text = re.sub(r" \((例示値|illustrative)\)$", "", td.text)
+        if not text:
+            return None
+        return float(td.v or text.replace(",", ""))
+
+    if table.layout == "long":
+        at = {label: i for i, label in enumerate(data["labels"])}
+        one: list[float | None] = [None] * len(periods)
+        for head, cells in table.rows:
+            one[at[head]] = value(cells[0])
+        return [one]
+    return [[value(td) for td in cells] for _head, cells in table.rows]
+
+
 def test_the_page_data_equals_the_store(built_example: core.BuildResult) -> None:
-    """Every value the page's script charts and tabulates is the observation's own."""
+    """Every value the page's script charts and tabulates is the observation's own: read from
+    the page's full table (its one copy of the data), and from an embed's data."""
     ws = built_example.site.ws
-    for ind_id in ("card_issued", "staff_count", "org_trust", "un_egov_rank"):
-        data = page_data(built_example.out / "dashboard" / ind_id / "index.html")
+    for ind_id, kind in itertools.product(
+        ("card_issued", "staff_count", "org_trust", "un_egov_rank", "card_applications"),
+        ("dashboard", "embed"),
+    ):
+        path = built_example.out / kind / ind_id / "index.html"
+        data = page_data(path)
         dims = [d["id"] for d in data["dims"] if not d["derived"]]
+        if kind == "dashboard":
+            assert all(s[1] is None for s in data["series"])  # not a second copy of the table
+            columns = table_values(path, data)
+        else:
+            columns = [s[1] for s in data["series"]]
         got = {}
-        for codes, values, ill in data["series"]:
+        for (codes, _none, ill, *_texts), values in zip(data["series"], columns, strict=True):
             key = tuple(sorted((d, c) for d, c in zip(dims, codes, strict=True) if c is not None))
             for i, v in enumerate(values):
                 if v is not None:
-                    got[(data["periods"][i], key)] = (v, i in ill)
+                    got[(data["periods"][i], key)] = (v, ill is None or i in ill)
         want = {}
         ind = next(i for i in ws.indicators if i.id == ind_id)
         for o in ws.observations:
             if o.indicator == ind_id:
                 prov = (o.provenance or ind.provenance) == "illustrative"
                 want[(o.period, tuple(sorted(o.dims.items())))] = (o.value, prov)
-        assert got == want, ind_id
+        assert got == want, (ind_id, kind)
 
 
 def test_the_full_table_prints_every_value(built_example: core.BuildResult) -> None:
@@ -90,22 +194,22 @@ def test_the_full_table_prints_every_value(built_example: core.BuildResult) -> N
     formats it."""
     dash = dash_of(built_example)
     ind = dash.indicator("card_issued")
-    page = soup(built_example.out / ind.path)
-    table = page.select_one("#panel-table table")
-    assert table["data-layout"] == "wide"
-    rows = table.select("tbody tr")
-    assert len(rows) == len(ind.series)
-    periods = [th.get_text() for th in table.select("thead th")][1:]
-    assert periods == [p.label("dot", "ja") for p in ind.periods]
-    cells = [[td.get_text() for td in tr.select("td")] for tr in rows]
+    table = full_table(built_example.out / ind.path)
+    assert table.layout == "wide"
+    assert len(table.rows) == len(ind.series)
+    assert [head for head, _ in table.rows] == [s.label for s in ind.series]
+    assert table.head[1:] == [p.label("dot", "ja") for p in ind.periods]
+    cells = [[td.text for td in tds] for _head, tds in table.rows]
     filled = sum(1 for r in cells for c in r if c)
     n_obs = sum(1 for o in built_example.site.ws.observations if o.indicator == "card_issued")
     assert filled == n_obs
     total = next(r for r, s in zip(cells, ind.series, strict=True) if not s.dims)
-    assert total[-1] == number(ind.series[[s.dims for s in ind.series].index({})].values[-1] or 0)
+    last = ind.series[[s.dims for s in ind.series].index({})].values[-1] or 0
+    assert total[-1] == ind.ind.display.number(last, "ja") == "9,411万"
     # A one-series indicator: a row per date.
-    one = soup(built_example.out / "dashboard" / "card_holders" / "index.html")
-    assert one.select_one("#panel-table table")["data-layout"] == "long"
+    assert full_table(built_example.out / "dashboard" / "card_holders" / "index.html").layout == (
+        "long"
+    )
 
 
 def test_the_interactive_spec_draws_what_the_static_chart_draws(
@@ -266,5 +370,5 @@ def test_the_dashboard_reads_municipal_imports(tmp_path: Path) -> None:
     data = page_data(result.out / ind.path)
     assert len(data["series"]) == len(places) and len(data["periods"]) == 3
     page = soup(result.out / ind.path)
-    assert len(page.select("#panel-table tbody tr")) == len(places)
+    assert len(full_table(result.out / ind.path).rows) == len(places)
     assert page.select_one("#panel-map") is not None

@@ -187,12 +187,20 @@ def test_each_tab_works_by_keyboard(page: Any, built_example: core.BuildResult) 
     head.locator("button").click()
     head.locator("button").click()
     assert head.get_attribute("aria-sort") == "descending"
-    cells = page.eval_on_selector_all(
-        f"#panel-table tbody tr > :nth-child({k})", "els => els.map(e => e.textContent)"
+    rows = page.eval_on_selector_all(
+        "#panel-table tbody tr",
+        f"els => els.map(e => [e.children[0].textContent, e.children[{k - 1}].textContent])",
     )
-    values = [float(c.replace(",", "")) for c in cells if c]
-    assert values == sorted(values, reverse=True) and len(values) > 40
-    assert all(cells[: len(values)])  # the rows without a value come last
+    # The series in the order of their values at that date (the texts are the report's: 9,411万),
+    # the rows without a value last.
+    at = [p.label("dot", "ja") for p in ind.periods].index("2022.12.31")
+    valued = sorted(
+        (s for s in ind.series if s.values[at] is not None),
+        key=lambda s: -(s.values[at] or 0),
+    )
+    want = [[s.label, ind.ind.display.number(s.values[at] or 0, "ja")] for s in valued]
+    assert rows[: len(want)] == want and len(want) > 40
+    assert not any(text for _label, text in rows[len(want) :])
 
 
 def test_a_map_click_on_a_prefecture_filters_to_it(
@@ -204,7 +212,9 @@ def test_a_map_click_on_a_prefecture_filters_to_it(
     assert tiles.count() == 47
     label = page.get_attribute("button.tile[data-code='01']", "aria-label")
     hokkaido = series_rows(ind, {"prefecture": "01"})[-1]["value"]
-    assert label == f"北海道 {hokkaido:,.0f}枚"
+    assert (
+        label == f"北海道 {ind.ind.display.value(hokkaido, 'ja')}"
+    )  # 289万枚: the report's format
     page.click("button.tile[data-code='27']")
     page.wait_for_function("location.search.includes('prefecture=27')")
     assert page.get_attribute("button.tile[data-code='27']", "aria-pressed") == "true"
@@ -250,8 +260,8 @@ def test_without_javascript_the_page_has_the_static_chart_and_the_full_table(
 def test_the_script_prints_every_number_as_the_report_does(
     browser: Any, built_example: core.BuildResult, ind_id: str
 ) -> None:
-    """The table the script draws (rounded half up from the value's shortest form, thousands
-    separated) equals the static table Python printed, cell for cell."""
+    """The table the script draws (with the texts Python printed in the static table: the
+    script formats no number) equals the static table, cell for cell."""
     ind = dash(built_example).indicator(ind_id)
     cells = "els => els.map(e => e.textContent)"
     static = browser.new_context(java_script_enabled=False)

@@ -45,9 +45,29 @@ def test_numbers() -> None:
     assert numbers.number(2.25, 1) == "2.3"  # half up, not banker's rounding
     assert numbers.number(2.9, 1, sign=True) == "+2.9"
     assert numbers.number(-0.04, 1, sign=True) == "0.0"
-    assert numbers.large(93_080_000) == "9,308万"
     assert numbers.parse_large("9,308万") == 93_080_000
-    assert numbers.large(1.2e8, "億", 1) == "1.2億"
+    assert numbers.parse_large("1.2億") == 120_000_000
+
+
+def test_an_indicator_prints_its_values_one_way() -> None:
+    """One format per indicator and language (issue 16): large counts in 万/億 and million/
+    billion from a million up, every digit below; changes of a % in ポイント / pp."""
+    cards = numbers.Display("件", "applications", 0)
+    assert cards.value(97_600_000) == "9,760万件"
+    assert cards.value(97_600_000, "en") == "97.6 million applications"
+    assert cards.value(51_130_000, "en") == "51.13 million applications"
+    assert cards.value(1.2e8) == "1.2億件"
+    assert cards.value(1e8) == "1億件"
+    assert cards.value(2.5e9, "en") == "2.5 billion applications"
+    assert cards.value(504) == "504件"  # never 0万
+    assert cards.value(58_000, "en") == "58,000 applications"
+    assert cards.number(97_600_000) == "9,760万"
+    assert cards.change(46_470_000) == "+4,647万件"
+    rate = numbers.Display("%", None, 2)
+    assert rate.value(11.13) == "11.13%"
+    assert rate.value(1_500_000) == "1,500,000.00%"  # a percent is never put in 万
+    assert rate.change(6.8) == "+6.80ポイント"
+    assert rate.change(6.8, "en") == "+6.80 pp"
 
 
 def test_wareki() -> None:
@@ -59,9 +79,8 @@ def test_wareki() -> None:
 
 def test_points_and_percent_in_both_languages() -> None:
     assert numbers.points(2.94, 1) == "+2.9ポイント"
-    assert numbers.points(2.94, 1, "en") == "+2.9 points"
-    assert numbers.points(-1.25, 2, "ja", short=True) == "-1.25PT"
-    assert numbers.points(0.5, 1, "en", short=True) == "+0.5 pp"
+    assert numbers.points(2.94, 1, "en") == "+2.9 pp"
+    assert numbers.points(-1.25, 2, "ja") == "-1.25ポイント"
     assert numbers.percent(12.345, 1, sign=True) == "+12.3%"
 
 

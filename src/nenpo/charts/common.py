@@ -160,7 +160,9 @@ def provenance(illustrative: bool | str) -> str:
 
 
 def value_label(v: float, unit: str, decimals: int, lang: str) -> str:
-    return numbers.with_unit(numbers.number(v, decimals), unit, lang)
+    """A value as every output prints it (`unit` is already in `lang`): the indicator's one
+    format (japan.numbers.Display)."""
+    return numbers.Display(unit, None, decimals).value(v, lang)
 
 
 def sources_of(data: Data, points: list[Point]) -> list[Source]:

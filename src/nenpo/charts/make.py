@@ -241,7 +241,7 @@ def _by_dimension(chart: Chart, data: Data, lang: str) -> ChartOut:
             alt_text += " Illustrative values." if lang == "en" else "例示値を含む。"
     else:
         alt_text = f"{title}（データなし）。" if lang == "ja" else f"{title} (no data)."
-    table_rows = [[r["category"], numbers.number(r["value"], ind.decimals)] for r in rows]
+    table_rows = [[r["category"], ind.display.number(r["value"], lang)] for r in rows]
     return chart_out(
         chart,
         title,
@@ -326,7 +326,7 @@ def _composition(chart: Chart, data: Data, lang: str) -> ChartOut:
     if any(p.illustrative for p in pts):
         alt_text += " Illustrative values." if lang == "en" else "例示値を含む。"
     table_rows = [
-        [r["category"], numbers.number(r["value"], ind.decimals), numbers.number(r["share"], 1)]
+        [r["category"], ind.display.number(r["value"], lang), numbers.number(r["share"], 1)]
         for r in rows
     ]
     cols = (

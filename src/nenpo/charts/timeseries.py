@@ -95,7 +95,7 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
 
     def spec(lay: Layout) -> dict[str, Any]:
         x = vl.channel("date:T", title=None, scale=vl.props(type="utc"), axis=x_axis(lay))
-        axis = _value_axis(pts, lang)
+        axis = _value_axis(pts, ind.display, lang)
         scale: dict[str, Any] = {}
         if ind.unit == "位" and pts:
             # A rank is drawn with the better place at the top, so that rising means improving,
@@ -145,7 +145,7 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     alt_text = _timeseries_alt(title, pts, labels, unit, ind.decimals, lang)
     date_col, val_col = ("時点", f"値（{unit}）") if lang == "ja" else ("Date", f"Value ({unit})")
     table_rows = [
-        [lab, numbers.number(p.value, ind.decimals), ill if p.illustrative else ""]
+        [lab, ind.display.number(p.value, lang), ill if p.illustrative else ""]
         for p, lab in zip(pts, labels, strict=True)
     ]
     return chart_out(
@@ -171,13 +171,15 @@ def timeseries(chart: Chart, data: Data, lang: str) -> ChartOut:
     )
 
 
-def _value_axis(pts: list[Point], lang: str) -> dict[str, Any]:
+def _value_axis(pts: list[Point], display: numbers.Display, lang: str) -> dict[str, Any]:
     """The value axis of a line chart.
 
     Its title (the indicator and its unit) stands level above the axis, as Japanese statistical
     charts set it: rotated along the axis, a long English name made the drawing taller than
-    its plot, and a slide then shrank the whole chart to fit. Large counts are labelled as
-    readers write them: 0, 8,000万, 1億, 1.2億 (ja); 0, 80M, 1.2B (en) — never 10,000万 or 0万.
+    its plot, and a slide then shrank the whole chart to fit. Large counts are labelled by the
+    indicator's own format (japan.numbers.Display): 0, 8,000万, 1億, 1.2億 (ja); 0, 80 million,
+    1.2 billion (en) — never 10,000万 or 0万: each tick Vega may choose is looked up in labels
+    written here, so the axis has no second number format.
     """
     level: dict[str, Any] = {
         "titleAngle": 0,
@@ -187,15 +189,26 @@ def _value_axis(pts: list[Point], lang: str) -> dict[str, Any]:
         "titleX": -40,
         "titleY": -8,
     }
-    if not pts or max(abs(p.value) for p in pts) < 1_000_000:
+    top = max((abs(p.value) for p in pts), default=0)
+    if top < numbers.LARGE_FROM:
         return level
-    big, small = (("1e8", "億"), ("1e4", "万")) if lang == "ja" else (("1e9", "B"), ("1e6", "M"))
-    expr = (
-        f"datum.value == 0 ? '0' : abs(datum.value) >= {big[0]} "
-        f"? format(datum.value / {big[0]}, ',') + '{big[1]}' "
-        f": format(datum.value / {small[0]}, ',') + '{small[1]}'"
-    )
+    labels = {str(t): display.number(t, lang) for t in _candidate_ticks(top)}
+    expr = f"{json.dumps(labels, ensure_ascii=False)}[+datum.value] || ''"
     return {"labelExpr": expr, **level}
+
+
+def _candidate_ticks(top: float) -> list[int]:
+    """Every tick value Vega's nice scale may choose on an axis from 0 to `top`: the multiples
+    of 1, 2 and 5 × 10^k up to a step above `top`."""
+    out: set[int] = {0}
+    k = 0
+    while 10 ** (k - 1) <= top:
+        for m in (1, 2, 5):
+            step = m * 10**k
+            if top / step <= 40:
+                out.update(i * step for i in range(int(top // step) + 3))
+        k += 1
+    return sorted(out)
 
 
 def _timeseries_alt(

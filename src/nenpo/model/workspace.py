@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..japan.numbers import Display
 from ..japan.periods import Period
 from .portfolio import Portfolio
 from .text import I18n
@@ -188,6 +189,11 @@ class Indicator(Identified):
     def unit_in(self, lang: str) -> str:
         """The unit as printed in `lang`."""
         return self.unit_en if lang == "en" and self.unit_en is not None else self.unit
+
+    @property
+    def display(self) -> Display:
+        """The one format of this indicator's values in every output (docs/references.md)."""
+        return Display(self.unit, self.unit_en, self.decimals)
 
 
 class DimensionValue(Base):

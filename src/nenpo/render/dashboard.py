@@ -9,6 +9,7 @@ without JavaScript: the static chart, the full table, the definition and the dow
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,9 +252,10 @@ def _tiles(lang: str) -> list[list[Any]]:
     ]
 
 
-def indicator_payload(ind: IndicatorOut, lang: str) -> dict[str, Any]:
-    """The page's data for its script: the model's payload, the tiles and the words it shows."""
-    out = payload(ind, lang)
+def indicator_payload(ind: IndicatorOut, lang: str, values: bool = False) -> dict[str, Any]:
+    """The page's data for its script: the model's payload, the tiles and the words it shows
+    (`values`: for an embed, which has no table to read them from)."""
+    out = payload(ind, lang, values)
     out["text"] = _script_text(lang)
     if ind.has_map:
         out["tiles"] = _tiles(lang)
@@ -266,6 +268,19 @@ def render_index(site: Site, dash: Dashboard) -> str:
     return _render("dashboard_index.html", site, page, dash=dash, search_text=search_text)
 
 
+# What Vega writes on every mark for assistive technology ("date: Jul 31, 2024; …: 94110000"):
+# the static chart is hidden from it (the figure's alt text and the table say the data), so in
+# the page these are only weight — and raw numbers beside the indicator's format.
+_MARK_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription)="[^"]*"|\srole="graphics-[a-z-]*"')
+
+
+def _quiet(svg: str) -> Markup:
+    """A static chart's SVG without its marks' ARIA labels, when the SVG is hidden from
+    assistive technology (aria-hidden) as the report's charts are."""
+    head = svg[: svg.find(">") + 1]
+    return Markup(_MARK_ARIA.sub("", svg) if 'aria-hidden="true"' in head else svg)
+
+
 def render_indicator(site: Site, ind: IndicatorOut) -> str:
     page = DashPage(ind.path, ind.name, "dashboard-indicator")
     return _render(
@@ -274,8 +289,8 @@ def render_indicator(site: Site, ind: IndicatorOut) -> str:
         page,
         ind=ind,
         data=_json(indicator_payload(ind, site.lang)),
-        svg=Markup(ind.chart.svg) if ind.chart else None,
-        narrow_svg=Markup(ind.chart.narrow_svg) if ind.chart and ind.chart.narrow_svg else None,
+        svg=_quiet(ind.chart.svg) if ind.chart else None,
+        narrow_svg=_quiet(ind.chart.narrow_svg) if ind.chart and ind.chart.narrow_svg else None,
     )
 
 
@@ -286,7 +301,7 @@ def render_embed(site: Site, ind: IndicatorOut) -> str:
         site,
         page,
         ind=ind,
-        data=_json(indicator_payload(ind, site.lang)),
+        data=_json(indicator_payload(ind, site.lang, values=True)),
         svg=Markup(ind.chart.svg) if ind.chart else None,
         narrow_svg=Markup(ind.chart.narrow_svg) if ind.chart and ind.chart.narrow_svg else None,
     )

@@ -16,7 +16,6 @@ from typing import Any
 from ..charts import ChartOut, make_chart
 from ..charts import bundle as js_bundle
 from ..charts.interactive import open_spec
-from ..japan import numbers
 from ..japan.periods import Period
 from ..lookups.data import Data, Point
 from ..model.workspace import Chart, Indicator, Source
@@ -63,7 +62,8 @@ class IndicatorOut:
     series: list[SeriesOut]
     default: int
     chart: ChartOut | None
-    spec: dict[str, Any] | None
+    spec: dict[str, Any] | None  # the interactive Vega-Lite spec (the static chart's, opened)
+    vega: dict[str, Any] | None  # the same compiled to Vega, without its rows: what the page draws
     sources: list[Source]
     licence: str | None
     provenance: str  # real | illustrative | mixed
@@ -126,7 +126,7 @@ def build_dashboard(site: Site, font: str, cache: str = "") -> Dashboard:
             )
     labels = _Labels(data, lang)
     indicators = {
-        ind.id: _indicator(site, data, labels, ind, font, cited, by_project)
+        ind.id: _indicator(site, data, labels, ind, font, cited, by_project, cache)
         for ind in ws.indicators
     }
     return Dashboard(lang, _groups(site, indicators), list(indicators.values()), bundle)
@@ -159,6 +159,7 @@ def _indicator(
     font: str,
     cited: dict[str, list[Link]],
     by_project: dict[str, list[Link]],
+    cache: str = "",
 ) -> IndicatorOut:
     lang = site.lang
     words = WORDS[lang]
@@ -183,10 +184,11 @@ def _indicator(
     all_points = [p for _, pts in keyed for p in pts]
     n_ill = sum(p.illustrative for p in all_points)
     provenance = "real" if not n_ill else "illustrative" if n_ill == len(all_points) else "mixed"
-    chart = spec = None
+    chart = spec = vega = None
     if keyed and len(keyed[default][1]) >= 2:
         chart = _static_chart(site, data, ind, keyed[default][0], font)
         spec = open_spec(chart.spec, periods, lang, n_ill < len(all_points), n_ill > 0)
+        vega = js_bundle.to_vega(_without_rows(spec), cache)
     unit = ind.unit_in(lang)
     latest = ""
     if keyed:
@@ -208,6 +210,7 @@ def _indicator(
         default=default,
         chart=chart,
         spec=spec,
+        vega=vega,
         sources=_sources(data, ind, all_points),
         licence=ind.licence or _source_licence(data, ind.source),
         provenance=provenance,
@@ -227,6 +230,17 @@ def _indicator(
         downloads=[(k, f"data/indicators/{ind.id}.{k}") for k in DOWNLOADS]
         + [("datapackage", DATAPACKAGE)],
     )
+
+
+def _without_rows(spec: dict[str, Any]) -> dict[str, Any]:
+    """The interactive spec without the rows and dates the page sets when it draws (so that
+    the page carries its data once, and specs that differ only in data compile once)."""
+    out = dict(spec)
+    out["datasets"] = {name: [] for name in spec.get("datasets", {})}
+    out["params"] = [
+        {**p, "value": []} if p.get("name") == "ticks" else p for p in spec.get("params", [])
+    ]
+    return out
 
 
 def _dim_order(ind: Indicator, keyed: list[tuple[dict[str, str], list[Point]]]) -> list[str]:
@@ -273,7 +287,7 @@ def _static_chart(
 
 
 def _value(v: float, ind: Indicator, lang: str) -> str:
-    return numbers.with_unit(numbers.number(v, ind.decimals), ind.unit_in(lang), lang)
+    return ind.display.value(v, lang)
 
 
 def _sources(data: Data, ind: Indicator, points: list[Point]) -> list[Source]:

@@ -353,7 +353,7 @@ class _Pages:
             last = data.value_at(ind_id, None)
 
             def value(v: float, ind: Indicator = ind) -> str:
-                return numbers.with_unit(numbers.number(v, ind.decimals), ind.unit_in(lang), lang)
+                return ind.display.value(v, lang)
 
             latest = f"{value(last.value)}（{last.period.label('dot', lang)}）" if last else "—"
             targets = "、".join(f"{value(tg.value)}（{tg.date}）" for tg in ind.targets)

@@ -34,6 +34,10 @@ OPTIONS = {
 }
 
 
+# A survey's shares print as an indicator in % with one decimal would (50.9%, +2.9ポイント).
+SHARE = numbers.Display("%", None, 1)
+
+
 class ReferenceError_(BuildError):
     """A reference that cannot be parsed or resolved; the message says what was expected."""
 
@@ -166,15 +170,15 @@ def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
         if ind.unit != "%":
             raise ReferenceError_(f"{ref.raw}: the rest of a share needs a % indicator")
         pt = _point(ref, data, ind.id, dims, "at")
-        text = numbers.number(100 - pt.value, _decimals(ref, ind.decimals))
-        text = text if ref.options.get("unit") == "no" else text + "%"
+        _same_decimals(ref, ind.decimals)
+        text = ind.display.value(100 - pt.value, lang, unit=ref.options.get("unit") != "no")
         return Resolved(text, 100 - pt.value, pt.illustrative, ind.id, pt.period.key, unit="%")
     if ref.kind == "value" and "minus" in ref.options:
         return _minus(ref, data, ind.id, dims, lang)
     if ref.kind == "value":
         pt = _point(ref, data, ind.id, dims, "at")
         return Resolved(
-            _format_value(ref, pt.value, ind.unit_in(lang), ind.decimals, lang),
+            _format_value(ref, pt.value, ind.display, lang),
             pt.value,
             pt.illustrative,
             ind.id,
@@ -187,8 +191,7 @@ def _resolve(ref: Reference, data: Data, lang: str) -> Resolved:
         ref,
         a.value,
         b.value,
-        ind.unit_in(lang),
-        ind.decimals,
+        ind.display,
         a.illustrative or b.illustrative,
         lang,
         ind.id,
@@ -207,40 +210,60 @@ def _point(ref: Reference, data: Data, ind: str, dims: dict[str, str], key: str)
     return pt
 
 
-def _format_value(ref: Reference, value: float, unit: str, decimals: int, lang: str) -> str:
-    fmt = ref.options.get("format", "number")
-    dec = _decimals(ref, decimals)
-    if fmt == "number":
-        text = numbers.number(value, dec)
-    elif fmt in ("man", "oku"):
-        text = numbers.large(value, "万" if fmt == "man" else "億", dec, lang)
-    else:
-        raise ReferenceError_(f"{ref.raw}: format must be number, man or oku, not {fmt!r}")
-    return text if ref.options.get("unit") == "no" else numbers.with_unit(text, unit, lang)
+def _same_decimals(ref: Reference, decimals: int) -> None:
+    """`decimals=` may only restate the indicator's: a value prints one way in every output."""
+    raw = ref.options.get("decimals")
+    if raw is not None and _decimals(ref, decimals) != decimals:
+        raise ReferenceError_(
+            f"{ref.raw}: {ref.target!r} prints its values with {decimals} decimal(s) in every "
+            f"output; decimals={raw} would print it a second way (set decimals in "
+            "indicators.yaml, or remove the option)"
+        )
+
+
+def _format_value(ref: Reference, value: float, display: numbers.Display, lang: str) -> str:
+    """The indicator's one format of the value. `format=` names the large unit the value is
+    printed in (number: none, man: 万 / million, oku: 億 / billion); it is checked, not obeyed,
+    so that prose cannot print a figure differently from the page's 最新値, tables and charts."""
+    fmt = ref.options.get("format")
+    _same_decimals(ref, display.decimals)
+    if fmt is not None:
+        if fmt not in ("number", "man", "oku"):
+            raise ReferenceError_(f"{ref.raw}: format must be number, man or oku, not {fmt!r}")
+        # What the indicator's format prints for this value, in Japanese (万/億 decide it).
+        _, large = numbers.scaled(value, "ja") if not display.percent else ("", "")
+        prints = {"": "number", "万": "man", "億": "oku"}[large]
+        if fmt != prints:
+            raise ReferenceError_(
+                f"{ref.raw}: this value prints as {display.value(value, 'ja')} in every output "
+                f"(format={prints}: {numbers.number(numbers.LARGE_FROM)} and more in 万, "
+                "from 1億 in 億; docs/references.md); remove format= or write format=" + prints
+            )
+    return display.value(value, lang, unit=ref.options.get("unit") != "no")
 
 
 def _change(
     ref: Reference,
     a: float,
     b: float,
-    unit: str,
-    decimals: int,
+    display: numbers.Display,
     illustrative: bool,
     lang: str,
     ind: str | None,
     period: str,
 ) -> Resolved:
-    fmt = ref.options.get("format", "point" if unit == "%" else "number")
-    dec = _decimals(ref, decimals)
+    fmt = ref.options.get("format", "point" if display.percent else "number")
     if fmt in ("pt", "point"):
+        if not display.percent:
+            raise ReferenceError_(f"{ref.raw}: a change in points needs a % indicator")
+        _same_decimals(ref, display.decimals)
         diff = b - a
-        text = numbers.points(diff, dec, lang, short=fmt == "pt")
-        return Resolved(text, diff, illustrative, ind, period, unit="pt")
+        return Resolved(display.points(diff, lang), diff, illustrative, ind, period, unit="pt")
     if fmt == "percent":
         if a == 0:
             raise ReferenceError_(f"{ref.raw}: no percent change from zero")
         rel = (b - a) / abs(a) * 100
-        text = numbers.percent(rel, dec, sign=True)
+        text = numbers.percent(rel, _decimals(ref, display.decimals), sign=True)
         return Resolved(text, rel, illustrative, ind, period, unit="relative%")
     if fmt == "ratio":
         if a == 0:
@@ -249,12 +272,15 @@ def _change(
         text = numbers.number(ratio, _decimals(ref, 1)) + ("倍" if lang == "ja" else " times")
         return Resolved(text, ratio, illustrative, ind, period, unit="倍")
     if fmt == "number":
+        if display.percent:
+            raise ReferenceError_(
+                f"{ref.raw}: a change of a % indicator is printed in points (format=point)"
+            )
+        _same_decimals(ref, display.decimals)
         diff = b - a
-        text = numbers.number(diff, dec, sign=True)
-        if ref.options.get("unit") != "no":
-            text = numbers.with_unit(text, unit, lang)
-        return Resolved(text, diff, illustrative, ind, period, unit=unit)
-    raise ReferenceError_(f"{ref.raw}: format must be pt, point, percent, ratio or number")
+        text = display.change(diff, lang, unit=ref.options.get("unit") != "no")
+        return Resolved(text, diff, illustrative, ind, period, unit=display.unit)
+    raise ReferenceError_(f"{ref.raw}: format must be point, percent, ratio or number")
 
 
 def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
@@ -291,8 +317,8 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
     if ref.kind in ("share", "rest"):
         v = share(ref.options.get("wave"))
         v = 100 - v if ref.kind == "rest" else v
-        text = numbers.number(v, _decimals(ref, 1))
-        text = text if ref.options.get("unit") == "no" else text + "%"
+        _same_decimals(ref, SHARE.decimals)
+        text = SHARE.value(v, lang, unit=ref.options.get("unit") != "no")
         return Resolved(
             text, v, illustrative, f"{sid}.{qid}.{oid}", ref.options.get("wave"), unit="%"
         )
@@ -303,8 +329,7 @@ def _resolve_share(ref: Reference, data: Data, lang: str) -> Resolved:
         ref,
         a,
         b,
-        "%",
-        1,
+        SHARE,
         illustrative,
         lang,
         f"{sid}.{qid}.{oid}",
@@ -328,7 +353,7 @@ def _minus(ref: Reference, data: Data, ind: str, dims: dict[str, str], lang: str
         raise ReferenceError_(f"{ref.raw}: minus: {other.id!r} has no observation at {a.period}")
     diff = a.value - b.value
     return Resolved(
-        _format_value(ref, diff, this.unit_in(lang), this.decimals, lang),
+        _format_value(ref, diff, this.display, lang),
         diff,
         a.illustrative or b.illustrative,
         ind,

@@ -14,7 +14,6 @@ from typing import Any
 from ..charts import ChartOut, make_chart
 from ..errors import Problem
 from ..ingest.content import project_content, translated
-from ..japan import numbers
 from ..lookups.data import Data
 from ..model.text import I18n
 from ..model.workspace import Chapter, Chart, FocusArea, Project, Workspace
@@ -350,7 +349,7 @@ def _indicator_block(b: _Builder, ind_id: str, page: PageOut) -> str:
     facts = []
     if series:
         last = series[-1]
-        v = numbers.with_unit(numbers.number(last.value, ind.decimals), ind.unit_in(lang), lang)
+        v = ind.display.value(last.value, lang)
         badge = f'<span class="badge">{ILLUSTRATIVE[lang]}</span>' if last.illustrative else ""
         facts.append(
             f"<dt>{ui['latest']}</dt><dd>{escape(v)}{badge}"
@@ -359,7 +358,7 @@ def _indicator_block(b: _Builder, ind_id: str, page: PageOut) -> str:
     for tg in ind.targets:
         from ..japan.periods import Period
 
-        v = numbers.with_unit(numbers.number(tg.value, ind.decimals), ind.unit_in(lang), lang)
+        v = ind.display.value(tg.value, lang)
         badge = (
             f'<span class="badge">{ILLUSTRATIVE[lang]}</span>'
             if tg.provenance == "illustrative"

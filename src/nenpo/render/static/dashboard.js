@@ -17,30 +17,6 @@
   function fill(s, vars) { return s.replace(/\{(\w+)\}/g, function (_, k) { return vars[k]; }); }
   function fold(s) { return s.normalize("NFKC").toLowerCase(); }
 
-  /* Numbers as the report prints them (report/formats.number): the shortest decimal form of the
-     value rounded half up to `d` places, thousands separated; never "-0". */
-  function fmt(v, d) {
-    if (v === null || v === undefined) return "";
-    var neg = v < 0, s = String(Math.abs(v));
-    if (/e/i.test(s)) s = Math.abs(v).toFixed(Math.min(20, Math.max(d, 0)));
-    var parts = s.split("."), ip = parts[0], fp = parts[1] || "";
-    if (fp.length > d) {
-      var up = fp.charCodeAt(d) - 48 >= 5, digits = ip + fp.slice(0, d);
-      if (up) {
-        var arr = digits.split(""), i = arr.length - 1;
-        while (i >= 0) { if (arr[i] === "9") { arr[i] = "0"; i--; } else { arr[i] = String(+arr[i] + 1); break; } }
-        digits = (i < 0 ? "1" : "") + arr.join("");
-      }
-      ip = digits.slice(0, digits.length - d) || "0";
-      fp = digits.slice(digits.length - d);
-    } else {
-      while (fp.length < d) fp += "0";
-    }
-    ip = ip.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    var out = d > 0 ? ip + "." + fp : ip;
-    return neg && /[1-9]/.test(out) ? "-" + out : out;
-  }
-
   /* ── The index: search by Japanese or English name or id ─────────────────────────────── */
   function initSearch(box) {
     var input = $("input", box), count = $("[data-count]", box);
@@ -75,7 +51,61 @@
     this.derived = data.dims.filter(function (d) { return d.derived; }).map(function (d) { return d.id; });
     this.view = null;
     this.sort = null;
+    this.cache = {};
+    var table = $("#panel-table table", root);
+    /* The page's values are in its static full table (its one copy of the data; an embed has
+       no table and carries them in its data): kept before the script's own table replaces it. */
+    this.srcRows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
+    this.layout = table ? table.getAttribute("data-layout") : null;
+    /* A dimension named only in the table's row headers (values: null): its values are the
+       series' codes with their rows' names. */
+    var self = this;
+    data.dims.forEach(function (dim) {
+      if (dim.values !== null) return;
+      var at = self.dimIds.indexOf(dim.id);
+      dim.values = [];
+      data.series.forEach(function (ser, i) {
+        if (ser[0][at] !== null && self.srcRows[i]) dim.values.push([ser[0][at], self.srcRows[i].cells[0].textContent]);
+      });
+    });
   }
+
+  /* Which of a series' values are illustrative (null: every value, the whole indicator is). */
+  Dashboard.prototype.ill = function (i) {
+    var out = {}, listed = this.data.series[i][2], vals = this.cells(i).v;
+    if (listed === null) vals.forEach(function (v, p) { if (v !== null) out[p] = true; });
+    else listed.forEach(function (p) { out[p] = true; });
+    return out;
+  };
+
+  /* A series' values and their texts as Python printed them (japan.numbers: the script formats
+     no number). A cell's text reads back as its value, or the cell says the value (data-v). */
+  Dashboard.prototype.cells = function (i) {
+    if (this.cache[i]) return this.cache[i];
+    var d = this.data, ser = d.series[i], vals = [], texts = [], suffix = " (" + this.text.illustrative_badge + ")";
+    if (ser[1]) { vals = ser[1]; texts = ser[3]; }
+    else {
+      d.periods.forEach(function () { vals.push(null); texts.push(""); });
+      var read = function (td, p) {
+        if (!td || p === undefined) return;
+        var text = td.textContent.trim();
+        if (text.slice(-suffix.length) === suffix) text = text.slice(0, -suffix.length);
+        if (!text) return;
+        var raw = td.getAttribute("data-v");
+        vals[p] = Number(raw !== null ? raw : text.replace(/,/g, ""));
+        texts[p] = text;
+      };
+      if (this.layout === "long") {
+        var at = {};
+        d.labels.forEach(function (l, p) { at[l] = p; });
+        this.srcRows.forEach(function (tr) { read(tr.cells[1], at[tr.cells[0].textContent]); });
+      } else if (this.srcRows[i]) {
+        var cells = this.srcRows[i].cells;
+        for (var p = 0; p < d.periods.length; p++) read(cells[p + 1], p);
+      }
+    }
+    return (this.cache[i] = { v: vals, t: texts });
+  };
 
   Dashboard.prototype.defaults = function () {
     var s = { tab: "chart", from: this.data.periods[0], to: this.data.periods[this.data.periods.length - 1], dims: {} };
@@ -169,8 +199,8 @@
   };
 
   Dashboard.prototype.value = function (i, p) {
-    var ser = this.data.series[i], v = ser[1][p];
-    return v === null ? "" : fmt(v, this.data.decimals) + (this.data.unit ? (this.data.lang === "en" && /^[\x00-\x7f]+$/.test(this.data.unit) && this.data.unit !== "%" ? " " : "") + this.data.unit : "");
+    var text = this.cells(i).t[p];
+    return text ? fill(this.data.unit_text, { v: text }) : "";
   };
 
   /* ── Filters ── */
@@ -249,10 +279,9 @@
   /* ── The chart ── */
   Dashboard.prototype.rows = function (i, s) {
     if (i < 0) return [];
-    var ser = this.data.series[i], ill = {}, d = this.data, out = [], text = this.text;
-    ser[2].forEach(function (p) { ill[p] = true; });
+    var ill = this.ill(i), d = this.data, out = [], text = this.text, vals = this.cells(i).v;
     this.range(s).forEach(function (p) {
-      var v = ser[1][p];
+      var v = vals[p];
       if (v === null) return;
       out.push({ date: d.dates[p], value: v, label: d.labels[p], kind: ill[p] ? text.illustrative_badge : (d.lang === "ja" ? "実績" : "actual"), _p: p });
     });
@@ -275,17 +304,18 @@
     var first = rows[0], last = rows[rows.length - 1];
     summary.textContent = fill(this.text.summary, { series: label, a: first.label, b: last.label, n: rows.length, v: this.value(i, last._p), d: d["long"][last._p] })
       + (rows.some(function (r) { return r.kind === self.text.illustrative_badge; }) ? " " + this.text.some_illustrative : "");
-    if (!d.spec || !window.vegaEmbed || !box) return Promise.resolve();
+    if (!d.spec || !window.vega || !box) return Promise.resolve();
     box.setAttribute("aria-label", summary.textContent);
     var clean = rows.map(function (r) { return { date: r.date, value: r.value, label: r.label, kind: r.kind }; });
     var ticks = rows.map(function (r) { return d.ticks[r._p]; });
     box.hidden = false;
     if (!this.viewReady) {
+      /* The spec is compiled to Vega at build (charts/bundle.py): the page loads Vega only. */
       var spec = JSON.parse(JSON.stringify(d.spec));
-      spec.datasets.series = clean;
-      spec.params.forEach(function (p) { if (p.name === "ticks") p.value = ticks; });
-      this.viewReady = window.vegaEmbed(box, spec, { mode: "vega-lite", renderer: "svg", actions: false })
-        .then(function (res) { self.view = res.view; return res.view; });
+      spec.data.forEach(function (x) { if (x.name === "series") x.values = clean; });
+      spec.signals.forEach(function (x) { if (x.name === "ticks") x.value = ticks; });
+      var view = new window.vega.View(window.vega.parse(spec), { renderer: "svg", container: box, hover: true });
+      this.viewReady = view.runAsync().then(function () { self.view = view; return view; });
     }
     var run = this.viewReady.then(function (view) { return view.data("series", clean).signal("ticks", ticks).runAsync(); });
     return run.then(function () {
@@ -313,10 +343,10 @@
       byPref[key[pi]] = i;
     });
     var range = this.range(s), at = -1;
-    range.forEach(function (p) { for (var c in byPref) { if (self.data.series[byPref[c]][1][p] !== null) { at = p; break; } } });
+    range.forEach(function (p) { for (var c in byPref) { if (self.cells(byPref[c]).v[p] !== null) { at = p; break; } } });
     if (at < 0) return { at: -1, values: {} };
     var values = {};
-    for (var c in byPref) { var v = self.data.series[byPref[c]][1][at]; if (v !== null) values[c] = byPref[c]; }
+    for (var c in byPref) { var v = self.cells(byPref[c]).v[at]; if (v !== null) values[c] = byPref[c]; }
     return { at: at, values: values };
   };
 
@@ -328,17 +358,18 @@
     if (muni >= 0) d.series.forEach(function (ser) { var c = ser[0][muni]; if (c) counts[c.slice(0, 2)] = (counts[c.slice(0, 2)] || 0) + 1; });
     var sorted = [], breaks = [];
     if (mv && mv.at >= 0) {
-      for (var c in mv.values) sorted.push(d.series[mv.values[c]][1][mv.at]);
-      sorted.sort(function (a, b) { return a - b; });
+      /* [value, its text]: the legend prints the texts of the values that bound each shade. */
+      for (var c in mv.values) { var cl = self.cells(mv.values[c]); sorted.push([cl.v[mv.at], cl.t[mv.at]]); }
+      sorted.sort(function (a, b) { return a[0] - b[0]; });
       for (var k = 1; k < SHADES.length; k++) breaks.push(sorted[Math.floor(k * sorted.length / SHADES.length)]);
     }
-    function shade(v) { var k = 0; while (k < breaks.length && v >= breaks[k]) k++; return SHADES[k]; }
+    function shade(v) { var k = 0; while (k < breaks.length && v >= breaks[k][0]) k++; return SHADES[k]; }
     caption.textContent = this.text.map_caption + (mv && mv.at >= 0 ? (d.lang === "ja" ? "（" + d["long"][mv.at] + "）" : " (" + d["long"][mv.at] + ")") : "");
     map.textContent = "";
     map.style.gridTemplateColumns = "repeat(" + d.grid[0] + ", minmax(0, 1fr))";
     d.tiles.forEach(function (t) {
       var code = t[0], text = t[4], style = ["#FFFFFF", "#4D4D4D"], i = mv ? mv.values[code] : undefined;
-      if (i !== undefined) { var v = d.series[i][1][mv.at]; style = shade(v); text += " " + self.value(i, mv.at); }
+      if (i !== undefined) { style = shade(self.cells(i).v[mv.at]); text += " " + self.value(i, mv.at); }
       else if (counts[code]) { style = SHADES[0]; text += " " + fill(self.text.n_munis, { n: counts[code] }); }
       else text += " " + self.text.no_data;
       var b = el("button", { type: "button", "class": "tile", "aria-pressed": s.dims.prefecture === code ? "true" : "false", "aria-label": text, title: text, "data-code": code }, t[3]);
@@ -365,7 +396,7 @@
         var sw = el("span", { "class": "swatch", "aria-hidden": "true" });
         sw.style.background = sh[0];
         li.appendChild(sw);
-        li.appendChild(doc.createTextNode(fmt(lo[k], d.decimals) + (d.lang === "ja" ? "〜" : " – ") + fmt(hi[k], d.decimals)));
+        li.appendChild(doc.createTextNode(lo[k][1] + (d.lang === "ja" ? "〜" : " – ") + hi[k][1]));
         ul.appendChild(li);
       });
       legend.appendChild(ul);
@@ -384,9 +415,9 @@
       var c = ser[0][muni];
       if (!c || c.slice(0, 2) !== s.dims.prefecture) return;
       for (var j = 0; j < self.dimIds.length; j++) { if (j !== muni && ser[0][j] !== (s.dims[self.dimIds[j]] || null) && self.dimIds[j] !== "prefecture") return; }
-      var p = last;
-      while (p >= 0 && ser[1][p] === null) p--;
-      rows.push({ i: i, code: c, name: self.label([].concat(ser[0]).map(function (x, j) { return j === muni ? x : null; })), p: p, v: p >= 0 ? ser[1][p] : null });
+      var p = last, vals = self.cells(i).v;
+      while (p >= 0 && vals[p] === null) p--;
+      rows.push({ i: i, code: c, name: self.label([].concat(ser[0]).map(function (x, j) { return j === muni ? x : null; })), p: p, v: p >= 0 ? vals[p] : null });
     });
     var prefName = d.dims.filter(function (x) { return x.id === "prefecture"; })[0].values.filter(function (v) { return v[0] === s.dims.prefecture; })[0];
     var table = this.sortable(
@@ -460,27 +491,24 @@
     if (this.caption === undefined) this.caption = $("caption", box) ? $("caption", box).textContent : this.text.table_caption;
     var caption = this.caption;
     if (idx.length === 1) {
-      var i = idx[0], ill = {};
-      d.series[i][2].forEach(function (p) { ill[p] = true; });
+      var i = idx[0], ill = this.ill(i), one = this.cells(i);
       var unit = d.unit ? (d.lang === "ja" ? "（" + d.unit + "）" : " (" + d.unit + ")") : "";
       columns = [this.text.date, this.text.value + unit, this.text.note];
-      rows = range.filter(function (p) { return d.series[i][1][p] !== null; }).map(function (p) {
-        return { key: [p, d.series[i][1][p], ill[p] ? 1 : 0], cells: [d.labels[p], fmt(d.series[i][1][p], d.decimals), ill[p] ? self.text.illustrative_badge : ""] };
+      rows = range.filter(function (p) { return one.v[p] !== null; }).map(function (p) {
+        return { key: [p, one.v[p], ill[p] ? 1 : 0], cells: [d.labels[p], one.t[p], ill[p] ? self.text.illustrative_badge : ""] };
       });
       caption += d.lang === "ja" ? "：" + this.label(d.series[i][0]) : ": " + this.label(d.series[i][0]);
     } else {
       columns = [this.text.series].concat(range.map(function (p) { return d.labels[p]; }));
       /* Some values illustrative, not all: each illustrative cell says so (as the static table). */
-      var mixed = d.series.some(function (x) { return x[2].length; }) &&
-        d.series.some(function (x) { return x[2].length < x[1].filter(function (v) { return v !== null; }).length; });
+      var mixed = d.provenance === "mixed";
       rows = idx.map(function (i) {
-        var ill = {};
-        d.series[i][2].forEach(function (p) { ill[p] = true; });
+        var ill = self.ill(i), c = self.cells(i);
         return {
-          key: [self.label(d.series[i][0])].concat(range.map(function (p) { return d.series[i][1][p]; })),
+          key: [self.label(d.series[i][0])].concat(range.map(function (p) { return c.v[p]; })),
           cells: [self.label(d.series[i][0])].concat(range.map(function (p) {
-            var v = d.series[i][1][p];
-            return v === null ? "" : fmt(v, d.decimals) + (mixed && ill[p] ? " (" + self.text.illustrative_badge + ")" : "");
+            var v = c.v[p];
+            return v === null ? "" : c.t[p] + (mixed && ill[p] ? " (" + self.text.illustrative_badge + ")" : "");
           }))
         };
       });
