@@ -263,6 +263,30 @@ class StoredData(Data):
             self._loaded[indicator] = dict(out)
         return self._loaded[indicator]
 
+    def _end(self, indicator: str, which: str) -> Period | None:
+        """The earliest (min) or latest (max) period of an indicator's observations: from its
+        series when they are read, else by SQL (the periods of its first or last start only)."""
+        if indicator in self._loaded:
+            return super().first(indicator) if which == "min" else super().latest(indicator)
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT DISTINCT period FROM observation WHERE indicator_id = :i AND start = "
+                    f"(SELECT {which}(start) FROM observation WHERE indicator_id = :i)"
+                ),
+                {"i": indicator},
+            )
+            periods = [Period.parse(p) for (p,) in found]
+        if not periods:
+            return None
+        return min(periods) if which == "min" else max(periods)
+
+    def first(self, indicator: str) -> Period | None:
+        return self._end(indicator, "min")
+
+    def latest(self, indicator: str) -> Period | None:
+        return self._end(indicator, "max")
+
     @cached_property
     def _series(self) -> Any:
         return _BySeries(self)
