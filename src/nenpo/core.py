@@ -35,6 +35,7 @@ from .ingest.importer import ImportResult
 from .ingest.where import Where
 from .ingest.workspace import Loaded, read_workspace
 from .japan.numbers import number
+from .lookups.data import Data
 from .model.workspace import Workspace
 from .portfolio import rules as portfolio_rules
 from .portfolio.plan import Plan
@@ -106,11 +107,18 @@ def existing_store(settings: Settings | None = None) -> Store | None:
 def read(workspace: Path) -> Loaded:
     """Read and validate a workspace folder whole, the data references of its deck included
     (they need the whole, valid workspace's data); WorkspaceError lists every problem."""
+    return _read(workspace)[0]
+
+
+def _read(workspace: Path) -> tuple[Loaded, Data]:
+    """`read`, and the lookups the deck's references were resolved with (lazy indexes: a check
+    uses them next rather than indexing the data again)."""
     loaded = read_workspace(workspace)
-    problems = reference_errors(loaded.workspace, loaded.where)
+    data = Data(loaded.workspace)
+    problems = reference_errors(loaded.workspace, loaded.where, data)
     if problems:
         raise WorkspaceError(problems)
-    return loaded
+    return loaded, data
 
 
 def load(
@@ -189,8 +197,8 @@ def check(store: Store | None, workspace: Path | None = None) -> list[Finding]:
             store = store or store_for(write=False)
             if not store.is_empty():
                 return check_store(store)
-        loaded = read(workspace if workspace is not None else bundled_example())
-        return run_checks(loaded.workspace, loaded.where, rows=loaded.places())
+        loaded, data = _read(workspace if workspace is not None else bundled_example())
+        return run_checks(loaded.workspace, loaded.where, rows=loaded.places(), data=data)
 
 
 def check_store(store: Store, ws: Workspace | None = None) -> list[Finding]:

@@ -20,6 +20,7 @@ from ..japan.periods import Period, date_label
 from ..lookups.data import Data, Point
 
 PATTERN = re.compile(r"\{\{(.*?)\}\}", re.S)
+_SHLEX_SPECIAL = re.compile(r"[\"'\\]|[^\S \t\r\n]")  # quotes, backslash, other spaces
 KINDS = ("value", "change", "share", "share_change", "rest", "count", "first", "last", "chart")
 OPTIONS = {
     "value": {"at", "format", "decimals", "unit", "text", "minus"},
@@ -65,8 +66,10 @@ def parse(inner: str) -> Reference:
     """Parse the inside of {{ … }}; raise ReferenceError_ saying what was expected."""
     raw = "{{" + inner + "}}"
     try:
-        # shlex: option values may be quoted, e.g. text="国民の約75%"
-        parts = shlex.split(inner)
+        # shlex: option values may be quoted, e.g. text="国民の約75%". Without a quote, a
+        # backslash or a space shlex does not split on, its words are str.split's (and shlex
+        # takes a tenth of a check).
+        parts = inner.split() if not _SHLEX_SPECIAL.search(inner) else shlex.split(inner)
     except ValueError as exc:
         raise ReferenceError_(f"{raw}: {exc}") from None
     if len(parts) < 2:
