@@ -284,6 +284,38 @@ CASES = [
         ["charts.yaml:", "unknown indicator 'staff_count_reported'"],
         cut_before("ws/indicators.yaml", "- id: staff_count_reported"),
     ),
+    # An entry that is there but invalid: its field is the one cause, and every reference to
+    # its id elsewhere is counted under it instead of listed before it as 'unknown'.
+    Case(
+        "yaml-invalid-indicator-entry",
+        ["load", "ws"],
+        3,
+        ["indicators.yaml:", "provenance", "follow from this file", "fix indicators.yaml first"],
+        subst("ws/indicators.yaml", "\n  provenance: real", "\n  provenance: reel"),
+        first="indicators.yaml:",
+    ),
+    Case(
+        "yaml-invalid-source-entry",
+        ["load", "ws"],
+        3,
+        # A date that does not exist: named at its line (PyYAML raised a bare ValueError); the
+        # source's id is still known, so its references are not reported at all.
+        ["sources.yaml:12", "accessed", "'2026-13-01' is not a date that exists"],
+        subst("ws/sources.yaml", "accessed: 2026-11-01", "accessed: 2026-13-01"),
+        first="sources.yaml:",
+    ),
+    Case(
+        "yaml-invalid-chart-entry",
+        ["check", "ws"],
+        3,
+        ["charts.yaml:", "kind", "follow from this file", "fix charts.yaml first"],
+        subst(
+            "ws/charts.yaml",
+            "kind: survey\n  survey: attitude\n  question: satisfaction",
+            "kind: servey\n  survey: attitude\n  question: satisfaction",
+        ),
+        first="charts.yaml:",
+    ),
     Case(
         "yaml-truncated-mid-item",
         ["load", "ws"],

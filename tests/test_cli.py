@@ -182,3 +182,42 @@ def test_output_to_a_pipe_keeps_numbers_and_headers_whole(
     assert fte and all(re.fullmatch(r"\d+\.\d\d FTE", f) for f in fte), fte
     assert "…" not in shown["portfolio"]
     assert "アンバー/レッド" in shown["portfolio"] and "アンバー/グリーン" in shown["portfolio"]
+
+
+def test_new_copies_the_example_into_a_workspace_a_user_can_check(
+    db: str, example_dir: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "deep" / "mine"
+    res = runner.invoke(app, ["new", str(mine)])
+    assert res.exit_code == 0, res.output
+    made = {p.relative_to(mine) for p in mine.rglob("*") if p.is_file()}
+    bundled = {
+        p.relative_to(example_dir)
+        for p in example_dir.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert made == bundled
+    assert (mine / "nenpo.yaml").read_bytes() == (example_dir / "nenpo.yaml").read_bytes()
+    assert not [p for p in mine.parent.iterdir() if p.name.startswith(".")], "temporary left"
+    res = runner.invoke(app, ["check", str(mine)])
+    assert res.exit_code == 0, res.output
+    assert "0 error(s)" in res.output
+
+
+@pytest.mark.parametrize("kind", ["non-empty folder", "file"])
+def test_new_never_overwrites(db: str, tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "taken"
+    if kind == "file":
+        target.write_text("mine", encoding="utf-8")
+        before = {target: b"mine"}
+    else:
+        target.mkdir()
+        (target / "notes.md").write_text("mine", encoding="utf-8")
+        before = {target / "notes.md": b"mine"}
+    res = runner.invoke(app, ["new", str(target)])
+    assert res.exit_code == 2, res.output
+    assert str(target) in res.output and "Traceback" not in res.output
+    assert {p: p.read_bytes() for p in before} == before
+    if kind != "file":
+        assert [p.name for p in target.iterdir()] == ["notes.md"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary left"

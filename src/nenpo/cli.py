@@ -174,6 +174,19 @@ Format = Annotated[str, typer.Option("--format", help="text or json", callback=_
 
 @app.command()
 @handles_errors
+def new(
+    folder: Annotated[Path, typer.Argument(help="A new or empty folder")],
+) -> None:
+    """Start a workspace: a copy of the bundled example to edit (never overwrites files)."""
+    made = core.new_workspace(folder)
+    out.print(
+        f"created {made}: the bundled example, yours to edit. Next: `nenpo check {made}`, "
+        f"then `nenpo build {made} --out site` (docs/workspace.md describes every file)"
+    )
+
+
+@app.command()
+@handles_errors
 def load(
     workspace: Annotated[Path, typer.Argument(help="Workspace folder")],
     discard_imports: Annotated[

@@ -24,9 +24,11 @@ from .check import Finding, run_checks
 from .errors import (
     BuildError,
     CheckFailed,
+    FileAccessError,
     ImportsAtStake,
     NenpoError,
     Problem,
+    SettingsError,
     WorkspaceError,
 )
 from .gcpause import paused_gc
@@ -102,6 +104,36 @@ def existing_store(settings: Settings | None = None) -> Store | None:
     if sqlite_file and not Path(url.database or "").is_file():
         return None
     return open_store(url)
+
+
+def new_workspace(dest: Path) -> Path:
+    """Copy the bundled example into `dest`, a new or empty folder: a user's first workspace.
+
+    A pip-installed nenpo keeps its example inside the package, where a user cannot (and should
+    not) edit it; this is the copy they start from, as `mkdocs new` gives a site to edit. Only a
+    missing or empty folder is written, so nothing a user made is ever overwritten. The copy is
+    made beside `dest` and renamed, so a failure leaves no half-copied workspace.
+    """
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise SettingsError(f"{dest}: is a file; expected a new or empty folder")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise SettingsError(
+            f"{dest}: is not empty; choose a new folder (nenpo new never overwrites files)"
+        )
+    outputs.check_out_dir(dest, option="DIR")
+    source = bundled_example()
+    tmp = dest.absolute().parent / f".{dest.name}.nenpo-new-{os.getpid()}"
+    try:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, tmp, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        if dest.is_dir():
+            dest.rmdir()  # empty, checked above
+        tmp.rename(dest)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise FileAccessError(f"{dest}: cannot create the workspace ({exc.strerror})") from exc
+    return dest
 
 
 def read(workspace: Path) -> Loaded:

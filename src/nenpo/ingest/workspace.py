@@ -7,6 +7,7 @@ imports/*.yaml, content/**/*.md, deck.yaml (the press deck). Only nenpo.yaml is 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ def read_workspace(root: Path) -> Loaded:
             no_duplicates("aim", [(a.id, main, p) for a, p in aims], problems)
 
     salvaged: dict[str, set[str]] = {}  # ids in files that did not parse, read leniently
+    invalid: dict[str, set[str]] = {}  # ids of entries that parsed but did not validate
     for key, (filename, model) in LIST_FILES.items():
         path = root / filename
         present = path.exists() or path.is_symlink()  # a broken link is there, and wrong
@@ -125,6 +127,7 @@ def read_workspace(root: Path) -> Loaded:
         data[key] = [obj for obj, _ in found]
         if src is None:
             continue
+        invalid[key] = _invalid_ids(src, found)
         entries = (
             _project_entries(found, src)
             if key == "projects"
@@ -173,6 +176,7 @@ def read_workspace(root: Path) -> Loaded:
     partial = Workspace.model_construct(**fields)
     cross_check(partial, where, observations, problems, salvaged, broken)
     cross_check_portfolio(partial, where, problems, salvaged, broken)
+    problems[:] = _after_invalid_entries(problems, invalid)
     if problems or data.get("organisation") is None or data.get("report") is None:
         raise WorkspaceError(problems)
     ws = Workspace.model_validate({**data, "observations": []})
@@ -180,6 +184,56 @@ def read_workspace(root: Path) -> Loaded:
     # The deck's data references are resolved by the report model, above this layer:
     # nenpo.core.read checks them once the workspace is valid (report.deck.reference_errors).
     return Loaded(ws, root, where, observations)
+
+
+# How other files name an entry of each kind when they refer to one it does not know.
+_NOUNS = {
+    "sources": "source",
+    "focus_areas": "focus area",
+    "projects": "project",
+    "indicators": "indicator",
+    "dimensions": "dimension",
+    "surveys": "survey",
+    "charts": "chart",
+}
+
+
+def _invalid_ids(src: Located, found: list[tuple[Any, Path_]]) -> set[str]:
+    """The ids of the entries of a list file that are there but did not validate."""
+    if not isinstance(src.data, list):
+        return set()
+    valid = {path[-1] for _, path in found if path}
+    return {
+        entry["id"]
+        for i, entry in enumerate(src.data)
+        if i not in valid and isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    }
+
+
+def _after_invalid_entries(problems: list[Problem], invalid: dict[str, set[str]]) -> list[Problem]:
+    """Mark each 'unknown indicator X' elsewhere as following from X's own entry, when X is
+    defined but invalid (`provenance: reel`): the author reads the one cause first, with the
+    references it broke counted under it, instead of eight unknown-indicator errors before it.
+    """
+    prefixes = {
+        f"unknown {_NOUNS[kind]} {ident!r}": LIST_FILES[kind][0]
+        for kind, ids in invalid.items()
+        for ident in ids
+    }
+    if not prefixes:
+        return problems
+    out = []
+    for p in problems:
+        cause = next(
+            (f for pre, f in prefixes.items() if p.after is None and _names(p.message, pre)), None
+        )
+        out.append(dataclasses.replace(p, after=cause) if cause and cause != p.file else p)
+    return out
+
+
+def _names(message: str, prefix: str) -> bool:
+    """`message` is the unknown-reference message for exactly this id (not a longer one)."""
+    return message == prefix or message.startswith((f"{prefix};", f"{prefix} "))
 
 
 def _project_entries(

@@ -15,6 +15,10 @@ Path_ = tuple[str | int, ...]
 # libyaml's parser where PyYAML was built with it: four times faster than the pure-Python one,
 # with the same nodes, marks and errors (a check of the example spent a third of its time here).
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# YAML resolves 2026-13-01 to a timestamp and PyYAML then fails to build it with a bare
+# ValueError (no line): each such scalar is tried while walking, where its line is known.
+_DATES = yaml.constructor.SafeConstructor()
 
 
 @dataclass
@@ -74,6 +78,9 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem]) -> Located | N
             problems.extend(found)
             return None
         data = loader.construct_document(node)
+    except ValueError as exc:  # a scalar PyYAML cannot build that the walk did not foresee
+        problems.append(Problem(shown_as, None, None, f"invalid YAML value: {exc}"))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -128,6 +135,18 @@ def _walk(
         for i, item in enumerate(node.value):
             lines[(*path, i)] = item.start_mark.line + 1
             _walk(item, (*path, i), lines, file, problems)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+        try:
+            _DATES.construct_yaml_timestamp(node)
+        except ValueError:
+            problems.append(
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    _dotted(path) or None,
+                    f"{node.value!r} is not a date that exists (expected YYYY-MM-DD)",
+                )
+            )
 
 
 def _char(c: int | str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ def shortfall(need: float, have: float) -> float:
 def weighted_shortfall(pf: Portfolio, have: dict[Cell, float] | None = None) -> float:
     """Σ over projects and skills of risk weight × unmet demand (what `allocate` minimises)."""
     have = supply(pf) if have is None else have
-    return sum(
+    return math.fsum(
         weight(pf, project) * shortfall(need, have.get((project, skill), 0.0))
         for (project, skill), need in demand(pf).items()
     )
@@ -62,12 +63,12 @@ def by_skill(pf: Portfolio) -> list[SkillRow]:
     rows = []
     for s in SKILLS:
         cells = {c for c in (*need, *have) if c[1] == s}
-        d = sum(need.get(c, 0.0) for c in cells)
-        a = sum(have.get(c, 0.0) for c in cells)
-        short = sum(shortfall(need.get(c, 0.0), have.get(c, 0.0)) for c in cells)
-        over = sum(shortfall(have.get(c, 0.0), need.get(c, 0.0)) for c in cells)
-        cap = sum(p.capacity for p in pf.people if s in p.skills)
-        bench = sum(p.capacity - p.allocated for p in pf.people if s in p.skills)
+        d = math.fsum(need.get(c, 0.0) for c in cells)
+        a = math.fsum(have.get(c, 0.0) for c in cells)
+        short = math.fsum(shortfall(need.get(c, 0.0), have.get(c, 0.0)) for c in cells)
+        over = math.fsum(shortfall(have.get(c, 0.0), need.get(c, 0.0)) for c in cells)
+        cap = math.fsum(p.capacity for p in pf.people if s in p.skills)
+        bench = math.fsum(p.capacity - p.allocated for p in pf.people if s in p.skills)
         rows.append(SkillRow(s, d, a, short, over, cap, max(0.0, bench)))
     return rows
 

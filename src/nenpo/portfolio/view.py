@@ -5,6 +5,7 @@ draw it."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from ..errors import NenpoError, Problem
@@ -95,9 +96,9 @@ def build_view(ws: Workspace, findings: list[Problem] | None = None) -> Portfoli
         rec = pf.project(project.id)
         last = ratings.latest(rec, pf.as_of)
         cells = {c for c in (*need, *have) if c[0] == project.id}
-        d = sum(need.get(c, 0.0) for c in cells)
-        s = sum(have.get(c, 0.0) for c in cells)
-        short = sum(staffing.shortfall(need.get(c, 0.0), have.get(c, 0.0)) for c in cells)
+        d = math.fsum(need.get(c, 0.0) for c in cells)
+        s = math.fsum(have.get(c, 0.0) for c in cells)
+        short = math.fsum(staffing.shortfall(need.get(c, 0.0), have.get(c, 0.0)) for c in cells)
         rows.append(
             ProjectRow(
                 id=project.id,
