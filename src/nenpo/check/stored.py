@@ -228,18 +228,14 @@ class StoredRows:
         totals = {parent for (_dim, parent), (n, _s) in sums.items() if n >= 2}
         if not totals:
             return
-        found = {
-            r[2]: r
-            for r in self._fetch(
-                conn,
-                f"SELECT {COLUMNS} FROM observation WHERE indicator_id = :i AND period = :p"
-                + (" AND dims = :d" if len(totals) == 1 else ""),
-                i=ind,
-                p=p,
-                d=next(iter(totals)),
-            )
-            if r[2] in totals
-        }
+        # The totals' whole rows (their file and line): the one total by its key, else the
+        # date's rows again.
+        sql = f"SELECT {COLUMNS} FROM observation WHERE indicator_id = :i AND period = :p"
+        if len(totals) == 1:
+            read = self._fetch(conn, sql + " AND dims = :d", i=ind, p=p, d=next(iter(totals)))
+        else:
+            read = self._fetch(conn, sql, i=ind, p=p)
+        found = {r[2]: r for r in read if r[2] in totals}
         for (dim, parent), (n, total) in sums.items():
             if n >= 2:
                 out.groups[ind].append(Group(_row(found[parent], self.periods), dim, int(n), total))
