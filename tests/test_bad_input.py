@@ -242,6 +242,9 @@ class Case:
 CASES = [
     # ── load: the workspace folder ────────────────────────────────────────────────────────────
     Case("load-missing-folder", ["load", "nope"], 3, ["nope", "not a folder"]),
+    # ── new: never into a folder that holds files, never over a file ─────────────────────────
+    Case("new-into-workspace", ["new", "ws"], 2, ["ws", "is not empty", "never overwrites"]),
+    Case("new-over-file", ["new", "ws/nenpo.yaml"], 2, ["nenpo.yaml", "is a file"]),
     Case("load-file-not-folder", ["load", "ws/nenpo.yaml"], 3, ["nenpo.yaml", "not a folder"]),
     Case("load-symlink-loop-folder", ["load", "loop"], 3, ["loop", "not a folder"], loop("loop")),
     Case(

@@ -194,7 +194,7 @@ def test_new_copies_the_example_into_a_workspace_a_user_can_check(
     bundled = {
         p.relative_to(example_dir)
         for p in example_dir.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and "__pycache__" not in p.parts and "replay" not in p.parts
     }
     assert made == bundled
     assert (mine / "nenpo.yaml").read_bytes() == (example_dir / "nenpo.yaml").read_bytes()

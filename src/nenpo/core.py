@@ -106,6 +106,11 @@ def existing_store(settings: Settings | None = None) -> Store | None:
     return open_store(url)
 
 
+# replay/ re-enacts the example's own year of editions (its 更新履歴); a user's workspace has
+# its own history, so it starts without it.
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", "replay")
+
+
 def new_workspace(dest: Path) -> Path:
     """Copy the bundled example into `dest`, a new or empty folder: a user's first workspace.
 
@@ -126,7 +131,7 @@ def new_workspace(dest: Path) -> Path:
     tmp = dest.absolute().parent / f".{dest.name}.nenpo-new-{os.getpid()}"
     try:
         tmp.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(source, tmp, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(source, tmp, ignore=_NOT_COPIED)
         if dest.is_dir():
             dest.rmdir()  # empty, checked above
         tmp.rename(dest)
