@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from nenpo import core
 from nenpo.check import Finding
 from nenpo.cli import app
+from nenpo.errors import WorkspaceError
 from nenpo.store import open_store
 
 BASE = Path(__file__).resolve().parent / "errata" / "base"
@@ -357,6 +358,29 @@ def test_a_store_is_checked_as_its_workspace_is(example_copy: Path, store: objec
     assert from_store == from_files
     rules = {line.split("[")[1].split("]")[0] for line in from_files if "warning [" in line}
     assert {"parts-sum", "series-break", "ratio-inputs", "share-over-100"} <= rules
+
+
+def test_a_check_again_in_the_same_process_reads_what_changed(example_copy: Path) -> None:
+    """The imported tables are kept between reads by their content (ingest/workspace.py): an
+    edit of a table, of its mapping or of the indicators is read by the next check."""
+    table = "data/mynumbercard/20221231/all_prefectures.csv"
+
+    def rules() -> set[tuple[str, str]]:
+        found = core.check(None, example_copy)  # type: ignore[arg-type]
+        return {(f.file, f.rule) for f in found}
+
+    assert (table, "series-break") not in rules()
+    _edit(example_copy / table, '"北海道",5183687,2888648,', '"北海道",5183687,288864,')
+    assert (table, "series-break") in rules()
+    # The mapping names a column the tables do not have: each table read says so.
+    _edit(
+        example_copy / "imports/mic-prefectures.yaml",
+        "card_issued: 交付枚数",
+        "card_issued: 交付数",
+    )
+    with pytest.raises(WorkspaceError) as refused:
+        core.check(None, example_copy)  # type: ignore[arg-type]
+    assert any(p.file == table and "交付数" in p.message for p in refused.value.problems)
 
 
 def test_the_example_warns_only_where_its_readme_says(example_dir: Path) -> None:

@@ -126,10 +126,10 @@ def target_date(ctx: Context) -> Iterable[Finding]:
     published within a quarter after the date (a KPI for FY2022 counted in April 2023) is the
     target's measurement, not a mistake."""
     for ind in ctx.ws.indicators:
-        starts = [pts[0].period for pts in ctx.data.all_series(ind.id) if pts]
-        if not starts:
+        # Only indicators with targets: a store's series are read (or asked for) only then.
+        first = ctx.data.first(ind.id) if ind.targets else None
+        if first is None:
             continue
-        first = min(starts)
         for i, tg in enumerate(ind.targets):
             due = Period.parse(tg.date)
             if (first.start - due.end).days > TARGET_LAG_DAYS:

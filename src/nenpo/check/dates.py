@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterator
 
 from ..japan.periods import Period
-from ..japan.typed_dates import TypedDate, date_ranges, find_dates, period_of
+from ..japan.typed_dates import TypedDate, date_ranges, period_of
+from . import memo
 from .findings import Finding
 from .lexicon import Lexicon
 from .passages import Para, Ref
@@ -70,7 +71,7 @@ def _series_periods(lex: Lexicon, targets: set[str]) -> list[Period]:
 
 def check(para: Para, lex: Lexicon, taken: list[tuple[int, int]]) -> Iterator[Finding]:
     """Typed dates and durations of a paragraph against the data and the report."""
-    ds = [d for d in find_dates(para.text, para.lang) if not d.name]
+    ds = [d for d in memo.dates(para.text, para.lang) if not d.name]
     taken.extend((d.start, d.end) for d in ds)
     for m in _DURATION[para.lang].finditer(para.text):
         taken.append((m.start(), m.end()))
@@ -189,7 +190,7 @@ COMPARED_JA = re.compile(r"\s*(?:と比べ|に比べ|比|から|より|以来|�
 def _after_list(text: str, d: TypedDate, lex: Lexicon, lang: str) -> int:
     """Where the words after a date begin, past dates listed with it (2022年7月と2023年7月の値)."""
     end = d.end
-    for other in find_dates(text[end:], lang):
+    for other in memo.dates(text[end:], lang):
         gap = text[end : end + other.start]
         if not re.fullmatch(r"\s*(?:と|、|,|及び|および|and|or)\s*", gap):
             break

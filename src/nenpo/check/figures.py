@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from ..japan import numbers as formats
-from ..japan.typed import Figure, find_figures
-from ..japan.typed_dates import find_dates
+from ..japan.typed import Figure
+from . import memo
 from .findings import Finding
 from .lexicon import COUNTED_WHOLE, Lexicon
 from .numbers import Match, Series, derived, explain
@@ -56,7 +56,7 @@ def compatible(unit: str, fig: Figure, lang: str, unit_en: str = "") -> bool:
 def typed(para: Para, lex: Lexicon, taken: list[tuple[int, int]]) -> list[Figure]:
     """The figures of a paragraph, outside references and outside the spans of dates."""
     out = []
-    for f in find_figures(para.text, para.lang, lex.units):
+    for f in memo.figures(para.text, para.lang, lex.units):
         if HOLE in para.text[f.start : f.end] or any(a < f.end and f.start < b for a, b in taken):
             continue
         out.append(f)
@@ -229,7 +229,7 @@ def _agreeing(
     if all(m.illustrative for m in matches) and not LABELLED.search(sentence):
         yield _unlabelled(para, lex, fig, line)
         return
-    dated = refs or TIME_WORDS.search(sentence) or find_dates(sentence, para.lang)
+    dated = refs or TIME_WORDS.search(sentence) or memo.dates(sentence, para.lang)
     if not dated and all(m.how == "value" and not m.latest for m in matches):
         m = matches[0]
         s = m.series
@@ -369,7 +369,7 @@ def figs_in(para: Para, lex: Lexicon, s0: int, s1: int) -> list[Figure]:
     """The figures typed in a sentence (for figures computed from them: 約8割 of 1,200), at
     their places in the paragraph, quoted bounds read as the source meant them."""
     out = []
-    for f in find_figures(para.text[s0:s1], para.lang, lex.units):
+    for f in memo.figures(para.text[s0:s1], para.lang, lex.units):
         if HOLE not in f.text:
             out.append(_as_quoted(para, replace(f, start=f.start + s0, end=f.end + s0)))
     return out

@@ -157,6 +157,12 @@ def parse(text: str) -> tuple[list[Token], int]:
     return _MD.parse(body, {}), offset
 
 
+def parsed(ctx: Context, path: str) -> tuple[list[Token], int]:
+    """`parse` of a text of the workspace, once per run (the prose and placement rules both
+    read every page's tokens; none changes them)."""
+    return ctx.cache(f"markdown:{path}", lambda: parse(ctx.ws.texts[path]))
+
+
 def markdown(
     ctx: Context,
     path: str,

@@ -16,14 +16,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from markdown_it.token import Token
+
 from ..ingest.content import unshown
 from ..model.workspace import Chart
 from ..report import references as refs
-from ..report.markdown import make_parser, strip_front_matter
 from .findings import Finding
+from .passages import parsed
 from .run import Context
 
-_MD = make_parser()
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _STOP = {"the", "and", "for", "with", "from", "that", "this", "are", "was", "has", "have", "its"}
@@ -47,9 +48,9 @@ class _Section:
     charts: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _sections(body: str, offset: int) -> list[_Section]:
+def _sections(parsed: tuple[list[Token], int]) -> list[_Section]:
     """The body cut at every heading: each part's heading, words, referenced data, charts."""
-    tokens = _MD.parse(body, {})
+    tokens, offset = parsed
     out = [_Section("", 1 + offset)]
     for i, tok in enumerate(tokens):
         line = tok.map[0] + 1 + offset if tok.map else out[-1].line
@@ -133,10 +134,9 @@ class _Vocabulary:
 def chart_placement(ctx: Context) -> Iterable[Finding]:
     """A chart under a heading of another subject."""
     vocabs = {lang: _Vocabulary(ctx, lang) for lang in ("ja", "en")}
-    for path, text in sorted(ctx.ws.texts.items()):
+    for path in sorted(ctx.ws.texts):
         vocab = vocabs["en" if "/en/" in f"/{path}" else "ja"]
-        body, offset = strip_front_matter(text)
-        for sec in _sections(body, offset):
+        for sec in _sections(parsed(ctx, path)):
             for ident, line in sec.charts:
                 chart = vocab.charts.get(ident)
                 if chart is not None:

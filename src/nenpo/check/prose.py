@@ -11,11 +11,11 @@ from markdown_it.token import Token
 from ..japan.typed import find_figures
 from ..model.text import I18n
 from ..model.workspace import Chapter, Page
-from . import dates, figures, provenance, wording
+from . import dates, figures, passages, provenance, wording
 from .findings import Finding
 from .lexicon import Lexicon
 from .numbers import unit_kind
-from .passages import Para, chart_owner, lang_of, markdown, paragraph, parse, yaml_texts
+from .passages import Para, chart_owner, lang_of, markdown, paragraph, yaml_texts
 from .run import Context
 
 
@@ -41,8 +41,8 @@ def texts(ctx: Context) -> Iterable[Finding]:
     owners = {f"content/projects/{p.id}.md": tuple(p.indicators) for p, _ in ctx.ws.all_projects()}
     owners |= {k.replace("projects/", "projects/en/"): v for k, v in owners.items()}
     found: list[Finding] = []
-    for path, text in sorted(ctx.ws.texts.items()):
-        parsed = parse(text)
+    for path in sorted(ctx.ws.texts):
+        parsed = passages.parsed(ctx, path)
         found += _structure(ctx, path, parsed, titles.get(path), charts)
         paras, bad = markdown(ctx, path, parsed, owners.get(path, ()), lex.refs)
         found += bad

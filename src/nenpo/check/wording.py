@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterator
 
 from ..japan.periods import Period
-from ..japan.typed_dates import find_dates, period_of
+from ..japan.typed_dates import period_of
+from . import memo
 from .dates import agrees
 from .figures import clause
 from .findings import Finding
@@ -245,7 +246,7 @@ def _labels(para: Para, lex: Lexicon) -> Iterator[Finding]:
         sentence = para.text[s0:s1]
         if not ILLUSTRATIVE_SAID.search(sentence) or "目標" in sentence or "target" in sentence:
             continue
-        for d in find_dates(sentence, para.lang):
+        for d in memo.dates(sentence, para.lang):
             try:
                 t = period_of(d)
             except ValueError:

@@ -85,6 +85,11 @@ class Data:
         ends = [pts[-1].period for pts in self.all_series(indicator) if pts]
         return max(ends) if ends else None
 
+    def first(self, indicator: str) -> Period | None:
+        """The earliest period the indicator has any observation for, in any dimension."""
+        starts = [pts[0].period for pts in self.all_series(indicator) if pts]
+        return min(starts) if starts else None
+
     def indicator(self, ident: str) -> Indicator:
         try:
             return self.indicators[ident]

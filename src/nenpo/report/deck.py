@@ -193,14 +193,15 @@ def _slide(
     return out, t.problems
 
 
-def reference_problems(ws: Workspace) -> list[tuple[int, Where, str]]:
+def reference_problems(ws: Workspace, data: Data | None = None) -> list[tuple[int, Where, str]]:
     """Every unresolvable data reference in the slides' texts, in each of the report's languages.
 
     Returns (slide index, field path, message); charts are checked by the loader, not here.
+    `data`: the workspace's lookups, when the caller has them (a check uses them next).
     """
     if ws.deck is None:
         return []
-    data = Data(ws)
+    data = data or Data(ws)
     found: list[tuple[int, Where, str]] = []
     for i, slide in enumerate(ws.deck.slides):
         for lang in ws.report.languages:
@@ -213,7 +214,7 @@ def reference_problems(ws: Workspace) -> list[tuple[int, Where, str]]:
     return found
 
 
-def reference_errors(ws: Workspace, where: Places) -> list[Problem]:
+def reference_errors(ws: Workspace, where: Places, data: Data | None = None) -> list[Problem]:
     """`reference_problems` located at their lines in deck.yaml (every slide of a valid
     workspace is in `where`, at its position in the file)."""
     deck = ws.deck
@@ -221,7 +222,7 @@ def reference_errors(ws: Workspace, where: Places) -> list[Problem]:
         return []
     return [
         where.problem("slides", deck.slides[i].id, sub, msg, dotted(("slides", i, *sub)))
-        for i, sub, msg in reference_problems(ws)
+        for i, sub, msg in reference_problems(ws, data)
     ]
 
 
