@@ -372,3 +372,15 @@ def test_the_dashboard_reads_municipal_imports(tmp_path: Path) -> None:
     page = soup(result.out / ind.path)
     assert len(full_table(result.out / ind.path).rows) == len(places)
     assert page.select_one("#panel-map") is not None
+
+
+def test_no_page_prints_a_python_object(
+    built_example: core.BuildResult, built_en: core.BuildResult
+) -> None:
+    """A template that names a dict's key as an attribute ({{ d.copy }}) prints the method
+    instead, with an address that changes from build to build: no page may hold one."""
+    pattern = re.compile(r"<(?:built-in|bound) method|object at 0x[0-9a-f]+|&lt;built-in")
+    for out in (built_example.out, built_en.out):
+        for page in out.rglob("*.html"):
+            found = pattern.search(page.read_text(encoding="utf-8"))
+            assert found is None, f"{page.relative_to(out)}: {found.group(0) if found else ''}"
