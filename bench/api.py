@@ -199,8 +199,8 @@ def serve_nenpo(url: str, workers: int, port: int, cache: bool = True) -> subpro
     env = {**os.environ, "NENPO_API_CACHE_MB": "64" if cache else "0"}
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from nenpo.web.server import serve_api;"
-        f"serve_api({HOST!r}, {port}, workers={workers}, database_url=sys.argv[2])"
+        "from nenpo.web.server import serve_api; from nenpo.web.static import bind;"
+        f"serve_api(bind({HOST!r}, {port}), {workers}, database_url=sys.argv[2])"
     )
     return subprocess.Popen(
         [sys.executable, "-c", code, str(ROOT / "src"), url], start_new_session=True, env=env
