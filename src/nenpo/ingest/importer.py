@@ -259,6 +259,11 @@ def describe(tables: list[Table]) -> str:
     return f"CSV, {LABELS.get(table.encoding or '', table.encoding)}"
 
 
+def mapped_files(mapping: ImportMapping, root: Path) -> list[Path]:
+    """The files of a workspace mapping's `files:` globs, sorted, each once."""
+    return sorted({p for pattern in mapping.files for p in root.glob(pattern) if p.is_file()})
+
+
 def read_mapped(
     mapping: ImportMapping,
     src: Located,
@@ -267,7 +272,7 @@ def read_mapped(
     problems: list[Problem],
 ) -> list[Sourced]:
     """Every file a workspace mapping names, read into observations (for `nenpo load`)."""
-    files = sorted({p for pattern in mapping.files for p in root.glob(pattern) if p.is_file()})
+    files = mapped_files(mapping, root)
     if not mapping.files:
         problems.append(src.problem((), "a workspace mapping needs `files:` (globs)"))
     elif not files:

@@ -35,7 +35,7 @@ from ..model.workspace import (
 from .crossref import cross_check
 from .deck import check_charts, read_deck
 from .files import list_folder, read_text
-from .importer import read_mapped
+from .importer import mapped_files, read_mapped
 from .mapping import mapping_from
 from .observations import Sourced, read_csv
 from .plan import Catalog
@@ -322,7 +322,7 @@ def _read_mapped_kept(
     catalog: Catalog,
     problems: list[Problem],
 ) -> list[Sourced]:
-    files = sorted({p for pattern in mapping.files for p in root.glob(pattern) if p.is_file()})
+    files = mapped_files(mapping, root)
     key = (
         str(root.resolve()),
         str(file),
