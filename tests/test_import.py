@@ -87,6 +87,20 @@ def test_truncated_row(ws_store: Store, tmp_path: Path) -> None:
     assert p.line == 3 and "truncated row: 3 cells, the header has 4" in p.message
 
 
+@pytest.mark.parametrize("where", ["mid-file", "last row"])
+def test_a_quote_never_closed_is_named(ws_store: Store, tmp_path: Path, where: str) -> None:
+    """A stray quote makes the CSV reader take the following lines into one cell: the error
+    names the quote at the row where it opens, not a 'truncated row'."""
+    stray = GOOD[0].replace(",", ',"', 1)  # 2024/07/31,"東京都,…
+    rows = [HEADER, stray, *GOOD[1:]] if where == "mid-file" else [HEADER, *GOOD[1:], stray]
+    path = write_csv(tmp_path / "q.csv", rows)
+    exc = _fails(ws_store, path, tmp_path / "m.yaml")
+    [p] = exc.result.problems
+    assert p.line == rows.index(stray) + 1
+    assert 'a quote (") opened in this row is not closed' in p.message
+    assert "truncated" not in p.message
+
+
 def test_text_in_a_number_column(ws_store: Store, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "t.csv", [HEADER, GOOD[0], "2024/07/31,東京都,約800万,57.9"])
     exc = _fails(ws_store, path, tmp_path / "m.yaml")

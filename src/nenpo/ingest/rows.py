@@ -216,7 +216,7 @@ class RowReader:
                 continue
             n_rows += 1
             if is_csv and len(cells) != width:
-                self._bad_width(n, len(cells), width)  # type: ignore[arg-type]
+                self._bad_width(n, cells, width)  # type: ignore[arg-type]
                 continue
             bad = False
             per: Any = pfixed
@@ -426,9 +426,20 @@ class RowReader:
             self.dimsets[key] = len(self.dimsets)
         return self.dimsets[key]
 
-    def _bad_width(self, n: int, got: int, width: int) -> None:
+    def _bad_width(self, n: int, cells: Sequence[Cell], width: int) -> None:
         self.counts.bad_rows += 1
-        if got < width:
+        got = len(cells)
+        spans = any("\n" in c for c in cells if isinstance(c, str))
+        if spans and got < width:
+            # A quote that is never closed (or closed lines later) makes the CSV reader take
+            # the following lines into one cell: "truncated row" would send the author to the
+            # wrong place, so name the quote.
+            why = (
+                f'a quote (") opened in this row is not closed on its line: the lines '
+                f"after it were read into one cell ({got} cells, the header has {width}); "
+                "remove the stray quote or close it"
+            )
+        elif got < width:
             why = f"truncated row: {got} cells, the header has {width}"
         else:
             why = f"{got} cells, the header has {width} (an unquoted comma or a stray delimiter?)"
